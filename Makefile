@@ -1,0 +1,41 @@
+# Two entry points for a fresh machine with Python 3.11 and make:
+#   make demo   virtualenv, install, ingest the sample corpus, diff two years, write a report
+#   make test   virtualenv with test extras, then ruff, mypy and the whole pytest suite
+PYTHON ?= python3.11
+VENV ?= .venv
+BIN := $(VENV)/bin
+DEMO := build/demo
+
+.PHONY: demo test lint typecheck pytest clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+demo: $(VENV)/.installed
+	rm -rf $(DEMO) && mkdir -p $(DEMO)
+	$(BIN)/tracker --db $(DEMO)/tracker.db ingest snapshots/sample
+	$(BIN)/tracker --db $(DEMO)/tracker.db briefs
+	$(BIN)/tracker --db $(DEMO)/tracker.db claims 3
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check tracker tests migrations benchmarks
+
+typecheck: $(VENV)/.installed-test
+	$(BIN)/mypy
+
+pytest: $(VENV)/.installed-test
+	$(BIN)/pytest -q
+
+test: lint typecheck pytest
+
+clean:
+	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache

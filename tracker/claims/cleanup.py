@@ -1,0 +1,248 @@
+"""Undo the artefacts that web and PDF extraction leave in briefs, keeping offsets.
+
+Real briefs arrive with sentences broken across blank lines, running headers in the middle of
+a sentence (``# PISM BULLETIN``), markdown link stubs (``[text](#)``), escaped dollars
+(``\\$``), bold run-in headings (``**Conclusions.**``), bylines, photo captions, author blurbs
+and donor boilerplate. ``clean_blocks`` turns the text into prose paragraphs and headings; each
+paragraph is a ``Mapped`` string so claims keep their span in the archived text.
+
+The order matters: lines are classified first (headings, captions, boilerplate), then broken
+sentences are rejoined across what was removed, then inline syntax is stripped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from tracker.claims.mapped import Mapped, join
+
+BlockKind = Literal["text", "heading"]
+
+
+@dataclass(frozen=True)
+class Block:
+    """A paragraph of prose, or a heading, after cleanup."""
+
+    kind: BlockKind
+    m: Mapped
+    section: str | None = None  # the nearest heading above a text block
+
+    @property
+    def text(self) -> str:
+        return self.m.text
+
+
+_MD_HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*\s*$")
+_BULLET = re.compile(r"^(?:[-*•‣◦]|\d{1,2}[.)])\s+")
+_LINK = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")
+_ESCAPE = re.compile(r"\\([$*_#\[\]()`>~|])")
+_BOLD = re.compile(r"\*\*([^*\n]+?)\*\*|__([^_\n]+?)__")
+_ITALIC = re.compile(r"(?<![\w*])\*([^*\n]+?)\*(?![\w*])")
+# "in yesterday's ." : a link whose text the extractor dropped leaves a space before punctuation.
+_SPACE_BEFORE_PUNCT = re.compile(r"(?<=[\w’'\"”)])\s+([.,;:!?])(?=\s|$)(?!\s+\.)")
+_RUN_IN = re.compile(r"^\*\*([^*\n]{1,120}?)\*\*\s*")
+_TERMINAL = re.compile(r"[.!?:;][\"'”’)\]]*$")
+_INNER_SENTENCE_END = re.compile(r"[a-z0-9)%\"”’][.!?][\"'”’)]*\s+[A-Z\"“]")
+_FUNCTION_END = re.compile(
+    r"(?:\b(?:a|an|the|and|or|but|nor|of|to|in|on|at|by|for|from|with|as|than|that|which|who|"
+    r"whose|its|their|his|her|our|is|are|was|were|be|been|has|have|had|will|would|can|could|"
+    r"should|may|might|must|into|onto|over|under|between|among|about|including|such|both|"
+    r"this|these|those|not|more|less|most)|[,\-–—(/&])$",
+    re.IGNORECASE,
+)
+_CAPTION_CREDIT = re.compile(
+    r"\((?:[^()]*/[^()]*|[^()]*\b(?:Getty|AFP|Reuters|AP Photo|Photo|Image|Credit|Shutterstock)"
+    r"\b[^()]*)\)\s*$"
+)
+_CAPTION_PREFIX = re.compile(r"^(?:Photo|Image|Picture|Caption|Source|Credit)s?\s*[:|]", re.I)
+_AUTHOR_BLURB = re.compile(
+    r"^(?:[A-Z][\w.'’-]+\s){1,4}(?:is|was|serves as)\s+(?:a|an|the)\s+(?:[\w-]+\s){0,4}?"
+    r"(?:fellow|director|analyst|professor|researcher|assistant|editor|president|head|lecturer|"
+    r"associate|scholar|expert|chair|member|correspondent|reporter|officer|adviser|advisor|"
+    r"consultant|specialist|manager|coordinator)\b"
+)
+_BOILERPLATE = re.compile(
+    r"would like to thank|full list of (?:our )?supporters|editorial (?:discretion|independence)|"
+    r"nonpartisan organi[sz]ation|are (?:those|solely those) of the authors?|views expressed|"
+    r"all rights reserved|subscribe to|sign up for (?:our|the) newsletter|accept (?:all )?cookies|"
+    r"this (?:article|brief|piece) (?:was|is) (?:originally )?published|^share this|"
+    r"^read more\b|^related\b|^tags?:|^download (?:the )?pdf",
+    re.IGNORECASE,
+)
+# A section titled like this ends the body: what follows is about the authors or the publisher.
+_NAME = r"[A-Z][a-z'’-]+(?:\s[A-Z]\.)?(?:\s(?:van|von|de|da|del|der|bin)?\s?[A-Z][a-z'’-]+){1,2}"
+# "Oskar Pietrewicz, Damian Wnukowski": a byline, not a section heading.
+_BYLINE = re.compile(rf"^(?:By\s+)?{_NAME}(?:(?:,\s*|\s+and\s+|\s*&\s*){_NAME})*$")
+_TAIL_HEADINGS = re.compile(
+    r"^(?:authors?|about the authors?|author information|footnotes|notes|references|"
+    r"endnotes|acknowledg(?:e)?ments|related content|more from)$",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class _Unit:
+    kind: Literal["text", "heading", "drop"]
+    m: Mapped
+    bullet: bool = False
+
+
+def _lines(text: str) -> list[Mapped]:
+    out: list[Mapped] = []
+    pos = 0
+    for line in text.splitlines(keepends=True):
+        body = line.rstrip("\r\n")
+        out.append(Mapped.of(body, pos).strip())
+        pos += len(line)
+    return out
+
+
+def _is_upper_header(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 3 and all(c.isupper() for c in letters)
+
+
+def _classify(line: Mapped, repeated: set[str]) -> _Unit:
+    text = line.text
+    heading = _MD_HEADING.match(text)
+    if heading:
+        inner = line.slice(heading.start(1), heading.end(1))
+        # An all-capitals heading is a running header (publisher banner), never a section.
+        if _is_upper_header(inner.text) or inner.text in repeated:
+            return _Unit("drop", inner)
+        return _Unit("heading", inner)
+    if text in repeated and not _TERMINAL.search(text):
+        return _Unit("drop", line)
+    if _CAPTION_PREFIX.match(text) or _CAPTION_CREDIT.search(text):
+        return _Unit("drop", line)
+    if _AUTHOR_BLURB.match(text) or _BOILERPLATE.search(text):
+        return _Unit("drop", line)
+    bullet = _BULLET.match(text)
+    if bullet:
+        return _Unit("text", line.slice(bullet.end(), len(text)), bullet=True)
+    run_in = _RUN_IN.match(text)
+    if run_in and run_in.end() >= len(text.rstrip()):
+        return _Unit("heading", line.slice(run_in.start(1), run_in.end(1)))
+    return _Unit("text", line)
+
+
+def _looks_like_heading(text: str) -> bool:
+    """A short line with no sentence punctuation: a title, section heading or byline."""
+    if _TERMINAL.search(text):
+        return False
+    return len(text.split()) <= 20 and not _INNER_SENTENCE_END.search(text)
+
+
+def _continues(prev: str, nxt: str, *, nxt_is_heading_like: bool) -> bool:
+    """Whether ``nxt`` continues a sentence that extraction broke at the end of ``prev``.
+
+    ``prev`` is prose (headings never reach here), so a missing final stop already says the
+    sentence was cut. A short next line without punctuation could be a real heading, though:
+    then it only continues when the grammar says so (lower-case start, or ``prev`` ending on a
+    comma or a function word).
+    """
+    if _TERMINAL.search(prev):
+        return False
+    if not nxt_is_heading_like:
+        return True
+    return nxt[:1].islower() or nxt[:1] in ",;:)—–" or bool(_FUNCTION_END.search(prev))
+
+
+def _heading_title(text: str) -> str:
+    """A heading without its trailing stop, but "U.S." keeps its final period."""
+    if re.search(r"(?:\b[A-Z]\.){2,}$", text):
+        return text
+    return text.rstrip(".:")
+
+
+def _strip_inline(m: Mapped) -> Mapped:
+    for pattern in (_LINK, _ESCAPE, _BOLD, _ITALIC, _SPACE_BEFORE_PUNCT):
+        m = m.keep_groups(pattern)
+    return m.collapse_spaces().strip()
+
+
+def clean_blocks(text: str, *, hard_wrapped: bool = False) -> list[Block]:
+    """Split extracted text into cleaned prose paragraphs and headings.
+
+    ``hard_wrapped`` says single newlines inside a paragraph are layout (PDF text), so lines
+    within a blank-line-separated block are always joined.
+    """
+    lines = _lines(text)
+    counts: dict[str, int] = {}
+    for line in lines:
+        if line.text:
+            counts[line.text] = counts.get(line.text, 0) + 1
+    # A short line that recurs is a running header or footer (page banners in PDFs).
+    repeated = {t for t, n in counts.items() if n >= 3 and len(t) < 80}
+
+    units: list[_Unit | None] = []  # None marks a paragraph break (blank line)
+    for line in lines:
+        if not line.text:
+            units.append(None)
+            continue
+        units.append(_classify(line, repeated))
+
+    blocks: list[Block] = []
+    section: str | None = None
+    pending: list[Mapped] = []
+    pending_soft_break = False  # the last unit of pending ended at a single newline
+
+    def flush() -> None:
+        nonlocal pending
+        if pending:
+            merged = _strip_inline(join(pending))
+            if merged.text:
+                blocks.append(Block("text", merged, section))
+        pending = []
+
+    after_tail = False
+    for unit in units:
+        if unit is None:
+            pending_soft_break = False
+            continue
+        if after_tail:
+            continue
+        if unit.kind == "drop":
+            continue
+        if unit.kind == "text":
+            stripped = _strip_inline(unit.m)
+            heading_like = not unit.bullet and _looks_like_heading(stripped.text)
+            if heading_like and not (
+                pending and _continues(pending[-1].text, unit.m.text, nxt_is_heading_like=True)
+            ):
+                unit = _Unit("heading", unit.m)
+        if unit.kind == "heading":
+            flush()
+            title = _heading_title(_strip_inline(unit.m).text)
+            if _TAIL_HEADINGS.match(title):
+                after_tail = True
+                continue
+            if _BYLINE.match(title):
+                continue
+            if title:
+                blocks.append(Block("heading", _strip_inline(unit.m), section))
+                section = title
+            continue
+        body = unit.m
+        run_in = _RUN_IN.match(body.text)
+        if run_in:
+            flush()
+            section = _heading_title(_strip_inline(body.slice(run_in.start(1), run_in.end(1))).text)
+            body = body.slice(run_in.end(), len(body.text))
+        if (
+            pending
+            and not unit.bullet
+            and (
+                _continues(pending[-1].text, body.text, nxt_is_heading_like=False)
+                or (hard_wrapped and pending_soft_break)
+            )
+        ):
+            pending.append(body)
+        else:
+            flush()
+            pending = [body]
+        pending_soft_break = True
+    flush()
+    return blocks

@@ -1,0 +1,316 @@
+"""Split sentences that carry several claims into atomic claims.
+
+Policy prose packs commitments into one sentence: "It includes increasing defence spending to
+2% of GDP in 2027, establishing a joint command by 2025, and loosening export rules." Each
+item is a position of its own that can change on its own, so each becomes a claim with its own
+span (the parent sentence is kept beside it for context).
+
+Only lists whose items are clauses are split: every item opens with a gerund ("increasing",
+"establishing") or a bare verb of a known policy-verb lexicon ("build", "ensure", "provide").
+Noun lists ("biotechnology, artificial intelligence, space and quantum") describe one position
+and stay whole. Independent clauses joined by a semicolon or "whereas" are split too.
+"""
+
+from __future__ import annotations
+
+import re
+
+_POLICY_VERBS = frozenset(
+    [
+        "accelerate",
+        "achieve",
+        "add",
+        "address",
+        "adopt",
+        "advance",
+        "allocate",
+        "allow",
+        "amend",
+        "announce",
+        "apply",
+        "approve",
+        "assist",
+        "back",
+        "ban",
+        "boost",
+        "build",
+        "buy",
+        "cap",
+        "close",
+        "coordinate",
+        "commit",
+        "complete",
+        "conclude",
+        "conduct",
+        "continue",
+        "create",
+        "cut",
+        "decrease",
+        "deepen",
+        "defend",
+        "deliver",
+        "deploy",
+        "deter",
+        "develop",
+        "double",
+        "eliminate",
+        "end",
+        "enforce",
+        "enhance",
+        "ensure",
+        "establish",
+        "expand",
+        "extend",
+        "facilitate",
+        "finance",
+        "form",
+        "foster",
+        "freeze",
+        "fund",
+        "grant",
+        "grow",
+        "guarantee",
+        "halt",
+        "halve",
+        "help",
+        "impose",
+        "improve",
+        "increase",
+        "intensify",
+        "introduce",
+        "invest",
+        "join",
+        "keep",
+        "launch",
+        "lead",
+        "lift",
+        "limit",
+        "loosen",
+        "lower",
+        "maintain",
+        "make",
+        "modernize",
+        "modernise",
+        "phase",
+        "prevent",
+        "prioritize",
+        "prioritise",
+        "promote",
+        "protect",
+        "provide",
+        "purchase",
+        "push",
+        "raise",
+        "ratify",
+        "reach",
+        "reduce",
+        "reform",
+        "reinforce",
+        "reject",
+        "remove",
+        "renew",
+        "replace",
+        "restore",
+        "restrict",
+        "resume",
+        "review",
+        "revise",
+        "scrap",
+        "secure",
+        "seek",
+        "set",
+        "share",
+        "shift",
+        "simplify",
+        "speed",
+        "stabilize",
+        "stabilise",
+        "start",
+        "stop",
+        "streamline",
+        "strengthen",
+        "support",
+        "suspend",
+        "sustain",
+        "tackle",
+        "terminate",
+        "tighten",
+        "train",
+        "triple",
+        "upgrade",
+        "withdraw",
+        "work",
+    ]
+)
+
+_NOT_GERUNDS = frozenset(
+    [
+        "during",
+        "bring",
+        "thing",
+        "things",
+        "king",
+        "spring",
+        "string",
+        "wing",
+        "ring",
+        "sing",
+        "swing",
+        "sting",
+        "anything",
+        "everything",
+        "nothing",
+        "something",
+        "morning",
+        "evening",
+        "including",
+        "according",
+        "regarding",
+        "concerning",
+        "following",
+        "pending",
+        "notwithstanding",
+        "outstanding",
+        "ongoing",
+        "underlying",
+        "building",
+        "funding",
+        "financing",
+        "spending",
+        "housing",
+        "training",
+        "meaning",
+        "being",
+    ]
+)
+
+_CONNECTOR = re.compile(r"\s*(?:and|or|as well as|and also|plus)\s+", re.IGNORECASE)
+_FIRST_WORD = re.compile(r"[A-Za-z][A-Za-z-]*")
+_TO_BEFORE = re.compile(r"(?:^|\W)to\s*$", re.IGNORECASE)
+_CLAUSE_BREAK = re.compile(r";\s+|,?\s+whereas\s+")
+
+
+def _top_level_commas(text: str) -> list[int]:
+    """Offsets of commas outside brackets and quotes."""
+    depth = 0
+    quoted = False
+    out = []
+    for i, ch in enumerate(text):
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth = max(0, depth - 1)
+        elif ch in '“”"':
+            quoted = not quoted if ch == '"' else ch == "“"
+        elif ch == "," and depth == 0 and not quoted:
+            out.append(i)
+    return out
+
+
+def _head_kind(word: str) -> str | None:
+    low = word.lower()
+    if low.endswith("ing") and len(low) > 5 and low not in _NOT_GERUNDS:
+        return "gerund"
+    if low in _POLICY_VERBS:
+        return "verb"
+    return None
+
+
+def _item_start(segment: str) -> tuple[int, str | None]:
+    """Where a list item starts inside a comma segment and what kind of head it has."""
+    offset = len(segment) - len(segment.lstrip())
+    lead = _CONNECTOR.match(segment, offset)
+    if lead:
+        offset = lead.end()
+    word = _FIRST_WORD.match(segment, offset)
+    if not word:
+        return offset, None
+    return offset, _head_kind(word.group())
+
+
+def _list_items(sentence: str, start: int, end: int) -> list[tuple[int, int]] | None:
+    text = sentence[start:end]
+    commas = _top_level_commas(text)
+    if len(commas) < 2:
+        return None
+    bounds = [0, *[c + 1 for c in commas], len(text)]
+    segments = [
+        (bounds[i], bounds[i + 1] - (1 if i + 1 < len(bounds) - 1 else 0))
+        for i in range(len(bounds) - 1)
+    ]
+    kinds = [_item_start(text[s:e]) for s, e in segments]
+    # Find the longest run of consecutive segments (after the first) with the same head kind.
+    best: tuple[int, int, str] | None = None
+    i = 1
+    while i < len(segments):
+        kind = kinds[i][1]
+        if kind is None:
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(segments) and kinds[j + 1][1] == kind:
+            j += 1
+        if best is None or j - i > best[1] - best[0]:
+            best = (i, j, kind)
+        i = j + 1
+    if best is None:
+        return None
+    first, last, kind = best
+    # The first item usually shares its comma segment with the lead-in: "... policy to build X".
+    lead_seg_start, lead_seg_end = segments[first - 1]
+    lead = text[lead_seg_start:lead_seg_end]
+    words = list(_FIRST_WORD.finditer(lead))
+    lead_item: int | None = None
+    for w in reversed(words):
+        if _head_kind(w.group()) == kind and (
+            kind == "gerund" or _TO_BEFORE.search(lead, 0, w.start())
+        ):
+            lead_item = lead_seg_start + w.start()
+            break
+    items: list[tuple[int, int]] = []
+    if lead_item is not None:
+        items.append((lead_item, lead_seg_end))
+    for k in range(first, last + 1):
+        s, e = segments[k]
+        offset, _ = kinds[k]
+        items.append((s + offset, e))
+    if len(items) < 3:
+        return None
+    # The last item runs to the end of the sentence only if it is the last segment.
+    if any(len(text[s:e].split()) < 2 for s, e in items):
+        return None
+    return [(start + s, start + _rstrip_end(text, s, e)) for s, e in items]
+
+
+def _rstrip_end(text: str, s: int, e: int) -> int:
+    chunk = text[s:e].rstrip(" ;:!?,")
+    # Drop a final stop, but not the one that ends an acronym ("the U.S.").
+    if chunk.endswith(".") and not re.search(r"\b(?:[A-Za-z]\.){2,}$", chunk):
+        chunk = chunk[:-1]
+    return s + len(chunk)
+
+
+def atomic_spans(sentence: str) -> list[tuple[int, int]]:
+    """Spans of the atomic claims in ``sentence`` (the whole sentence when it is one claim)."""
+    clauses: list[tuple[int, int]] = []
+    pos = 0
+    for match in _CLAUSE_BREAK.finditer(sentence):
+        left = sentence[pos : match.start()]
+        right = sentence[match.end() :]
+        # Both sides must be real clauses, not a short aside or a list of nouns.
+        if len(left.split()) >= 5 and len(right.split()) >= 5:
+            clauses.append((pos, match.start()))
+            pos = match.end()
+    clauses.append((pos, len(sentence)))
+
+    spans: list[tuple[int, int]] = []
+    for start, end in clauses:
+        lead = _CONNECTOR.match(sentence, start)
+        if lead and len(clauses) > 1:
+            start = lead.end()
+        items = _list_items(sentence, start, end)
+        spans.extend(items if items else [(start, end)])
+    if len(spans) > 1:
+        # A part of a sentence does not own the sentence's final stop.
+        spans = [(s, _rstrip_end(sentence, s, e)) for s, e in spans]
+    return spans

@@ -1,0 +1,126 @@
+"""The comparison engine: align the claims of two selections and classify each change."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from rapidfuzz import fuzz
+from scipy.sparse import csr_matrix
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from tracker.compare.align import Edge, align, group_duplicates
+from tracker.compare.candidates import candidate_pairs, self_pairs, vectorize
+from tracker.compare.classify import classify
+from tracker.compare.features import Features, features
+from tracker.compare.model import KINDS, Change, ClaimRef, Diff, DiffOptions, Selection
+from tracker.compare.scoring import containment, score_pair
+from tracker.compare.selection import load_selection
+
+# Pairs scoring below this are not the same position: reported as removed + added.
+MATCH_THRESHOLD = 0.30
+# Claims of one selection at least this alike (cosine, then edit ratio) are one claim stated
+# in several briefs, and are reported once.
+DUPLICATE_COSINE = 0.8
+DUPLICATE_RATIO = 90.0
+
+
+def diff(engine: Engine, old_spec: str, new_spec: str, options: DiffOptions | None = None) -> Diff:
+    """Load two selections in one read transaction and compare them."""
+    with Session(engine) as session, session.begin():
+        old = load_selection(session, old_spec)
+        new = load_selection(session, new_spec)
+    return compare(old, new, options or DiffOptions())
+
+
+def _dedupe(
+    claims: tuple[ClaimRef, ...], matrix: csr_matrix
+) -> tuple[list[int], dict[int, list[int]]]:
+    """Representatives of near-duplicate groups (across briefs) and their members."""
+    close = [
+        (i, j)
+        for i, j, _ in self_pairs(matrix, k=5, min_cosine=DUPLICATE_COSINE)
+        if claims[i].brief_id != claims[j].brief_id
+        and fuzz.ratio(claims[i].norm_text, claims[j].norm_text) >= DUPLICATE_RATIO
+    ]
+    rep = group_duplicates(close, len(claims))
+    members: dict[int, list[int]] = {}
+    for i, r in enumerate(rep):
+        if r != i:
+            members.setdefault(r, []).append(i)
+    reps = [i for i, r in enumerate(rep) if r == i]
+    return reps, members
+
+
+def compare(old: Selection, new: Selection, options: DiffOptions | None = None) -> Diff:
+    """Align and classify the claims of two loaded selections."""
+    options = options or DiffOptions()
+    threshold = MATCH_THRESHOLD if options.min_score is None else options.min_score
+    f_old: list[Features] = [features(c.norm_text) for c in old.claims]
+    f_new: list[Features] = [features(c.norm_text) for c in new.claims]
+    vectors = vectorize([f.content for f in f_old], [f.content for f in f_new])
+
+    old_reps, old_members = _dedupe(old.claims, vectors.old)
+    new_reps, new_members = _dedupe(new.claims, vectors.new)
+    old_rep_set, new_rep_set = set(old_reps), set(new_reps)
+
+    edges: list[Edge] = []
+    for (i, j), cosine in candidate_pairs(vectors).items():
+        if i not in old_rep_set or j not in new_rep_set:
+            continue
+        scored = score_pair(old.claims[i], f_old[i], new.claims[j], f_new[j], cosine, vectors.idf)
+        edges.append(Edge(i, j, scored.score, containment(f_old[i], f_new[j], vectors.idf)))
+
+    alignment = align(edges, len(old.claims), len(new.claims), threshold)
+
+    def also_old(i: int) -> tuple[ClaimRef, ...]:
+        return tuple(old.claims[k] for k in old_members.get(i, []))
+
+    def also_new(j: int) -> tuple[ClaimRef, ...]:
+        return tuple(new.claims[k] for k in new_members.get(j, []))
+
+    changes: list[Change] = []
+    for edge, relation in alignment.pairs:
+        a, b = old.claims[edge.old], new.claims[edge.new]
+        kind, aspects, quantities, stances = classify(a, f_old[edge.old], b, f_new[edge.new])
+        changes.append(
+            Change(
+                kind=kind,
+                old=a,
+                new=b,
+                score=round(edge.score, 3),
+                aspects=aspects,
+                quantities=quantities,
+                stance=stances,
+                relation=relation,
+                also_old=also_old(edge.old),
+                also_new=also_new(edge.new),
+            )
+        )
+    for i in alignment.unmatched_old:
+        if i in old_rep_set:
+            changes.append(
+                Change(kind="removed", old=old.claims[i], new=None, also_old=also_old(i))
+            )
+    for j in alignment.unmatched_new:
+        if j in new_rep_set:
+            changes.append(Change(kind="added", old=None, new=new.claims[j], also_new=also_new(j)))
+
+    changes = [c for c in changes if c.kind in options.kinds and _matches(c, options.grep)]
+    changes.sort(key=_sort_key)
+    return Diff(old=old, new=new, changes=tuple(changes), options=replace(options))
+
+
+def _matches(change: Change, grep: str | None) -> bool:
+    if not grep:
+        return True
+    needle = grep.lower()
+    return any(c is not None and needle in c.text.lower() for c in (change.old, change.new))
+
+
+def _sort_key(change: Change) -> tuple[int, tuple[object, ...], tuple[object, ...]]:
+    """Kind first (modified, added, removed, unchanged), then reading order."""
+    primary = change.old or change.new
+    secondary = change.new or change.old
+    assert primary is not None and secondary is not None
+    return (KINDS.index(change.kind), primary.order, secondary.order)

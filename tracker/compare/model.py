@@ -1,0 +1,135 @@
+"""Plain dataclasses the comparison engine produces; renderers read only these."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal
+
+ChangeKind = Literal["unchanged", "modified", "added", "removed"]
+Aspect = Literal["wording", "quantity", "stance"]
+KINDS: tuple[ChangeKind, ...] = ("modified", "added", "removed", "unchanged")
+
+
+@dataclass(frozen=True, slots=True)
+class BriefRef:
+    """A brief as the diff names it."""
+
+    id: int
+    title: str
+    date: dt.date
+    source: str | None
+    url: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class QuantityRef:
+    """A stored quantity of a claim."""
+
+    kind: str
+    value: float
+    unit: str
+    raw: str
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimRef:
+    """A stored claim with what the engine needs to compare and report it."""
+
+    id: int
+    brief_id: int
+    ordinal: int
+    date: dt.date
+    text: str
+    norm_text: str
+    sentence: str
+    section: str | None
+    start: int
+    end: int
+    quantities: tuple[QuantityRef, ...]
+
+    @property
+    def order(self) -> tuple[dt.date, int, int]:
+        """Reading order across a pooled selection: by date, brief, position."""
+        return (self.date, self.brief_id, self.ordinal)
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """The briefs and claims a selection string resolved to."""
+
+    spec: str
+    briefs: tuple[BriefRef, ...]
+    claims: tuple[ClaimRef, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class QuantityChange:
+    """One number that moved between the paired claims."""
+
+    old: QuantityRef | None
+    new: QuantityRef | None
+
+    @property
+    def unit(self) -> str:
+        return (self.new or self.old).unit  # type: ignore[union-attr]
+
+    @property
+    def delta(self) -> float | None:
+        """new − old, when both exist with the same unit (percentage points for %)."""
+        if self.old is None or self.new is None or self.old.unit != self.new.unit:
+            return None
+        return self.new.value - self.old.value
+
+
+@dataclass(frozen=True, slots=True)
+class StanceChange:
+    """Evidence that the position's polarity, direction or modality flipped."""
+
+    dimension: Literal["polarity", "direction", "modality"]
+    old_words: tuple[str, ...]
+    new_words: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One entry of a diff."""
+
+    kind: ChangeKind
+    old: ClaimRef | None
+    new: ClaimRef | None
+    score: float | None = None
+    aspects: tuple[Aspect, ...] = ()
+    quantities: tuple[QuantityChange, ...] = ()
+    stance: tuple[StanceChange, ...] = ()
+    # "one-to-one", or "split" (one old claim → several new) / "merge" (several old → one new)
+    relation: str = "one-to-one"
+    # Near-identical claims of other briefs in the same selection, grouped under this one.
+    also_old: tuple[ClaimRef, ...] = ()
+    also_new: tuple[ClaimRef, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DiffOptions:
+    """Settings that change what a diff reports."""
+
+    min_score: float | None = None  # pairs below this are reported as added + removed
+    kinds: tuple[ChangeKind, ...] = KINDS
+    grep: str | None = None
+
+
+@dataclass(frozen=True)
+class Diff:
+    """Claims of two selections aligned and classified."""
+
+    old: Selection
+    new: Selection
+    changes: tuple[Change, ...]
+    options: DiffOptions = field(default_factory=DiffOptions)
+
+    @property
+    def summary(self) -> dict[str, int]:
+        counts = {k: 0 for k in ("unchanged", "modified", "added", "removed")}
+        for change in self.changes:
+            counts[change.kind] += 1
+        return counts

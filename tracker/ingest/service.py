@@ -1,0 +1,226 @@
+"""Ingest one brief or a batch of them into a database."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
+
+from tracker.claims import extract_claims
+from tracker.claims.normalize import canonical_document
+from tracker.errors import InputError, MetadataError, StoreError, TrackerError
+from tracker.ingest.archive import archive_raw
+from tracker.ingest.readers import SUPPORTED_SUFFIXES, Document, parse_date, read_document
+from tracker.store.db import Database
+from tracker.store.models import Brief
+from tracker.store.repo import add_brief, find_brief_by_hash
+
+# Refuse files larger than this instead of reading them whole into memory.
+MAX_FILE_BYTES = 50 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """Metadata given on the command line; wins over what the file says."""
+
+    date: str | None = None
+    title: str | None = None
+    source: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    """The outcome of one brief that was read successfully."""
+
+    path: Path
+    status: Literal["stored", "duplicate"]
+    brief_id: int
+    title: str
+    date: dt.date
+    claims: int
+
+
+@dataclass(frozen=True)
+class IngestFailure:
+    """A brief that could not be ingested, with a one-line reason."""
+
+    path: Path
+    reason: str
+
+
+@dataclass
+class IngestReport:
+    """Outcomes of a batch, in the order the files were processed."""
+
+    results: list[IngestResult] = field(default_factory=list)
+    failures: list[IngestFailure] = field(default_factory=list)
+
+    @property
+    def stored(self) -> int:
+        return sum(r.status == "stored" for r in self.results)
+
+    @property
+    def duplicates(self) -> int:
+        return sum(r.status == "duplicate" for r in self.results)
+
+
+def iter_brief_files(paths: Sequence[Path]) -> Iterator[Path | IngestFailure]:
+    """Expand files and folders (recursively, sorted, hidden entries skipped).
+
+    Folders yield only files with a supported suffix; a file named explicitly is always tried.
+    Problems with a path (missing, a symlink loop) are yielded as failures, not raised.
+    """
+    for path in paths:
+        if not path.exists():
+            yield IngestFailure(path, "no such file or directory")
+        elif path.is_dir():
+            seen: set[tuple[int, int]] = set()
+            yield from _walk(path, seen)
+        else:
+            yield path
+
+
+def _walk(folder: Path, seen: set[tuple[int, int]]) -> Iterator[Path | IngestFailure]:
+    try:
+        st = folder.stat()
+    except OSError as exc:
+        yield IngestFailure(folder, exc.strerror or str(exc))
+        return
+    key = (st.st_dev, st.st_ino)
+    if key in seen:  # a symlink loop would otherwise recurse forever
+        yield IngestFailure(folder, "symlink loop (folder already visited)")
+        return
+    seen.add(key)
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError as exc:
+        yield IngestFailure(folder, exc.strerror or str(exc))
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        path = Path(entry.path)
+        try:
+            is_dir = entry.is_dir()
+        except OSError as exc:
+            yield IngestFailure(path, exc.strerror or str(exc))
+            continue
+        if is_dir:
+            yield from _walk(path, seen)
+        elif path.suffix.lower() in SUPPORTED_SUFFIXES:
+            yield path
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise InputError(f"file is larger than the {MAX_FILE_BYTES // 2**20} MB limit")
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(exc.strerror or str(exc)) from None
+
+
+def _apply_overrides(doc: Document, overrides: Overrides) -> None:
+    if overrides.date:
+        doc.date = parse_date(overrides.date)
+    if overrides.title:
+        doc.title = overrides.title
+    if overrides.source:
+        doc.source = overrides.source
+    if overrides.url:
+        doc.url = overrides.url
+
+
+def ingest_file(db: Database, path: Path, overrides: Overrides | None = None) -> IngestResult:
+    """Ingest one brief in one transaction; raises ``TrackerError`` on a bad brief."""
+    overrides = overrides or Overrides()
+    data = _read_bytes(path)
+    doc = read_document(path, data)
+    _apply_overrides(doc, overrides)
+    if doc.date is None:
+        raise MetadataError(
+            "no date found in the file's metadata or name; give one with --date YYYY-MM-DD"
+        )
+    title = (doc.title or path.stem).strip()[:500]
+    content_hash = hashlib.sha256(canonical_document(doc.text).encode("utf-8")).hexdigest()
+
+    with Session(db.engine) as session:
+        existing = find_brief_by_hash(session, content_hash)
+        if existing is not None:
+            return IngestResult(
+                path, "duplicate", existing.id, existing.title, existing.date, len(existing.claims)
+            )
+
+    claims = extract_claims(doc.text, hard_wrapped=doc.hard_wrapped)
+    if not claims:
+        raise InputError("no sentence found in the text")
+    try:
+        archive_path = archive_raw(db.archive_root, data, doc.date.year, doc.format)
+    except OSError as exc:
+        raise StoreError(f"cannot archive under {db.archive_root}: {exc.strerror or exc}") from None
+    brief = Brief(
+        title=title,
+        date=doc.date,
+        source=doc.source,
+        url=doc.url,
+        authors=doc.authors,
+        content_hash=content_hash,
+        archive_path=archive_path,
+        format=doc.format,
+        word_count=len(doc.text.split()),
+        text=doc.text,
+        ingested_at=dt.datetime.now(dt.UTC),
+    )
+    try:
+        with Session(db.engine) as session, session.begin():
+            brief_id = add_brief(session, brief, claims)
+    except IntegrityError:
+        # Another process stored the same content between our check and our insert.
+        with Session(db.engine) as session:
+            existing = find_brief_by_hash(session, content_hash)
+            if existing is None:
+                raise
+            return IngestResult(
+                path, "duplicate", existing.id, existing.title, existing.date, len(existing.claims)
+            )
+    except OperationalError as exc:
+        raise StoreError(f"database write failed: {exc.orig}") from None
+    return IngestResult(path, "stored", brief_id, title, doc.date, len(claims))
+
+
+def ingest_paths(
+    db: Database,
+    paths: Sequence[Path],
+    overrides: Overrides | None = None,
+    on_file: Callable[[Path | IngestFailure, IngestResult | IngestFailure], None] | None = None,
+) -> IngestReport:
+    """Ingest every brief found under ``paths``; failures are collected, never raised.
+
+    ``on_file`` is called after each file (for progress display).
+    """
+    report = IngestReport()
+    for item in iter_brief_files(paths):
+        outcome: IngestResult | IngestFailure
+        if isinstance(item, IngestFailure):
+            outcome = item
+        else:
+            try:
+                outcome = ingest_file(db, item, overrides)
+            except TrackerError as exc:
+                outcome = IngestFailure(item, str(exc))
+        if isinstance(outcome, IngestFailure):
+            report.failures.append(outcome)
+        else:
+            report.results.append(outcome)
+        if on_file is not None:
+            on_file(item, outcome)
+    return report

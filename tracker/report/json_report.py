@@ -1,0 +1,94 @@
+"""The JSON contract of ``tracker diff --format json`` (see docs/json.md).
+
+Fields named in the contract are never renamed or removed; extra fields are additions.
+Output is deterministic: no timestamps, stable order, floats rounded.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from tracker.compare.model import BriefRef, Change, ClaimRef, Diff, QuantityChange, Selection
+
+SCHEMA_VERSION = 1
+
+
+def _brief(b: BriefRef) -> dict[str, Any]:
+    return {
+        "id": b.id,
+        "title": b.title,
+        "date": b.date.isoformat(),
+        "source": b.source,
+        "url": b.url,
+    }
+
+
+def _selection(s: Selection) -> dict[str, Any]:
+    return {"selection": s.spec, "briefs": [_brief(b) for b in s.briefs], "claims": len(s.claims)}
+
+
+def _claim(c: ClaimRef | None) -> dict[str, Any] | None:
+    if c is None:
+        return None
+    return {
+        "claim_id": c.id,
+        "text": c.text,
+        "brief_id": c.brief_id,
+        "date": c.date.isoformat(),
+        "span": [c.start, c.end],
+        "sentence": c.sentence,
+        "section": c.section,
+    }
+
+
+def _value(x: float | None) -> float | None:
+    return None if x is None else round(x, 6)
+
+
+def _quantity(q: QuantityChange) -> dict[str, Any]:
+    delta = q.delta
+    return {
+        "old": q.old.raw if q.old else None,
+        "new": q.new.raw if q.new else None,
+        "old_value": _value(q.old.value) if q.old else None,
+        "new_value": _value(q.new.value) if q.new else None,
+        "unit": q.unit,
+        "kind": (q.new or q.old).kind,  # type: ignore[union-attr]
+        "delta": _value(delta),
+    }
+
+
+def change_to_dict(c: Change) -> dict[str, Any]:
+    """One change as a JSON-ready dict."""
+    return {
+        "kind": c.kind,
+        "aspects": list(c.aspects),
+        "score": c.score,
+        "relation": c.relation,
+        "old": _claim(c.old),
+        "new": _claim(c.new),
+        "quantities": [_quantity(q) for q in c.quantities],
+        "stance": [
+            {"dimension": s.dimension, "old": list(s.old_words), "new": list(s.new_words)}
+            for s in c.stance
+        ],
+        "also_old": [_claim(x) for x in c.also_old],
+        "also_new": [_claim(x) for x in c.also_new],
+    }
+
+
+def diff_to_dict(diff: Diff) -> dict[str, Any]:
+    """The whole diff as a JSON-ready dict."""
+    return {
+        "version": SCHEMA_VERSION,
+        "from": _selection(diff.old),
+        "to": _selection(diff.new),
+        "summary": diff.summary,
+        "changes": [change_to_dict(c) for c in diff.changes],
+    }
+
+
+def render_json(diff: Diff) -> str:
+    """Serialise a diff; the same diff always gives the same bytes."""
+    return json.dumps(diff_to_dict(diff), ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,71 @@
+"""Markdown rendering of a diff, for pasting into a memo."""
+
+from __future__ import annotations
+
+from tracker.compare.model import KINDS, Change, Diff
+from tracker.report.describe import brief_label, headline, quantity_phrase, stance_phrase
+from tracker.report.worddiff import word_diff
+
+_TITLES = {"modified": "Modified", "added": "Added", "removed": "Removed", "unchanged": "Unchanged"}
+
+
+def _escape(text: str) -> str:
+    """Escape characters Markdown would read as syntax inside claim text."""
+    for ch in "\\`*_[]<>#|":
+        text = text.replace(ch, "\\" + ch)
+    return text
+
+
+def _diff_md(change: Change) -> str:
+    assert change.old is not None and change.new is not None
+    parts = []
+    for seg in word_diff(change.old.text, change.new.text):
+        text = _escape(seg.text)
+        parts.append(
+            text if seg.op == "same" else f"~~{text}~~" if seg.op == "old" else f"**{text}**"
+        )
+    return " ".join(parts)
+
+
+def _change(diff: Diff, change: Change) -> list[str]:
+    lines = [f"- **{headline(change)}**"]
+    if change.kind == "modified":
+        lines.append(f"  - {_diff_md(change)}")
+        lines += [f"  - quantity: {_escape(quantity_phrase(q))}" for q in change.quantities]
+        lines += [f"  - stance {_escape(stance_phrase(s))}" for s in change.stance]
+    else:
+        claim = change.new if change.kind != "removed" else change.old
+        assert claim is not None
+        lines.append(f"  - {_escape(claim.text)}")
+    if change.old is not None:
+        lines.append(f"  - old: {_escape(brief_label(diff, change.old))}")
+    if change.new is not None:
+        lines.append(f"  - new: {_escape(brief_label(diff, change.new))}")
+    return lines
+
+
+def render_markdown(diff: Diff) -> str:
+    """The diff as a Markdown document."""
+    s = diff.summary
+    out = [
+        f"# Changes from {_escape(diff.old.spec)} to {_escape(diff.new.spec)}",
+        "",
+        f"{s['modified']} modified, {s['added']} added, {s['removed']} removed, "
+        f"{s['unchanged']} unchanged.",
+        "",
+    ]
+    for label, sel in (("From", diff.old), ("To", diff.new)):
+        out.append(
+            f"**{label} {_escape(sel.spec)}:** "
+            + "; ".join(f"{_escape(b.title)} ({b.date.isoformat()})" for b in sel.briefs)
+        )
+        out.append("")
+    for kind in KINDS:
+        group = [c for c in diff.changes if c.kind == kind]
+        if not group:
+            continue
+        out += [f"## {_TITLES[kind]} ({len(group)})", ""]
+        for change in group:
+            out += _change(diff, change)
+        out.append("")
+    return "\n".join(out).rstrip() + "\n"

@@ -1,0 +1,94 @@
+"""Terminal rendering of a diff: grouped by kind, word-level diffs, quantities highlighted."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+from rich.text import Text
+
+from tracker.compare.model import KINDS, Change, Diff
+from tracker.report.describe import brief_label, headline, quantity_phrase, stance_phrase
+from tracker.report.worddiff import word_diff
+
+_TITLES = {
+    "modified": "Modified claims",
+    "added": "Added claims",
+    "removed": "Removed claims",
+    "unchanged": "Unchanged claims",
+}
+
+
+def _selection_line(label: str, diff: Diff, old: bool) -> str:
+    sel = diff.old if old else diff.new
+    briefs = "; ".join(f"#{b.id} {b.date.isoformat()} {b.title}" for b in sel.briefs)
+    return f"{label} {sel.spec}: {len(sel.briefs)} brief(s), {len(sel.claims)} claims — {briefs}"
+
+
+def _diff_text(change: Change) -> Text:
+    assert change.old is not None and change.new is not None
+    text = Text("    ")
+    for seg in word_diff(change.old.text, change.new.text):
+        if text.plain.strip():
+            text.append(" ")
+        if seg.op == "same":
+            text.append(seg.text)
+        elif seg.op == "old":
+            text.append(f"[-{seg.text}-]", style="red strike")
+        else:
+            text.append(f"{{+{seg.text}+}}", style="green bold")
+    return text
+
+
+def _change(console: Console, diff: Diff, change: Change) -> None:
+    console.print(Text("  • " + headline(change), style="bold"))
+    if change.kind == "modified":
+        console.print(_diff_text(change))
+        for q in change.quantities:
+            console.print(Text("    quantity: " + quantity_phrase(q), style="cyan"))
+        for s in change.stance:
+            console.print(Text("    stance " + stance_phrase(s), style="magenta"))
+    else:
+        claim = change.new if change.kind != "removed" else change.old
+        assert claim is not None
+        prefix = {"added": "+ ", "removed": "- ", "unchanged": "= "}[change.kind]
+        style = {"added": "green", "removed": "red", "unchanged": ""}[change.kind]
+        console.print(Text("    " + prefix + claim.text, style=style))
+    if change.old is not None:
+        console.print(Text(f"    old: {brief_label(diff, change.old)}", style="dim"))
+    if change.new is not None:
+        console.print(Text(f"    new: {brief_label(diff, change.new)}", style="dim"))
+    others = len(change.also_old) + len(change.also_new)
+    if others:
+        console.print(Text(f"    (also stated in {others} other brief(s))", style="dim"))
+
+
+def render_text(diff: Diff, *, color: bool = False, width: int = 100) -> str:
+    """The diff as terminal text; ANSI colour only when ``color``."""
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer,
+        force_terminal=color,
+        no_color=not color,
+        width=width,
+        highlight=False,
+        soft_wrap=False,
+        emoji=False,
+    )
+    console.print(_selection_line("from", diff, True))
+    console.print(_selection_line("to  ", diff, False))
+    for kind in KINDS:
+        group = [c for c in diff.changes if c.kind == kind]
+        if not group:
+            continue
+        console.print()
+        console.print(Text(f"{_TITLES[kind]} ({len(group)})", style="bold underline"))
+        for change in group:
+            _change(console, diff, change)
+    s = diff.summary
+    console.print()
+    console.print(
+        f"{s['modified']} modified, {s['added']} added, {s['removed']} removed, "
+        f"{s['unchanged']} unchanged"
+    )
+    return buffer.getvalue()

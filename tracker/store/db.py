@@ -1,0 +1,149 @@
+"""Open a tracker database: resolve the URL, configure SQLite, migrate to head on first use.
+
+A user never runs an init step: ``open_database`` creates the schema or upgrades it with the
+Alembic revisions shipped in ``migrations/``. A database stamped with a revision this code does
+not know (written by a newer tracker) is refused rather than touched.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
+
+from tracker.errors import StoreError
+from tracker.resources import resource_dir
+
+DEFAULT_DB = "tracker.db"
+ENV_VAR = "TRACKER_DB"
+# Seconds a writer waits for another process's lock before SQLite gives up.
+SQLITE_BUSY_TIMEOUT = 30
+
+
+@dataclass(frozen=True)
+class Database:
+    """An open database and the archive folder (``snapshots/``) that belongs to it."""
+
+    engine: Engine
+    url: str
+    archive_root: Path
+
+
+def resolve_url(value: str | None) -> str:
+    """Turn ``--db`` / ``TRACKER_DB`` / the default into an SQLAlchemy URL.
+
+    A value without ``://`` is a path to an SQLite file.
+    """
+    raw = value or os.environ.get(ENV_VAR) or DEFAULT_DB
+    if "://" not in raw:
+        return "sqlite:///" + str(Path(raw).expanduser().resolve())
+    return raw
+
+
+def archive_root_for(url: str) -> Path:
+    """Where raw briefs are archived: ``snapshots/`` beside an SQLite file, else in the cwd."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        return Path(str(parsed.database)).resolve().parent / "snapshots"
+    return Path.cwd() / "snapshots"
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        cur = dbapi_conn.cursor()
+        # WAL lets readers (a diff) see a consistent snapshot while a writer ingests;
+        # NORMAL sync is durable across application crashes, which is what cron runs need.
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT * 1000}")
+        cur.close()
+
+
+def create_db_engine(url: str) -> Engine:
+    """Create an engine for ``url`` with the project's connection settings."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise StoreError(f"{url}: not a database URL ({exc})") from None
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT})
+        _configure_sqlite(engine)
+        return engine
+    try:
+        return create_engine(url, pool_pre_ping=True)
+    except Exception as exc:  # missing driver, bad URL parts
+        raise StoreError(f"{url}: cannot create a database engine ({exc})") from None
+
+
+def alembic_config() -> Config:
+    """An Alembic config pointing at the shipped migrations (no alembic.ini needed)."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(resource_dir("migrations")))
+    return cfg
+
+
+def head_revision() -> str:
+    """The newest revision this code knows."""
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The revision the database is stamped with (None for a blank database)."""
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Apply migrations up to ``revision`` inside one connection."""
+    cfg = alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)
+
+
+def ensure_schema(engine: Engine) -> None:
+    """Upgrade a blank or older database to head; refuse one newer than this code."""
+    script = ScriptDirectory.from_config(alembic_config())
+    current = current_revision(engine)
+    if current == script.get_current_head():
+        return
+    if current is not None:
+        try:
+            script.get_revision(current)
+        except Exception:
+            raise StoreError(
+                f"database schema revision {current} is newer than this tracker knows; "
+                "upgrade tracker instead of using an older version on it"
+            ) from None
+    upgrade(engine)
+
+
+def open_database(value: str | None = None, *, migrate: bool = True) -> Database:
+    """Open the database named by ``value`` (or ``TRACKER_DB``, or ``tracker.db``)."""
+    url = resolve_url(value)
+    engine = create_db_engine(url)
+    try:
+        if migrate:
+            ensure_schema(engine)
+    except (OperationalError, DatabaseError) as exc:
+        engine.dispose()
+        reason = str(exc.orig) if getattr(exc, "orig", None) else str(exc)
+        raise StoreError(
+            f"{make_url(url).render_as_string(hide_password=True)}: {reason}"
+        ) from None
+    return Database(engine=engine, url=url, archive_root=archive_root_for(url))

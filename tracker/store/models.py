@@ -1,0 +1,107 @@
+"""Database schema: one row per brief (a dated snapshot), its claims and their quantities.
+
+The schema is owned by Alembic revisions in the top-level ``migrations/`` folder; these models
+describe the head revision and a test checks that upgrading a blank database yields exactly
+them. Constraint names come from one naming convention so that migrations can refer to them
+on SQLite (batch mode) and PostgreSQL alike.
+
+The extracted text of each brief is stored in ``briefs.text``: claim and quantity spans are
+character offsets into it, which keeps provenance exact even when the database is shared
+without the ``snapshots/`` archive (PostgreSQL for teams). The raw file stays in the archive.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Brief(Base):
+    """One ingested document, filed under its as-of ``date``."""
+
+    __tablename__ = "briefs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(String(500))
+    date: Mapped[dt.date] = mapped_column(Date, index=True)
+    source: Mapped[str | None] = mapped_column(String(500))
+    url: Mapped[str | None] = mapped_column(String(2000))
+    authors: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # sha256 of the canonical extracted text: the same brief fetched as HTML twice, or saved
+    # with other line endings, is still the same brief.
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # Raw file under the archive root (``snapshots/``), relative, content-addressed by year.
+    archive_path: Mapped[str] = mapped_column(String(500))
+    format: Mapped[str] = mapped_column(String(10))
+    word_count: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    ingested_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+    claims: Mapped[list[Claim]] = relationship(
+        back_populates="brief", order_by="Claim.ordinal", cascade="all, delete-orphan"
+    )
+
+
+class Claim(Base):
+    """An atomic claim: a sentence, or one item of a sentence that lists several commitments."""
+
+    __tablename__ = "claims"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    brief_id: Mapped[int] = mapped_column(ForeignKey("briefs.id", ondelete="CASCADE"))
+    ordinal: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    norm_text: Mapped[str] = mapped_column(Text)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    sentence: Mapped[str] = mapped_column(Text)
+    section: Mapped[str | None] = mapped_column(String(500))
+
+    brief: Mapped[Brief] = relationship(back_populates="claims")
+    quantities: Mapped[list[QuantityRow]] = relationship(
+        back_populates="claim", order_by="QuantityRow.start", cascade="all, delete-orphan"
+    )
+
+    __table_args__ = (Index("ix_claims_brief_id_ordinal", "brief_id", "ordinal", unique=True),)
+
+
+class QuantityRow(Base):
+    """A number found in a claim, normalised (value + unit) with its raw text and span."""
+
+    __tablename__ = "quantities"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    value: Mapped[float] = mapped_column(Float)
+    unit: Mapped[str] = mapped_column(String(50))
+    raw: Mapped[str] = mapped_column(String(200))
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+
+    claim: Mapped[Claim] = relationship(back_populates="quantities")

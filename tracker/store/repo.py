@@ -1,0 +1,95 @@
+"""Reads and writes of briefs and claims. Functions take a Session or an Engine; none print."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, func, insert, select
+from sqlalchemy.orm import Session, selectinload
+
+from tracker.claims import ClaimDraft
+from tracker.store.models import Brief, Claim, QuantityRow
+
+
+@dataclass(frozen=True)
+class BriefSummary:
+    """A brief as listed by ``tracker briefs``."""
+
+    id: int
+    date: dt.date
+    title: str
+    source: str | None
+    claims: int
+
+
+def find_brief_by_hash(session: Session, content_hash: str) -> Brief | None:
+    """The brief with this content hash, if stored."""
+    return session.scalars(select(Brief).where(Brief.content_hash == content_hash)).first()
+
+
+def add_brief(session: Session, brief: Brief, claims: Sequence[ClaimDraft]) -> int:
+    """Insert a brief with its claims and quantities in the session's transaction.
+
+    Claims and quantities go in as two executemany statements (not one ORM object per row):
+    long briefs and bulk corpus ingests are dominated by these inserts.
+    """
+    session.add(brief)
+    session.flush()
+    if claims:
+        rows = [
+            {
+                "brief_id": brief.id,
+                "ordinal": i,
+                "text": c.text,
+                "norm_text": c.norm_text,
+                "start": c.start,
+                "end": c.end,
+                "sentence": c.sentence,
+                "section": c.section,
+            }
+            for i, c in enumerate(claims)
+        ]
+        ids = session.scalars(
+            insert(Claim).returning(Claim.id, sort_by_parameter_order=True), rows
+        ).all()
+        qrows = [
+            {
+                "claim_id": cid,
+                "kind": q.kind,
+                "value": q.value,
+                "unit": q.unit,
+                "raw": q.raw,
+                "start": q.start,
+                "end": q.end,
+            }
+            for cid, c in zip(ids, claims, strict=True)
+            for q in c.quantities
+        ]
+        if qrows:
+            session.execute(insert(QuantityRow), qrows)
+    return brief.id
+
+
+def list_briefs(engine: Engine) -> list[BriefSummary]:
+    """All briefs, oldest first, with their claim counts."""
+    counts = (
+        select(Claim.brief_id, func.count(Claim.id).label("n")).group_by(Claim.brief_id).subquery()
+    )
+    stmt = (
+        select(Brief.id, Brief.date, Brief.title, Brief.source, func.coalesce(counts.c.n, 0))
+        .outerjoin(counts, counts.c.brief_id == Brief.id)
+        .order_by(Brief.date, Brief.id)
+    )
+    with Session(engine) as session:
+        return [BriefSummary(*row) for row in session.execute(stmt).all()]
+
+
+def get_brief(session: Session, brief_id: int) -> Brief | None:
+    """One brief with its claims and their quantities loaded."""
+    return session.scalars(
+        select(Brief)
+        .where(Brief.id == brief_id)
+        .options(selectinload(Brief.claims).selectinload(Claim.quantities))
+    ).first()

@@ -187,7 +187,15 @@ _NOT_GERUNDS = frozenset(
 _CONNECTOR = re.compile(r"\s*(?:and|or|as well as|and also|plus)\s+", re.IGNORECASE)
 _FIRST_WORD = re.compile(r"[A-Za-z][A-Za-z-]*")
 _TO_BEFORE = re.compile(r"(?:^|\W)to\s*$", re.IGNORECASE)
-_CLAUSE_BREAK = re.compile(r";\s+|,?\s+whereas\s+")
+# Independent clauses: "...; Japan, in turn, was...", "... imports, whereas Japan lowered ...",
+# and "..., and Japan ranks as ..." (a coordinated clause with its own named subject and
+# finite verb; "X, and Y" of nouns or of verbs sharing one subject does not match).
+_CLAUSE_BREAK = re.compile(
+    r";\s+|,?\s+whereas\s+"
+    r"|,\s+(?:and|but|while)\s+(?=(?:the\s+)?[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}\s+"
+    r"(?:is|are|was|were|has|have|had|will|would|can|could|should|must|may|remains?|ranks?|"
+    r"\w+ed)\b)"
+)
 
 
 def _top_level_commas(text: str) -> list[int]:
@@ -290,6 +298,16 @@ def _rstrip_end(text: str, s: int, e: int) -> int:
     return s + len(chunk)
 
 
+def _in_name_list(sentence: str, comma: int) -> bool:
+    """Whether the ", and" at ``comma`` closes a list ("the U.S., Japan, and South Korea must")
+    or sits inside brackets, rather than joining two clauses."""
+    before = sentence[:comma]
+    if before.count("(") > before.count(")"):
+        return True
+    last_item = before.rsplit(",", 1)[-1].split()
+    return "," in before and len(last_item) <= 3 and all(w[:1].isupper() for w in last_item)
+
+
 def atomic_spans(sentence: str) -> list[tuple[int, int]]:
     """Spans of the atomic claims in ``sentence`` (the whole sentence when it is one claim)."""
     clauses: list[tuple[int, int]] = []
@@ -297,6 +315,8 @@ def atomic_spans(sentence: str) -> list[tuple[int, int]]:
     for match in _CLAUSE_BREAK.finditer(sentence):
         left = sentence[pos : match.start()]
         right = sentence[match.end() :]
+        if match.group().startswith(",") and _in_name_list(sentence, match.start()):
+            continue
         # Both sides must be real clauses, not a short aside or a list of nouns.
         if len(left.split()) >= 5 and len(right.split()) >= 5:
             clauses.append((pos, match.start()))

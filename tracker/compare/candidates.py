@@ -4,17 +4,27 @@ Scoring every old claim against every new one is O(N·M); a year of a large corp
 100k claims. Claims are embedded as TF-IDF vectors of their content tokens (unigrams and
 bigrams, sub-linear tf) and each claim keeps only its top-k most similar claims on the other
 side, in both directions, via sparse_dot_topn's multi-threaded top-n sparse product.
+
+IDF pools the diff's own counts with background document frequencies of ~97k sentences of
+real policy prose (``tracker/data/background_df.tsv.gz``, built by ``scripts/build_idf.py``):
+a diff of two short briefs is too small a sample to know that "cooperation" is generic and
+"tariffs" is telling.
 """
 
 from __future__ import annotations
 
+import gzip
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
 from itertools import pairwise
 
 import numpy as np
-from scipy.sparse import csr_matrix
-from sklearn.feature_extraction.text import TfidfVectorizer
+from scipy.sparse import csr_matrix, diags
+from sklearn.feature_extraction.text import CountVectorizer
+from sklearn.preprocessing import normalize as l2_normalize
 from sparse_dot_topn import sp_matmul_topn
 
 TOP_K = 8
@@ -23,8 +33,29 @@ MIN_COSINE = 0.05
 
 
 @dataclass(frozen=True)
+class Background:
+    """Document frequencies of terms in background policy prose."""
+
+    documents: int
+    df: dict[str, int]
+
+
+@lru_cache(maxsize=1)
+def background() -> Background:
+    """Load the shipped background document frequencies (once per process)."""
+    data = resources.files("tracker.data").joinpath("background_df.tsv.gz").read_bytes()
+    lines = gzip.decompress(data).decode("utf-8").splitlines()
+    documents = int(lines[0].split("\t")[1])
+    df: dict[str, int] = {}
+    for line in lines[1:]:
+        term, _, count = line.rpartition("\t")
+        df[term] = int(count)
+    return Background(documents, df)
+
+
+@dataclass(frozen=True)
 class Vectors:
-    """TF-IDF rows of the old and new claims, and the IDF of each unigram."""
+    """TF-IDF rows of the old and new claims, and the pooled IDF of each unigram."""
 
     old: csr_matrix
     new: csr_matrix
@@ -37,16 +68,33 @@ def _analyzer(doc: str) -> list[str]:
 
 
 def vectorize(old_docs: Sequence[str], new_docs: Sequence[str]) -> Vectors:
-    """Fit TF-IDF on both sides together (a term's rarity is judged over the whole diff)."""
-    vectorizer = TfidfVectorizer(analyzer=_analyzer, sublinear_tf=True, dtype=np.float32)
-    matrix = vectorizer.fit_transform([*old_docs, *new_docs]).tocsr()
-    idf = {
-        term: float(weight)
-        for term, weight in zip(vectorizer.get_feature_names_out(), vectorizer.idf_, strict=True)
-        if " " not in term
-    }
+    """TF-IDF over both sides, IDF pooled with the background counts."""
+    docs = [*old_docs, *new_docs]
+    counter = CountVectorizer(analyzer=_analyzer, dtype=np.float32)
+    counts = counter.fit_transform(docs).tocsr()
+    terms = counter.get_feature_names_out()
+    local_df = np.bincount(counts.indices, minlength=len(terms))
+    bg = background()
+    total = bg.documents + len(docs) + 1
+    local_total = len(docs) + 1
+    # A term tells claims apart only if it is rare both in general (pooled with the
+    # background) and in this diff: "Japan" is rare in general but in every claim here.
+    idf = np.array(
+        [
+            min(
+                math.log(total / (bg.df.get(t, 0) + int(n) + 1)),
+                math.log(local_total / (int(n) + 1)),
+            )
+            + 1.0
+            for t, n in zip(terms, local_df, strict=True)
+        ],
+        dtype=np.float32,
+    )
+    counts.data = 1.0 + np.log(counts.data)  # sub-linear tf
+    matrix = l2_normalize(counts @ diags(idf), norm="l2", copy=False).tocsr()
+    unigram_idf = {str(t): float(w) for t, w in zip(terms, idf, strict=False) if " " not in t}
     n_old = len(old_docs)
-    return Vectors(old=matrix[:n_old], new=matrix[n_old:], idf=idf)
+    return Vectors(old=matrix[:n_old], new=matrix[n_old:], idf=unigram_idf)
 
 
 def _top(a: csr_matrix, b: csr_matrix, k: int, threads: int | None) -> csr_matrix:

@@ -16,7 +16,7 @@ from tracker.compare.model import (
 )
 
 # Normalised texts at least this similar (0–100) read as the same claim restated.
-UNCHANGED_RATIO = 92.0
+UNCHANGED_RATIO = 90.0
 # Below this, the words differ beyond punctuation and numbers: a "wording" change.
 WORDING_RATIO = 98.0
 

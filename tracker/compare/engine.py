@@ -14,11 +14,11 @@ from tracker.compare.candidates import candidate_pairs, self_pairs, vectorize
 from tracker.compare.classify import classify
 from tracker.compare.features import Features, features
 from tracker.compare.model import KINDS, Change, ClaimRef, Diff, DiffOptions, Selection
-from tracker.compare.scoring import containment, score_pair
+from tracker.compare.scoring import score_pair
 from tracker.compare.selection import load_selection
 
 # Pairs scoring below this are not the same position: reported as removed + added.
-MATCH_THRESHOLD = 0.30
+MATCH_THRESHOLD = 0.15
 # Claims of one selection at least this alike (cosine, then edit ratio) are one claim stated
 # in several briefs, and are reported once.
 DUPLICATE_COSINE = 0.8
@@ -69,7 +69,7 @@ def compare(old: Selection, new: Selection, options: DiffOptions | None = None) 
         if i not in old_rep_set or j not in new_rep_set:
             continue
         scored = score_pair(old.claims[i], f_old[i], new.claims[j], f_new[j], cosine, vectors.idf)
-        edges.append(Edge(i, j, scored.score, containment(f_old[i], f_new[j], vectors.idf)))
+        edges.append(Edge(i, j, scored.score, scored.containment))
 
     alignment = align(edges, len(old.claims), len(new.claims), threshold)
 

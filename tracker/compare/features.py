@@ -17,12 +17,14 @@ from tracker.compare.lexicon import (
     ACTOR_PATTERN,
     DOWN,
     FIRM,
+    MODALS,
     NEGATIVE,
     STOP_WORDS,
     TENTATIVE,
     UP,
 )
 
+SUBJECT_WINDOW = 3
 _WORD = re.compile(r"[a-z][a-z0-9']*|\d+(?:\.\d+)?%?")
 _stemmer = snowballstemmer.stemmer("english")
 
@@ -64,16 +66,24 @@ def features(norm_text: str) -> Features:
             tokens.append(piece)
             continue
         for word in _WORD.findall(piece.replace("-", " ").replace("/", " ")):
-            if word in STOP_WORDS or word[0].isdigit() or len(word) < 2:
+            # Modal verbs and negators say how a position is held, not what it is about:
+            # they feed stance detection, not topical similarity.
+            if word in STOP_WORDS or word in MODALS or word[0].isdigit() or len(word) < 2:
                 continue
             word = word.removesuffix("'s").strip("'")
             if word and word not in STOP_WORDS:
                 tokens.append(_stem(word))
     words = frozenset(re.findall(r"[a-z]+", norm_text))
+    # The grammatical subject is approximated by an actor among the first content words:
+    # "China is Japan's largest partner" → china; "... support for peace in the Taiwan Strait"
+    # has no subject actor (Taiwan is named late, as an object).
+    subject = next(
+        (t[2:].replace("_", " ") for t in tokens[:SUBJECT_WINDOW] if t.startswith("a:")), None
+    )
     return Features(
         tokens=tuple(tokens),
         actors=frozenset(actors),
-        subject=actors[0] if actors else None,
+        subject=subject,
         words=words,
     )
 

@@ -268,6 +268,25 @@ TENTATIVE = frozenset(
     ]
 )
 
+MODALS = frozenset(
+    [
+        "will",
+        "would",
+        "shall",
+        "should",
+        "must",
+        "may",
+        "might",
+        "can",
+        "could",
+        "cannot",
+        "not",
+        "no",
+        "never",
+        "nor",
+    ]
+)
+
 # Function words that carry no topic. Kept short on purpose: negators and modal verbs are
 # topic-neutral but stance-bearing, and are handled above instead.
 STOP_WORDS = frozenset(

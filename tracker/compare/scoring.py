@@ -1,16 +1,16 @@
 """How alike two claims are, in [0, 1], and why.
 
-The score blends two lexical views of the content tokens and then applies what policy text
-needs beyond word overlap:
+The score blends lexical views of the claims' content tokens (see ``features``) and then
+applies what policy text needs beyond word overlap:
 
-- cosine of TF-IDF vectors (symmetric; rewards the same rare words and phrases);
-- IDF-weighted containment (the share of the shorter claim's weight found in the longer one),
-  so one item of a list sentence still matches the sentence it was restated in;
+- cosine of TF-IDF vectors (unigrams and bigrams; rewards the same rare words and phrases);
+- IDF-weighted containment: the share of the lighter claim's weight found in the other, so
+  one item of a list sentence still matches the sentence it was restated in; damped for very
+  light claims, which would otherwise be "contained" in any sentence sharing two words;
+- IDF-weighted Dice: the symmetric share, which keeps long claims honest;
 - actor agreement: "China is Japan's largest partner" and "the U.S. is Japan's third-largest
-  partner" share most words but not who the position is about, so a claim whose subject does
-  not appear in the other claim at all is penalised;
-- quantity agreement: two claims that both put a number on the same unit (% of GDP, USD,
-  troops) are more likely to be one position whose figure moved.
+  partner" share most words but not who the position is about, so a pair whose subjects
+  differ, and do not appear in the other claim at all, is penalised.
 """
 
 from __future__ import annotations
@@ -20,14 +20,14 @@ from dataclasses import dataclass
 from tracker.compare.features import Features
 from tracker.compare.model import ClaimRef
 
-COSINE_WEIGHT = 0.55
-CONTAINMENT_WEIGHT = 0.45
+COSINE_WEIGHT = 0.4
 SUBJECT_MISMATCH = 0.6
 ACTORS_DISJOINT = 0.8
-QUANTITY_BONUS = 0.05
-# Containment only counts when this much shared weight backs it, so a two-word claim does not
-# "contain" in every sentence that mentions its two words.
+# Containment only counts when at least this many distinct tokens back it.
 MIN_SHARED_TOKENS = 2
+# A claim lighter than this (summed IDF of its distinct tokens; a typical five-word claim
+# weighs about 40) is too short for its containment in another claim to mean much.
+CONFIDENT_WEIGHT = 40.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +37,7 @@ class Scored:
     score: float
     cosine: float
     containment: float
+    dice: float
     factor: float
 
 
@@ -44,14 +45,18 @@ def _weight(tokens: frozenset[str], idf: dict[str, float]) -> float:
     return sum(idf.get(t, 1.0) for t in tokens)
 
 
-def containment(fa: Features, fb: Features, idf: dict[str, float]) -> float:
-    """IDF-weighted share of the lighter claim's distinct tokens found in the other."""
+def overlap(fa: Features, fb: Features, idf: dict[str, float]) -> tuple[float, float]:
+    """IDF-weighted (containment, Dice) of the two claims' distinct tokens."""
     ta, tb = frozenset(fa.tokens), frozenset(fb.tokens)
     shared = ta & tb
-    if len(shared) < MIN_SHARED_TOKENS:
-        return 0.0
-    lighter = min(_weight(ta, idf), _weight(tb, idf))
-    return _weight(shared, idf) / lighter if lighter else 0.0
+    wa, wb, ws = _weight(ta, idf), _weight(tb, idf), _weight(shared, idf)
+    lighter = min(wa, wb)
+    if not lighter or len(shared) < MIN_SHARED_TOKENS:
+        contain = 0.0
+    else:
+        contain = ws / lighter * min(1.0, lighter / CONFIDENT_WEIGHT)
+    dice = 2 * ws / (wa + wb) if wa + wb else 0.0
+    return contain, dice
 
 
 def actor_factor(fa: Features, fb: Features) -> float:
@@ -68,17 +73,11 @@ def actor_factor(fa: Features, fb: Features) -> float:
     return 1.0
 
 
-def _quantity_units(claim: ClaimRef) -> set[tuple[str, str]]:
-    return {(q.kind, q.unit) for q in claim.quantities if q.kind not in ("year", "rank")}
-
-
 def score_pair(
     a: ClaimRef, fa: Features, b: ClaimRef, fb: Features, cosine: float, idf: dict[str, float]
 ) -> Scored:
-    """Score one candidate pair."""
-    contain = containment(fa, fb, idf)
+    """Score one candidate pair (``cosine`` comes from candidate generation)."""
+    contain, dice = overlap(fa, fb, idf)
     factor = actor_factor(fa, fb)
-    base = COSINE_WEIGHT * cosine + CONTAINMENT_WEIGHT * contain
-    if _quantity_units(a) & _quantity_units(b):
-        base += QUANTITY_BONUS
-    return Scored(score=min(1.0, base * factor), cosine=cosine, containment=contain, factor=factor)
+    base = COSINE_WEIGHT * cosine + (1 - COSINE_WEIGHT) * (contain + dice) / 2
+    return Scored(min(1.0, base * factor), cosine, contain, dice, factor)

@@ -87,6 +87,7 @@ class _Unit:
     kind: Literal["text", "heading", "drop"]
     m: Mapped
     bullet: bool = False
+    marked: bool = False  # a markdown ``#`` heading: a heading by the author's own markup
 
 
 def _lines(text: str) -> list[Mapped]:
@@ -112,7 +113,7 @@ def _classify(line: Mapped, repeated: set[str]) -> _Unit:
         # An all-capitals heading is a running header (publisher banner), never a section.
         if _is_upper_header(inner.text) or inner.text in repeated:
             return _Unit("drop", inner)
-        return _Unit("heading", inner)
+        return _Unit("heading", inner, marked=True)
     if text in repeated and not _TERMINAL.search(text):
         return _Unit("drop", line)
     if _CAPTION_PREFIX.match(text) or _CAPTION_CREDIT.search(text):
@@ -197,8 +198,19 @@ def clean_blocks(text: str, *, hard_wrapped: bool = False) -> list[Block]:
                 blocks.append(Block("text", merged, section))
         pending = []
 
+    # For each unit, whether the next kept unit (across blank lines and dropped running headers)
+    # is prose that starts in lower case: then this unit is the first half of a broken sentence,
+    # not a heading, however short it is.
+    lower_next = [False] * len(units)
+    following_lower = False
+    for i in range(len(units) - 1, -1, -1):
+        lower_next[i] = following_lower
+        nxt = units[i]
+        if nxt is not None and nxt.kind != "drop":
+            following_lower = nxt.kind == "text" and not nxt.bullet and nxt.m.text[:1].islower()
+
     after_tail = False
-    for unit in units:
+    for index, unit in enumerate(units):
         if unit is None:
             pending_soft_break = False
             continue
@@ -208,7 +220,9 @@ def clean_blocks(text: str, *, hard_wrapped: bool = False) -> list[Block]:
             continue
         if unit.kind == "text":
             stripped = _strip_inline(unit.m)
-            heading_like = not unit.bullet and _looks_like_heading(stripped.text)
+            heading_like = (
+                not unit.bullet and not lower_next[index] and _looks_like_heading(stripped.text)
+            )
             if heading_like and not (
                 pending and _continues(pending[-1].text, unit.m.text, nxt_is_heading_like=True)
             ):
@@ -219,7 +233,13 @@ def clean_blocks(text: str, *, hard_wrapped: bool = False) -> list[Block]:
             if _TAIL_HEADINGS.match(title):
                 after_tail = True
                 continue
-            if _BYLINE.match(title):
+            # Names under the title are a byline; further down, "Japan Looks Regionally" is a
+            # section heading that merely looks like a name.
+            if (
+                not unit.marked
+                and _BYLINE.match(title)
+                and (title.startswith("By ") or not any(b.kind == "text" for b in blocks))
+            ):
                 continue
             if title:
                 blocks.append(Block("heading", _strip_inline(unit.m), section))

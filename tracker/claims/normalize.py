@@ -112,8 +112,9 @@ _ISE_KEEP = frozenset(
 
 _PHRASES = [
     (re.compile(r"\bgross domestic product\b"), "gdp"),
-    (re.compile(r"\bper\s?cent(?:age)?\b"), "%"),
+    # Before the percent rule, which would otherwise turn "percentage points" into "% points".
     (re.compile(r"\bpercentage points?\b"), "pp"),
+    (re.compile(r"\bper\s?cent(?:age)?\b"), "%"),
     (re.compile(r"(\d)\s+%"), r"\1%"),
     (re.compile(r"\b(?:the\s+)?united states of america\b|\bu\.s\.a\.?"), "usa"),
     (re.compile(r"\b(?:the\s+)?united states\b|\bu\.s\.(?=\W|$)|\bu\.s\b|\bus(?=-)"), "usa"),
@@ -127,7 +128,9 @@ _PHRASES = [
 # Upper-case "US" (the country) must be told from "us" (the pronoun) before lower-casing.
 _US_UPPER = re.compile(r"\bUS\b|\bU\.S\.(?=\W|$)")
 _SPACES = re.compile(r"\s+")
-_DOLLAR_ESCAPE = re.compile(r"\\([$*_#])")
+# A run of backslashes before the character goes at once (a doubled `\\$` too), so that
+# normalize stays idempotent.
+_DOLLAR_ESCAPE = re.compile(r"\\+([$*_#])")
 
 
 def _ise(match: re.Match[str]) -> str:

@@ -23,11 +23,14 @@ from itertools import pairwise
 
 import numpy as np
 from scipy.sparse import csr_matrix, diags
-from sklearn.feature_extraction.text import CountVectorizer
+from sklearn.feature_extraction.text import CountVectorizer, HashingVectorizer
 from sklearn.preprocessing import normalize as l2_normalize
 from sparse_dot_topn import sp_matmul_topn
 
 TOP_K = 8
+CHAR_FEATURES = 2**20
+# Pairs whose character cosine is computed in one vectorised step (bounds peak memory).
+PAIR_CHUNK = 50_000
 # Cosines below this are never a match; dropping them early keeps the product sparse.
 MIN_COSINE = 0.05
 
@@ -55,11 +58,45 @@ def background() -> Background:
 
 @dataclass(frozen=True)
 class Vectors:
-    """TF-IDF rows of the old and new claims, and the pooled IDF of each unigram."""
+    """TF-IDF rows of the old and new claims, their character n-gram rows, and the pooled
+    IDF of each unigram."""
 
     old: csr_matrix
     new: csr_matrix
+    chars_old: csr_matrix
+    chars_new: csr_matrix
     idf: dict[str, float]
+
+
+def _char_rows(unigram_counts: csr_matrix, unigrams: Sequence[str]) -> csr_matrix:
+    """L2-normalised character 3–5-gram vectors of each claim's content tokens.
+
+    Word forms that stemming leaves apart ("denuclearisation" / "nuclear", "resilience" /
+    "resistance", "trade" / "trading") still share n-grams. The n-grams are taken within
+    words (like scikit-learn's ``char_wb``), so a claim's vector is the sum of its tokens'
+    vectors: hashing each distinct token once and multiplying by the token counts is much
+    faster than re-analysing every claim.
+    """
+    hasher = HashingVectorizer(
+        analyzer="char_wb",
+        ngram_range=(3, 5),
+        n_features=CHAR_FEATURES,
+        alternate_sign=False,
+        norm=None,
+        dtype=np.float32,
+    )
+    per_token = hasher.transform(unigrams)
+    rows = (unigram_counts @ per_token).tocsr()
+    return l2_normalize(rows, norm="l2", copy=False).tocsr()
+
+
+def pair_cosines(a: csr_matrix, b: csr_matrix, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """Cosines of the row pairs ``(a[rows[k]], b[cols[k]])`` (rows are L2-normalised)."""
+    out = np.zeros(len(rows), dtype=np.float32)
+    for start in range(0, len(rows), PAIR_CHUNK):
+        r, c = rows[start : start + PAIR_CHUNK], cols[start : start + PAIR_CHUNK]
+        out[start : start + len(r)] = np.asarray(a[r].multiply(b[c]).sum(axis=1)).ravel()
+    return out
 
 
 def _analyzer(doc: str) -> list[str]:
@@ -90,11 +127,19 @@ def vectorize(old_docs: Sequence[str], new_docs: Sequence[str]) -> Vectors:
         ],
         dtype=np.float32,
     )
+    unigram_cols = np.array([i for i, t in enumerate(terms) if " " not in t], dtype=np.int64)
+    chars = _char_rows(counts[:, unigram_cols], [str(terms[i]) for i in unigram_cols])
     counts.data = 1.0 + np.log(counts.data)  # sub-linear tf
     matrix = l2_normalize(counts @ diags(idf), norm="l2", copy=False).tocsr()
-    unigram_idf = {str(t): float(w) for t, w in zip(terms, idf, strict=False) if " " not in t}
+    unigram_idf = {str(terms[i]): float(idf[i]) for i in unigram_cols}
     n_old = len(old_docs)
-    return Vectors(old=matrix[:n_old], new=matrix[n_old:], idf=unigram_idf)
+    return Vectors(
+        old=matrix[:n_old],
+        new=matrix[n_old:],
+        chars_old=chars[:n_old],
+        chars_new=chars[n_old:],
+        idf=unigram_idf,
+    )
 
 
 def _top(a: csr_matrix, b: csr_matrix, k: int, threads: int | None) -> csr_matrix:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import numpy as np
 from rapidfuzz import fuzz
 from scipy.sparse import csr_matrix
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from tracker.compare.align import Edge, align, group_duplicates
-from tracker.compare.candidates import candidate_pairs, self_pairs, vectorize
+from tracker.compare.candidates import candidate_pairs, pair_cosines, self_pairs, vectorize
 from tracker.compare.classify import classify
 from tracker.compare.features import Features, features
 from tracker.compare.model import KINDS, Change, ClaimRef, Diff, DiffOptions, Selection
@@ -18,7 +19,7 @@ from tracker.compare.scoring import score_pair
 from tracker.compare.selection import load_selection
 
 # Pairs scoring below this are not the same position: reported as removed + added.
-MATCH_THRESHOLD = 0.15
+MATCH_THRESHOLD = 0.16
 # Claims of one selection at least this alike (cosine, then edit ratio) are one claim stated
 # in several briefs, and are reported once.
 DUPLICATE_COSINE = 0.8
@@ -64,11 +65,17 @@ def compare(old: Selection, new: Selection, options: DiffOptions | None = None) 
     new_reps, new_members = _dedupe(new.claims, vectors.new)
     old_rep_set, new_rep_set = set(old_reps), set(new_reps)
 
+    pairs = [
+        (i, j, cosine)
+        for (i, j), cosine in candidate_pairs(vectors).items()
+        if i in old_rep_set and j in new_rep_set
+    ]
+    rows = np.fromiter((p[0] for p in pairs), dtype=np.int64, count=len(pairs))
+    cols = np.fromiter((p[1] for p in pairs), dtype=np.int64, count=len(pairs))
+    char_cosines = pair_cosines(vectors.chars_old, vectors.chars_new, rows, cols)
     edges: list[Edge] = []
-    for (i, j), cosine in candidate_pairs(vectors).items():
-        if i not in old_rep_set or j not in new_rep_set:
-            continue
-        scored = score_pair(old.claims[i], f_old[i], new.claims[j], f_new[j], cosine, vectors.idf)
+    for (i, j, cosine), char_cosine in zip(pairs, char_cosines.tolist(), strict=True):
+        scored = score_pair(f_old[i], f_new[j], cosine, char_cosine, vectors.idf)
         edges.append(Edge(i, j, scored.score, scored.containment))
 
     alignment = align(edges, len(old.claims), len(new.claims), threshold)

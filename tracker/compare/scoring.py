@@ -3,6 +3,8 @@
 The score blends lexical views of the claims' content tokens (see ``features``) and then
 applies what policy text needs beyond word overlap:
 
+- cosine of character 3–5-gram vectors of the content tokens, for word forms that
+  stemming leaves apart ("denuclearisation" / "nuclear");
 - cosine of TF-IDF vectors (unigrams and bigrams; rewards the same rare words and phrases);
 - IDF-weighted containment: the share of the lighter claim's weight found in the other, so
   one item of a list sentence still matches the sentence it was restated in; damped for very
@@ -18,9 +20,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tracker.compare.features import Features
-from tracker.compare.model import ClaimRef
 
 COSINE_WEIGHT = 0.4
+# Share of the character n-gram cosine in the final score (the rest is the token view).
+CHAR_WEIGHT = 0.45
 SUBJECT_MISMATCH = 0.6
 ACTORS_DISJOINT = 0.8
 # Containment only counts when at least this many distinct tokens back it.
@@ -74,10 +77,11 @@ def actor_factor(fa: Features, fb: Features) -> float:
 
 
 def score_pair(
-    a: ClaimRef, fa: Features, b: ClaimRef, fb: Features, cosine: float, idf: dict[str, float]
+    fa: Features, fb: Features, cosine: float, char_cosine: float, idf: dict[str, float]
 ) -> Scored:
-    """Score one candidate pair (``cosine`` comes from candidate generation)."""
+    """Score one candidate pair from its token cosine and character n-gram cosine."""
     contain, dice = overlap(fa, fb, idf)
     factor = actor_factor(fa, fb)
-    base = COSINE_WEIGHT * cosine + (1 - COSINE_WEIGHT) * (contain + dice) / 2
+    tokens = COSINE_WEIGHT * cosine + (1 - COSINE_WEIGHT) * (contain + dice) / 2
+    base = (1 - CHAR_WEIGHT) * tokens + CHAR_WEIGHT * char_cosine
     return Scored(min(1.0, base * factor), cosine, contain, dice, factor)

@@ -102,34 +102,64 @@ def head_revision() -> str:
     return head
 
 
+def _db_error(engine: Engine, exc: OperationalError | DatabaseError) -> StoreError:
+    """A one-line error naming the database (without its password) and the driver's reason."""
+    reason = str(exc.orig) if getattr(exc, "orig", None) else str(exc)
+    return StoreError(f"{engine.url.render_as_string(hide_password=True)}: {reason}")
+
+
+def current_heads(engine: Engine) -> tuple[str, ...]:
+    """The revisions the database is stamped with (empty for a blank database).
+
+    Usually one; a branched history (possibly written by a newer tracker) stamps several.
+    """
+    try:
+        with engine.connect() as conn:
+            return tuple(MigrationContext.configure(conn).get_current_heads())
+    except (OperationalError, DatabaseError) as exc:
+        raise _db_error(engine, exc) from None
+
+
 def current_revision(engine: Engine) -> str | None:
-    """The revision the database is stamped with (None for a blank database)."""
-    with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+    """The revision the database is stamped with (None for a blank database).
+
+    Several heads are reported joined by commas rather than failing.
+    """
+    heads = current_heads(engine)
+    return ",".join(sorted(heads)) if heads else None
+
+
+def _refuse_unknown(heads: tuple[str, ...], script: ScriptDirectory) -> None:
+    """Refuse a database stamped with a revision this code does not know."""
+    for rev in heads:
+        try:
+            script.get_revision(rev)
+        except Exception:
+            raise StoreError(
+                f"database schema revision {rev} is newer than this tracker knows; "
+                "upgrade tracker instead of using an older version on it"
+            ) from None
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Apply migrations up to ``revision`` inside one connection."""
+    """Apply migrations up to ``revision`` inside one connection; refuse a newer database."""
     cfg = alembic_config()
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, revision)
+    _refuse_unknown(current_heads(engine), ScriptDirectory.from_config(cfg))
+    try:
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, revision)
+    except (OperationalError, DatabaseError) as exc:
+        raise _db_error(engine, exc) from None
 
 
 def ensure_schema(engine: Engine) -> None:
     """Upgrade a blank or older database to head; refuse one newer than this code."""
     script = ScriptDirectory.from_config(alembic_config())
-    current = current_revision(engine)
-    if current == script.get_current_head():
+    heads = current_heads(engine)
+    if set(heads) == set(script.get_heads()):
         return
-    if current is not None:
-        try:
-            script.get_revision(current)
-        except Exception:
-            raise StoreError(
-                f"database schema revision {current} is newer than this tracker knows; "
-                "upgrade tracker instead of using an older version on it"
-            ) from None
+    _refuse_unknown(heads, script)
     upgrade(engine)
 
 
@@ -140,10 +170,10 @@ def open_database(value: str | None = None, *, migrate: bool = True) -> Database
     try:
         if migrate:
             ensure_schema(engine)
+    except StoreError:
+        engine.dispose()
+        raise
     except (OperationalError, DatabaseError) as exc:
         engine.dispose()
-        reason = str(exc.orig) if getattr(exc, "orig", None) else str(exc)
-        raise StoreError(
-            f"{make_url(url).render_as_string(hide_password=True)}: {reason}"
-        ) from None
+        raise _db_error(engine, exc) from None
     return Database(engine=engine, url=url, archive_root=archive_root_for(url))

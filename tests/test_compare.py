@@ -1,0 +1,234 @@
+"""The comparison engine on real briefs: selections, matching, classification, determinism."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from sqlalchemy.orm import Session
+
+from tracker.compare.align import Edge, align, group_duplicates
+from tracker.compare.classify import classify, quantity_changes, stance_changes
+from tracker.compare.engine import compare, diff
+from tracker.compare.features import features
+from tracker.compare.model import ClaimRef, DiffOptions, QuantityRef
+from tracker.compare.selection import load_selection, parse_selection
+from tracker.errors import SelectionError
+from tracker.report.json_report import render_json
+from tracker.store.db import Database
+
+
+def claim(text: str, *quantities: QuantityRef, brief: int = 1, ordinal: int = 0) -> ClaimRef:
+    from tracker.claims.normalize import normalize
+
+    return ClaimRef(
+        id=ordinal + 100 * brief, brief_id=brief, ordinal=ordinal, date=dt.date(2024, 1, 1),
+        text=text, norm_text=normalize(text), sentence=text, section=None, start=0,
+        end=len(text), quantities=quantities,
+    )
+
+
+# -- selections ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("spec", "expected"),
+    [
+        ("2021", (dt.date(2021, 1, 1), dt.date(2021, 12, 31))),
+        ("2024-02", (dt.date(2024, 2, 1), dt.date(2024, 2, 29))),
+        ("2024-04-12", (dt.date(2024, 4, 12), dt.date(2024, 4, 12))),
+        ("2021..2022", (dt.date(2021, 1, 1), dt.date(2022, 12, 31))),
+        ("2021-06..2023-03", (dt.date(2021, 6, 1), dt.date(2023, 3, 31))),
+        ("brief:3", [3]),
+        ("brief:3,5", [3, 5]),
+    ],
+)
+def test_parse_selection(spec: str, expected: object) -> None:
+    assert parse_selection(spec) == expected
+
+
+@pytest.mark.parametrize("spec", ["21", "2024-13", "2024-02-30", "2023..2021", "brief:x", "last"])
+def test_bad_selections_are_clear_errors(spec: str) -> None:
+    with pytest.raises(SelectionError, match="selection"):
+        parse_selection(spec)
+
+
+def test_empty_selection_names_it(seeded_db: Database) -> None:
+    with pytest.raises(SelectionError, match="'2022' matches no brief"):
+        diff(seeded_db.engine, "2022", "2024")
+
+
+def test_year_pools_all_its_briefs(seeded_db: Database) -> None:
+    with Session(seeded_db.engine) as session:
+        sel = load_selection(session, "2024")
+    assert [b.date.isoformat() for b in sel.briefs] == ["2024-04-12", "2024-04-19"]
+    assert {c.brief_id for c in sel.claims} == {b.id for b in sel.briefs}
+
+
+# -- the seed acceptance cases ------------------------------------------------------------
+
+
+def _pairs(result: object) -> list[dict]:  # type: ignore[type-arg]
+    data = json.loads(render_json(result))  # type: ignore[arg-type]
+    return [c for c in data["changes"] if c["old"] and c["new"]]
+
+
+def test_defence_spending_cap_to_target(seeded_db: Database) -> None:
+    result = diff(seeded_db.engine, "2023", "2024")
+    hits = [
+        c for c in _pairs(result)
+        if "cap of 1 percent" in c["old"]["text"] and "2% of GDP" in c["new"]["text"]
+    ]
+    assert len(hits) == 1
+    change = hits[0]
+    assert change["kind"] == "modified"
+    assert "quantity" in change["aspects"]
+    moved = [q for q in change["quantities"] if q["unit"] == "% of GDP"]
+    assert moved and moved[0]["old_value"] == 1.0 and moved[0]["new_value"] == 2.0
+    assert moved[0]["delta"] == 1.0
+
+
+def test_trading_partner_rank_change(seeded_db: Database) -> None:
+    result = diff(seeded_db.engine, "2021", "2023")
+    hits = [
+        c for c in _pairs(result)
+        if "second-largest partner" in c["old"]["text"] and "third-largest" in c["new"]["text"]
+    ]
+    assert len(hits) == 1
+    ranks = [q for q in hits[0]["quantities"] if q["unit"] == "rank"]
+    assert ranks and ranks[0]["old_value"] == 2.0 and ranks[0]["new_value"] == 3.0
+
+
+def test_china_is_not_paired_with_the_us(seeded_db: Database) -> None:
+    result = diff(seeded_db.engine, "2021", "2023")
+    assert not [
+        c for c in _pairs(result)
+        if "China is Japan's largest trading partner" in c["old"]["text"]
+        and "third-largest" in c["new"]["text"]
+    ]
+
+
+def test_every_claim_is_reported_once_per_side(seeded_db: Database) -> None:
+    result = diff(seeded_db.engine, "2021", "2024")
+    one_to_one = [c for c in result.changes if c.relation == "one-to-one" and c.old and c.new]
+    old_ids = [c.old.id for c in one_to_one if c.old]
+    assert len(old_ids) == len(set(old_ids))
+    reported_old = {c.old.id for c in result.changes if c.old} | {
+        x.id for c in result.changes for x in c.also_old
+    }
+    assert reported_old == {c.id for c in result.old.claims}
+
+
+def test_json_is_deterministic_and_follows_the_contract(seeded_db: Database) -> None:
+    first = render_json(diff(seeded_db.engine, "2021", "2024"))
+    second = render_json(diff(seeded_db.engine, "2021", "2024"))
+    assert first == second
+    data = json.loads(first)
+    assert set(data) >= {"from", "to", "summary", "changes"}
+    assert set(data["summary"]) == {"unchanged", "modified", "added", "removed"}
+    assert sum(data["summary"].values()) == len(data["changes"])
+    for change in data["changes"]:
+        assert change["kind"] in data["summary"]
+        assert (change["old"] is None) == (change["kind"] == "added")
+        assert (change["new"] is None) == (change["kind"] == "removed")
+        for side in ("old", "new"):
+            if change[side]:
+                assert set(change[side]) >= {"claim_id", "text", "brief_id", "date", "span"}
+        if change["kind"] == "modified" and "quantity" in change["aspects"]:
+            assert change["quantities"]
+
+
+def test_options_filter_kind_grep_and_min_score(seeded_db: Database) -> None:
+    everything = diff(seeded_db.engine, "2023", "2024")
+    only = diff(seeded_db.engine, "2023", "2024", DiffOptions(kinds=("modified",), grep="defen"))
+    assert only.changes and all(c.kind == "modified" for c in only.changes)
+    assert all(
+        any("defen" in x.text.lower() for x in (c.old, c.new) if x) for c in only.changes
+    )
+    strict = diff(seeded_db.engine, "2023", "2024", DiffOptions(min_score=0.99))
+    assert strict.summary["modified"] < everything.summary["modified"]
+    assert strict.summary["removed"] > everything.summary["removed"]
+
+
+def test_same_brief_on_both_sides_is_all_unchanged(seeded_db: Database) -> None:
+    with Session(seeded_db.engine) as session:
+        sel = load_selection(session, "2023")
+    result = compare(sel, sel)
+    assert result.summary["unchanged"] == len(result.changes) > 20
+
+
+# -- units ----------------------------------------------------------------------------------
+
+
+def test_near_duplicates_in_one_selection_are_grouped() -> None:
+    text = "The ministry will raise the carbon levy on coal imports to 3,000 yen per tonne."
+    old = (claim(text, brief=1), claim("Offshore wind auctions will resume next spring.", brief=1,
+                                       ordinal=1))
+    new = (claim(text, brief=2), claim(text.replace("will", "is to"), brief=3))
+    from tracker.compare.model import BriefRef, Selection
+
+    def sel(spec: str, claims: tuple[ClaimRef, ...]) -> Selection:
+        ids = sorted({c.brief_id for c in claims})
+        return Selection(spec, tuple(BriefRef(i, f"b{i}", dt.date(2024, 1, 1), None, None)
+                                     for i in ids), claims)
+
+    result = compare(sel("a", old), sel("b", new))
+    unchanged = [c for c in result.changes if c.kind == "unchanged"]
+    assert len(unchanged) == 1 and len(unchanged[0].also_new) == 1
+    assert [c.kind for c in result.changes].count("removed") == 1
+
+
+def test_greedy_alignment_is_one_to_one_with_splits() -> None:
+    edges = [Edge(0, 0, 0.9, 0.9), Edge(0, 1, 0.8, 0.9), Edge(1, 1, 0.3, 0.2), Edge(2, 2, 0.1, 0.1)]
+    result = align(edges, n_old=3, n_new=3, threshold=0.2)
+    relations = {(e.old, e.new): r for e, r in result.pairs}
+    assert relations[(0, 0)] == "one-to-one"
+    assert relations[(1, 1)] == "one-to-one"
+    assert result.unmatched_old == [2] and result.unmatched_new == [2]
+    split = align(edges[:2], n_old=1, n_new=2, threshold=0.2)
+    assert sorted(r for _, r in split.pairs) == ["one-to-one", "split"]
+
+
+def test_group_duplicates_is_transitive() -> None:
+    assert group_duplicates([(3, 1), (1, 4)], 5) == [0, 1, 2, 1, 1]
+
+
+def test_quantity_changes_pair_equal_values_first() -> None:
+    old = claim("Cut emissions by 46% (previously 26%) by 2030.",
+                QuantityRef("percent", 46.0, "%", "46%"), QuantityRef("percent", 26.0, "%", "26%"),
+                QuantityRef("year", 2030.0, "by-year", "by 2030"))
+    new = claim("Cut emissions by 60% by 2035.", QuantityRef("percent", 60.0, "%", "60%"),
+                QuantityRef("year", 2035.0, "by-year", "by 2035"))
+    moved = {(q.old.raw if q.old else None, q.new.raw if q.new else None)
+             for q in quantity_changes(old, new)}
+    assert moved == {("46%", "60%"), ("26%", None), ("by 2030", "by 2035")}
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "dimension"),
+    [
+        ("He refused to exempt allies from the steel tariffs.",
+         "The government reduced tariffs on allied steel.", "polarity"),
+        ("Japan will reduce its dependence on nuclear power.",
+         "Japan will maximize the use of nuclear power.", "direction"),
+        ("The levy will start in 2028.", "The levy may start in 2028.", "modality"),
+    ],
+)
+def test_stance_flips_are_detected_with_evidence(old: str, new: str, dimension: str) -> None:
+    a, b = claim(old), claim(new)
+    found = stance_changes(features(a.norm_text), features(b.norm_text))
+    assert [s.dimension for s in found] == [dimension]
+    assert found[0].old_words or found[0].new_words
+    kind, aspects, _, _ = classify(a, features(a.norm_text), b, features(b.norm_text))
+    assert kind == "modified" and "stance" in aspects
+
+
+def test_restatement_is_unchanged_and_rewording_is_modified() -> None:
+    a = claim("The government has pledged to reach net zero emissions by 2050.")
+    b = claim("The government has pledged to reach net-zero emissions by 2050.")
+    c = claim("Officials now say net zero by 2050 may slip because of the energy crunch.")
+    fa, fb, fc = (features(x.norm_text) for x in (a, b, c))
+    assert classify(a, fa, b, fb)[0] == "unchanged"
+    kind, aspects, _, _ = classify(a, fa, c, fc)
+    assert kind == "modified" and "wording" in aspects

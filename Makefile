@@ -1,5 +1,5 @@
 # Two entry points for a fresh machine with Python 3.11 and make:
-#   make demo   virtualenv, install, ingest the sample corpus, diff two years, write a report
+#   make demo   virtualenv, install, ingest the sample corpus, diff two years, write reports
 #   make test   virtualenv with test extras, then ruff, mypy and the whole pytest suite
 PYTHON ?= python3.11
 VENV ?= .venv
@@ -24,7 +24,11 @@ demo: $(VENV)/.installed
 	rm -rf $(DEMO) && mkdir -p $(DEMO)
 	$(BIN)/tracker --db $(DEMO)/tracker.db ingest snapshots/sample
 	$(BIN)/tracker --db $(DEMO)/tracker.db briefs
-	$(BIN)/tracker --db $(DEMO)/tracker.db claims 3
+	$(BIN)/tracker --db $(DEMO)/tracker.db diff 2021 2024
+	$(BIN)/tracker --db $(DEMO)/tracker.db diff 2021 2024 --format markdown -o $(DEMO)/changes-2021-2024.md
+	$(BIN)/tracker --db $(DEMO)/tracker.db diff 2021 2024 --format json -o $(DEMO)/changes-2021-2024.json
+	$(BIN)/tracker --db $(DEMO)/tracker.db diff 2021 2024 --format html -o $(DEMO)/report-2021-2024.html
+	@echo "HTML change report: file://$(CURDIR)/$(DEMO)/report-2021-2024.html"
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check tracker tests migrations benchmarks
@@ -33,6 +37,7 @@ typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy
 
 pytest: $(VENV)/.installed-test
+	scripts/ensure-chromium.sh
 	$(BIN)/pytest -q
 
 test: lint typecheck pytest

@@ -647,3 +647,10 @@ def test_one_counts_only_with_a_scale_word() -> None:
 
 def test_hyphenated_percent() -> None:
     assert rows("a 46-percent cut") == [("percent", 46.0, "%", "46-percent")]
+
+
+def test_range_with_to_is_one_quantity_but_from_to_is_two() -> None:
+    (q,) = extract_quantities("Renewables are to supply 36 to 38 percent of power.")
+    assert q.raw == "36 to 38 percent" and q.value == 37.0 and q.unit == "%"
+    moved = extract_quantities("The goal went from 26 to 46 percent.")
+    assert [q.raw for q in moved] == ["46 percent"]

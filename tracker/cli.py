@@ -18,6 +18,7 @@ from rich.table import Table
 
 from tracker import __version__
 from tracker.errors import TrackerError
+from tracker.fsutil import write_atomically
 from tracker.ingest import IngestFailure, IngestResult, Overrides, ingest_paths, iter_brief_files
 from tracker.store.db import Database, current_revision, head_revision, open_database, upgrade
 from tracker.store.repo import get_brief, list_briefs
@@ -239,7 +240,7 @@ def main() -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json", "markdown"]),
+    type=click.Choice(["text", "json", "markdown", "html"]),
     default="text",
     show_default=True,
     help="Output format.",
@@ -293,23 +294,8 @@ def diff_cmd(
     color = output is None and out.is_terminal
     text = render(result, fmt, color=color)
     if output is not None:
-        _write_atomically(output, text)
+        write_atomically(output, text.encode("utf-8"))
         err.print(f"wrote {output}")
     else:
         click.echo(text, nl=False, color=color)
 
-
-def _write_atomically(path: Path, text: str) -> None:
-    """Write a report so that a reader never sees half of it."""
-    import os
-    import tempfile
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

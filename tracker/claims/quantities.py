@@ -195,6 +195,8 @@ _PERCENT = re.compile(
     r"(?:"
     rf"\b(?i:between)\s{{1,3}}{_num('a')}(?:\s{{0,2}}(?:%|(?i:per\s?cent)\b))?"
     rf"\s{{1,3}}(?i:and)\s{{1,3}}{_num('b')}"
+    # "36 to 38 percent" is a range, but "from 26 to 46 percent" is a change of two numbers.
+    rf"|(?<!(?i:from)\s){_LB}{_num('e')}\s{{1,3}}(?i:to)\s{{1,3}}{_num('f')}"
     rf"|{_LB}{_num('c')}(?:\s{{0,2}}%)?(?:\s?{_DASH}\s?{_num('d')})?"
     r")"
     # "46 percent", "46%" and the adjectival "a 46-percent cut".
@@ -381,6 +383,8 @@ def _build_percent(text: str, m: re.Match[str]) -> _Span | None:
     """A percentage or percentage-point figure, optionally "of GDP"."""
     if m.group("a") is not None:
         value = _midpoint(m.group("a"), m.group("b"))
+    elif m.group("e") is not None:
+        value = _midpoint(m.group("e"), m.group("f"))
     else:
         value = _midpoint(m.group("c"), m.group("d"))
     unit_text = m.group("unit").casefold()

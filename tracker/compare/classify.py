@@ -61,13 +61,18 @@ def quantity_changes(old: ClaimRef, new: ClaimRef) -> tuple[QuantityChange, ...]
                 and m.old is not None
                 and ch.new is not None
                 and m.old.kind == ch.new.kind
+                # Two different years are two facts ("by 2050" vs "since 2013"), not a move.
+                and (m.old.kind != "year" or m.old.value == ch.new.value)
             ),
             None,
         )
-        if partner is not None:
-            merged[merged.index(partner)] = QuantityChange(partner.old, ch.new)
-        else:
+        if partner is None:
             merged.append(ch)
+        elif partner.old is not None and ch.new is not None and partner.old.value == ch.new.value:
+            # "by 2050" and "in 2050" name the same year: not a change.
+            merged.remove(partner)
+        else:
+            merged[merged.index(partner)] = QuantityChange(partner.old, ch.new)
     return tuple(merged)
 
 

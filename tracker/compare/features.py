@@ -25,6 +25,7 @@ from tracker.compare.lexicon import (
 )
 
 SUBJECT_WINDOW = 3
+_NOT_ONLY = re.compile(r"\bnot (?:only|just|merely)\b")
 _WORD = re.compile(r"[a-z][a-z0-9']*|\d+(?:\.\d+)?%?")
 _stemmer = snowballstemmer.stemmer("english")
 
@@ -73,7 +74,8 @@ def features(norm_text: str) -> Features:
             word = word.removesuffix("'s").strip("'")
             if word and word not in STOP_WORDS:
                 tokens.append(_stem(word))
-    words = frozenset(re.findall(r"[a-z]+", norm_text))
+    # "not only X but Y" affirms X: drop it before looking for negators.
+    words = frozenset(re.findall(r"[a-z]+", _NOT_ONLY.sub(" ", norm_text)))
     # The grammatical subject is approximated by an actor among the first content words:
     # "China is Japan's largest partner" → china; "... support for peace in the Taiwan Strait"
     # has no subject actor (Taiwan is named late, as an object).

@@ -8,9 +8,9 @@ write the same bytes, and nothing a brief says (title, URL) can influence the pa
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from pathlib import Path
+
+from tracker.fsutil import write_atomically
 
 _EXTENSIONS = {"txt": "txt", "md": "md", "html": "html", "pdf": "pdf"}
 
@@ -23,16 +23,5 @@ def archive_raw(root: Path, data: bytes, year: int, fmt: str) -> str:
     target = root / relative
     if target.exists():
         return relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    # Write to a temporary file and rename, so a crash never leaves half a file at the name.
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomically(target, data)
     return relative

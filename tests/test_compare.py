@@ -23,9 +23,17 @@ def claim(text: str, *quantities: QuantityRef, brief: int = 1, ordinal: int = 0)
     from tracker.claims.normalize import normalize
 
     return ClaimRef(
-        id=ordinal + 100 * brief, brief_id=brief, ordinal=ordinal, date=dt.date(2024, 1, 1),
-        text=text, norm_text=normalize(text), sentence=text, section=None, start=0,
-        end=len(text), quantities=quantities,
+        id=ordinal + 100 * brief,
+        brief_id=brief,
+        ordinal=ordinal,
+        date=dt.date(2024, 1, 1),
+        text=text,
+        norm_text=normalize(text),
+        sentence=text,
+        section=None,
+        start=0,
+        end=len(text),
+        quantities=quantities,
     )
 
 
@@ -77,7 +85,8 @@ def _pairs(result: object) -> list[dict]:  # type: ignore[type-arg]
 def test_defence_spending_cap_to_target(seeded_db: Database) -> None:
     result = diff(seeded_db.engine, "2023", "2024")
     hits = [
-        c for c in _pairs(result)
+        c
+        for c in _pairs(result)
         if "cap of 1 percent" in c["old"]["text"] and "2% of GDP" in c["new"]["text"]
     ]
     assert len(hits) == 1
@@ -92,7 +101,8 @@ def test_defence_spending_cap_to_target(seeded_db: Database) -> None:
 def test_trading_partner_rank_change(seeded_db: Database) -> None:
     result = diff(seeded_db.engine, "2021", "2023")
     hits = [
-        c for c in _pairs(result)
+        c
+        for c in _pairs(result)
         if "second-largest partner" in c["old"]["text"] and "third-largest" in c["new"]["text"]
     ]
     assert len(hits) == 1
@@ -103,7 +113,8 @@ def test_trading_partner_rank_change(seeded_db: Database) -> None:
 def test_china_is_not_paired_with_the_us(seeded_db: Database) -> None:
     result = diff(seeded_db.engine, "2021", "2023")
     assert not [
-        c for c in _pairs(result)
+        c
+        for c in _pairs(result)
         if "China is Japan's largest trading partner" in c["old"]["text"]
         and "third-largest" in c["new"]["text"]
     ]
@@ -143,9 +154,7 @@ def test_options_filter_kind_grep_and_min_score(seeded_db: Database) -> None:
     everything = diff(seeded_db.engine, "2023", "2024")
     only = diff(seeded_db.engine, "2023", "2024", DiffOptions(kinds=("modified",), grep="defen"))
     assert only.changes and all(c.kind == "modified" for c in only.changes)
-    assert all(
-        any("defen" in x.text.lower() for x in (c.old, c.new) if x) for c in only.changes
-    )
+    assert all(any("defen" in x.text.lower() for x in (c.old, c.new) if x) for c in only.changes)
     strict = diff(seeded_db.engine, "2023", "2024", DiffOptions(min_score=0.99))
     assert strict.summary["modified"] < everything.summary["modified"]
     assert strict.summary["removed"] > everything.summary["removed"]
@@ -163,15 +172,18 @@ def test_same_brief_on_both_sides_is_all_unchanged(seeded_db: Database) -> None:
 
 def test_near_duplicates_in_one_selection_are_grouped() -> None:
     text = "The ministry will raise the carbon levy on coal imports to 3,000 yen per tonne."
-    old = (claim(text, brief=1), claim("Offshore wind auctions will resume next spring.", brief=1,
-                                       ordinal=1))
+    old = (
+        claim(text, brief=1),
+        claim("Offshore wind auctions will resume next spring.", brief=1, ordinal=1),
+    )
     new = (claim(text, brief=2), claim(text.replace("will", "is to"), brief=3))
     from tracker.compare.model import BriefRef, Selection
 
     def sel(spec: str, claims: tuple[ClaimRef, ...]) -> Selection:
         ids = sorted({c.brief_id for c in claims})
-        return Selection(spec, tuple(BriefRef(i, f"b{i}", dt.date(2024, 1, 1), None, None)
-                                     for i in ids), claims)
+        return Selection(
+            spec, tuple(BriefRef(i, f"b{i}", dt.date(2024, 1, 1), None, None) for i in ids), claims
+        )
 
     result = compare(sel("a", old), sel("b", new))
     unchanged = [c for c in result.changes if c.kind == "unchanged"]
@@ -195,23 +207,37 @@ def test_group_duplicates_is_transitive() -> None:
 
 
 def test_quantity_changes_pair_equal_values_first() -> None:
-    old = claim("Cut emissions by 46% (previously 26%) by 2030.",
-                QuantityRef("percent", 46.0, "%", "46%"), QuantityRef("percent", 26.0, "%", "26%"),
-                QuantityRef("year", 2030.0, "by-year", "by 2030"))
-    new = claim("Cut emissions by 60% by 2035.", QuantityRef("percent", 60.0, "%", "60%"),
-                QuantityRef("year", 2035.0, "by-year", "by 2035"))
-    moved = {(q.old.raw if q.old else None, q.new.raw if q.new else None)
-             for q in quantity_changes(old, new)}
+    old = claim(
+        "Cut emissions by 46% (previously 26%) by 2030.",
+        QuantityRef("percent", 46.0, "%", "46%"),
+        QuantityRef("percent", 26.0, "%", "26%"),
+        QuantityRef("year", 2030.0, "by-year", "by 2030"),
+    )
+    new = claim(
+        "Cut emissions by 60% by 2035.",
+        QuantityRef("percent", 60.0, "%", "60%"),
+        QuantityRef("year", 2035.0, "by-year", "by 2035"),
+    )
+    moved = {
+        (q.old.raw if q.old else None, q.new.raw if q.new else None)
+        for q in quantity_changes(old, new)
+    }
     assert moved == {("46%", "60%"), ("26%", None), ("by 2030", "by 2035")}
 
 
 @pytest.mark.parametrize(
     ("old", "new", "dimension"),
     [
-        ("He refused to exempt allies from the steel tariffs.",
-         "The government reduced tariffs on allied steel.", "polarity"),
-        ("Japan will reduce its dependence on nuclear power.",
-         "Japan will maximize the use of nuclear power.", "direction"),
+        (
+            "He refused to exempt allies from the steel tariffs.",
+            "The government reduced tariffs on allied steel.",
+            "polarity",
+        ),
+        (
+            "Japan will reduce its dependence on nuclear power.",
+            "Japan will maximize the use of nuclear power.",
+            "direction",
+        ),
         ("The levy will start in 2028.", "The levy may start in 2028.", "modality"),
     ],
 )

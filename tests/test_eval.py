@@ -34,9 +34,21 @@ def _score(gold: Path, seeds: Path) -> tuple[int, int, str]:
     if not scorer.exists():
         pytest.skip(f"{scorer} not found (CI has ../shared beside the repo)")
     proc = subprocess.run(
-        [sys.executable, str(scorer), "--tracker", _tracker(), "--gold", str(gold),
-         "--seeds", str(seeds), "-v"],
-        capture_output=True, text=True, timeout=600, check=True,
+        [
+            sys.executable,
+            str(scorer),
+            "--tracker",
+            _tracker(),
+            "--gold",
+            str(gold),
+            "--seeds",
+            str(seeds),
+            "-v",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=True,
     )
     match = re.search(r"gold pairs right: (\d+)/(\d+)", proc.stdout)
     assert match, proc.stdout + proc.stderr

@@ -100,14 +100,38 @@ HOSTILE = [
 
 def _hostile_diff() -> str:
     def claim(i: int, text: str, brief: int) -> ClaimRef:
-        return ClaimRef(i, brief, i, dt.date(2020 + brief, 1, 1), text, normalize(text), text,
-                        None, 0, len(text), ())
+        return ClaimRef(
+            i,
+            brief,
+            i,
+            dt.date(2020 + brief, 1, 1),
+            text,
+            normalize(text),
+            text,
+            None,
+            0,
+            len(text),
+            (),
+        )
 
-    old = Selection("2021", (BriefRef(1, "<b onmouseover=alert(1)>t</b>", dt.date(2021, 1, 1),
-                                      "<script>s</script>", "javascript:alert(1)"),),
-                    tuple(claim(i, t, 1) for i, t in enumerate(HOSTILE)))
-    new = Selection("2024", (BriefRef(2, "ok", dt.date(2024, 1, 1), None, "https://example.org/"),),
-                    (claim(10, HOSTILE[0].replace("by half", "by a third"), 2),))
+    old = Selection(
+        "2021",
+        (
+            BriefRef(
+                1,
+                "<b onmouseover=alert(1)>t</b>",
+                dt.date(2021, 1, 1),
+                "<script>s</script>",
+                "javascript:alert(1)",
+            ),
+        ),
+        tuple(claim(i, t, 1) for i, t in enumerate(HOSTILE)),
+    )
+    new = Selection(
+        "2024",
+        (BriefRef(2, "ok", dt.date(2024, 1, 1), None, "https://example.org/"),),
+        (claim(10, HOSTILE[0].replace("by half", "by a third"), 2),),
+    )
     return render_html(compare(old, new))
 
 
@@ -125,7 +149,9 @@ def assert_inert(html: str) -> None:
 def test_hostile_text_is_escaped() -> None:
     html = _hostile_diff()
     assert_inert(html)
-    assert safe_url("javascript:alert(1)") == "#" and safe_url("https://a.org/x") == "https://a.org/x"
+    assert (
+        safe_url("javascript:alert(1)") == "#" and safe_url("https://a.org/x") == "https://a.org/x"
+    )
 
 
 # -- in a real browser ------------------------------------------------------------------------
@@ -141,10 +167,23 @@ def _chromium() -> str:
 
 def _browse(url: str, tmp_path: Path, *extra: str) -> str:
     proc = subprocess.run(
-        [_chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         f"--user-data-dir={tmp_path / 'profile'}", "--virtual-time-budget=2000", *extra, url],
-        capture_output=True, text=True, timeout=120,
+        [
+            _chromium(),
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--virtual-time-budget=2000",
+            *extra,
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
     return proc.stdout
@@ -175,7 +214,8 @@ def test_filters_and_search_work_in_chromium(sample_db: Database, tmp_path: Path
     word = "nuclear"
     searched = _browse(url + f"#q={word}", tmp_path, "--dump-dom")
     expected = sum(
-        1 for c in result.changes
+        1
+        for c in result.changes
         if any(word in x.text.lower() for x in (c.old, c.new) if x is not None)
     )
     assert len(_visible(searched)) == expected > 0

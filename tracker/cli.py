@@ -13,8 +13,10 @@ from typing import Any, TypeVar, cast
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
+from rich.text import Text
 
 from tracker import __version__
 from tracker.errors import TrackerError
@@ -109,7 +111,7 @@ def ingest(
 
     def show(item: Path | IngestFailure, outcome: IngestResult | IngestFailure) -> None:
         if isinstance(outcome, IngestFailure):
-            err.print(f"[red]failed[/]  {outcome.path}: {outcome.reason}", markup=True)
+            err.print(f"[red]failed[/]  {escape(str(outcome.path))}: {escape(outcome.reason)}")
         elif not quiet:
             what = "stored" if outcome.status == "stored" else "already present"
             progress.console.print(
@@ -158,7 +160,10 @@ def briefs(ctx: click.Context) -> None:
     ):
         table.add_column(col, justify=justify)  # type: ignore[arg-type]
     for r in rows:
-        table.add_row(str(r.id), r.date.isoformat(), str(r.claims), r.title, r.source or "")
+        # Text cells, not markup: a title like "Levy [draft]" must print as written.
+        table.add_row(
+            str(r.id), r.date.isoformat(), str(r.claims), Text(r.title), Text(r.source or "")
+        )
     out.print(table)
 
 
@@ -175,11 +180,14 @@ def claims(ctx: click.Context, brief_id: int) -> None:
         brief = get_brief(session, brief_id)
         if brief is None:
             raise TrackerError(f"no brief with id {brief_id} (see: tracker briefs)")
-        out.print(f"[bold]{brief.title}[/] ({brief.date}, {len(brief.claims)} claims)")
+        out.print(f"[bold]{escape(brief.title)}[/] ({brief.date}, {len(brief.claims)} claims)")
         for claim in brief.claims:
-            out.print(f"{claim.ordinal + 1:>4}. {claim.text}  [dim][{claim.start}:{claim.end}][/]")
+            span = escape(f"[{claim.start}:{claim.end}]")
+            out.print(f"{claim.ordinal + 1:>4}. {escape(claim.text)}  [dim]{span}[/]")
             for q in claim.quantities:
-                out.print(f"        [cyan]{q.raw}[/] → {q.value:g} {q.unit} ({q.kind})")
+                out.print(
+                    f"        [cyan]{escape(q.raw)}[/] → {q.value:g} {escape(q.unit)} ({q.kind})"
+                )
 
 
 @cli.group(epilog="Example:\n\n\b\n  tracker db current")
@@ -298,4 +306,3 @@ def diff_cmd(
         err.print(f"wrote {output}")
     else:
         click.echo(text, nl=False, color=color)
-

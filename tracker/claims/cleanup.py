@@ -199,15 +199,18 @@ def clean_blocks(text: str, *, hard_wrapped: bool = False) -> list[Block]:
         pending = []
 
     # For each unit, whether the next kept unit (across blank lines and dropped running headers)
-    # is prose that starts in lower case: then this unit is the first half of a broken sentence,
-    # not a heading, however short it is.
+    # is prose, and whether it starts in lower case. A short line before prose that starts in
+    # lower case, or a short line that ends on a comma or a function word, is the first half of
+    # a broken sentence (or a wrapped PDF line), not a heading.
+    prose_next = [False] * len(units)
     lower_next = [False] * len(units)
-    following_lower = False
+    following_prose = following_lower = False
     for i in range(len(units) - 1, -1, -1):
-        lower_next[i] = following_lower
+        prose_next[i], lower_next[i] = following_prose, following_lower
         nxt = units[i]
         if nxt is not None and nxt.kind != "drop":
-            following_lower = nxt.kind == "text" and not nxt.bullet and nxt.m.text[:1].islower()
+            following_prose = nxt.kind == "text" and not nxt.bullet
+            following_lower = following_prose and nxt.m.text[:1].islower()
 
     after_tail = False
     for index, unit in enumerate(units):
@@ -220,9 +223,10 @@ def clean_blocks(text: str, *, hard_wrapped: bool = False) -> list[Block]:
             continue
         if unit.kind == "text":
             stripped = _strip_inline(unit.m)
-            heading_like = (
-                not unit.bullet and not lower_next[index] and _looks_like_heading(stripped.text)
+            broken = prose_next[index] and (
+                lower_next[index] or bool(_FUNCTION_END.search(stripped.text))
             )
+            heading_like = not unit.bullet and not broken and _looks_like_heading(stripped.text)
             if heading_like and not (
                 pending and _continues(pending[-1].text, unit.m.text, nxt_is_heading_like=True)
             ):

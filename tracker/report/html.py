@@ -88,8 +88,10 @@ class ReportContext:
 
 def _priority(change: Change) -> tuple[int, int]:
     """Quantity and stance changes first within the modified group."""
-    return (0 if "quantity" in change.aspects or "stance" in change.aspects else 1,
-            0 if "stance" in change.aspects else 1)
+    return (
+        0 if "quantity" in change.aspects or "stance" in change.aspects else 1,
+        0 if "stance" in change.aspects else 1,
+    )
 
 
 def build_context(diff: Diff) -> ReportContext:
@@ -103,8 +105,9 @@ def build_context(diff: Diff) -> ReportContext:
         return ClaimView(c.text, c.brief_id, b.title, b.source, c.date.isoformat(), c.start, c.end)
 
     views: dict[str, list[ChangeView]] = {k: [] for k in KINDS}
-    ordered = sorted(enumerate(diff.changes), key=lambda ic: (KINDS.index(ic[1].kind),
-                                                             _priority(ic[1]), ic[0]))
+    ordered = sorted(
+        enumerate(diff.changes), key=lambda ic: (KINDS.index(ic[1].kind), _priority(ic[1]), ic[0])
+    )
     for index, change in ordered:
         segments = (
             tuple(word_diff(change.old.text, change.new.text))
@@ -116,14 +119,22 @@ def build_context(diff: Diff) -> ReportContext:
             for x in (*change.also_old, *change.also_new)
         )
         text = " ".join(c.text for c in (change.old, change.new) if c is not None)
-        views[change.kind].append(ChangeView(
-            anchor=f"c-{index + 1}", kind=change.kind, aspects=change.aspects,
-            score=change.score, relation=change.relation, old=claim_view(change.old),
-            new=claim_view(change.new), segments=segments,
-            quantities=tuple(quantity_phrase(q) for q in change.quantities),
-            stance=tuple(stance_phrase(s) for s in change.stance), also=also,
-            search_text=text.lower(),
-        ))
+        views[change.kind].append(
+            ChangeView(
+                anchor=f"c-{index + 1}",
+                kind=change.kind,
+                aspects=change.aspects,
+                score=change.score,
+                relation=change.relation,
+                old=claim_view(change.old),
+                new=claim_view(change.new),
+                segments=segments,
+                quantities=tuple(quantity_phrase(q) for q in change.quantities),
+                stance=tuple(stance_phrase(s) for s in change.stance),
+                also=also,
+                search_text=text.lower(),
+            )
+        )
     summary = diff.summary
     aspect_counts = tuple(
         (a, sum(a in c.aspects for c in diff.changes if c.kind == "modified")) for a in ASPECTS

@@ -69,17 +69,18 @@ class Vectors:
 
 
 def _char_rows(unigram_counts: csr_matrix, unigrams: Sequence[str]) -> csr_matrix:
-    """L2-normalised character 3–5-gram vectors of each claim's content tokens.
+    """L2-normalised character 4-gram vectors of each claim's content tokens.
 
     Word forms that stemming leaves apart ("denuclearisation" / "nuclear", "resilience" /
     "resistance", "trade" / "trading") still share n-grams. The n-grams are taken within
     words (like scikit-learn's ``char_wb``), so a claim's vector is the sum of its tokens'
     vectors: hashing each distinct token once and multiplying by the token counts is much
-    faster than re-analysing every claim.
+    faster than re-analysing every claim. 4-grams alone scored as well as 3–5-grams on both
+    gold sets with a third of the non-zeros (pair cosines dominate the cost at scale).
     """
     hasher = HashingVectorizer(
         analyzer="char_wb",
-        ngram_range=(3, 5),
+        ngram_range=(4, 4),
         n_features=CHAR_FEATURES,
         alternate_sign=False,
         norm=None,

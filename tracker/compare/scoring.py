@@ -3,7 +3,7 @@
 The score blends lexical views of the claims' content tokens (see ``features``) and then
 applies what policy text needs beyond word overlap:
 
-- cosine of character 3–5-gram vectors of the content tokens, for word forms that
+- cosine of character 4-gram vectors of the content tokens, for word forms that
   stemming leaves apart ("denuclearisation" / "nuclear");
 - cosine of TF-IDF vectors (unigrams and bigrams; rewards the same rare words and phrases);
 - IDF-weighted containment: the share of the lighter claim's weight found in the other, so

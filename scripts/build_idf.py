@@ -15,7 +15,6 @@ import csv
 import gzip
 import sys
 from collections import Counter
-from itertools import pairwise
 from pathlib import Path
 
 from tracker.claims.normalize import normalize
@@ -45,7 +44,7 @@ def main() -> None:
     df: Counter[str] = Counter()
     for text in docs:
         tokens = features(normalize(text)).tokens
-        df.update(set(tokens) | {f"{a} {b}" for a, b in pairwise(tokens)})
+        df.update(set(tokens))
     OUT.parent.mkdir(parents=True, exist_ok=True)
     # mtime=0 keeps the file byte-identical across rebuilds.
     with OUT.open("wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as gz:

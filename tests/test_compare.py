@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import numpy as np
 import pytest
 from sqlalchemy.orm import Session
 
-from tracker.compare.align import Edge, align, group_duplicates
+from tracker.compare.align import Alignment, align, group_duplicates
 from tracker.compare.classify import classify, quantity_changes, stance_changes
 from tracker.compare.engine import compare, diff
 from tracker.compare.features import features
@@ -191,15 +192,25 @@ def test_near_duplicates_in_one_selection_are_grouped() -> None:
     assert [c.kind for c in result.changes].count("removed") == 1
 
 
+def _align(edges: list[tuple[int, int, float, float]], n_old: int, n_new: int) -> Alignment:
+    old, new, score, contain = (np.array(col) for col in zip(*edges, strict=True))
+    return align(old, new, score, contain, 0.2, n_old, n_new)
+
+
 def test_greedy_alignment_is_one_to_one_with_splits() -> None:
-    edges = [Edge(0, 0, 0.9, 0.9), Edge(0, 1, 0.8, 0.9), Edge(1, 1, 0.3, 0.2), Edge(2, 2, 0.1, 0.1)]
-    result = align(edges, n_old=3, n_new=3, threshold=0.2)
+    edges = [(0, 0, 0.9, 0.9), (0, 1, 0.8, 0.9), (1, 1, 0.3, 0.2), (2, 2, 0.1, 0.1)]
+    result = _align(edges, 3, 3)
     relations = {(e.old, e.new): r for e, r in result.pairs}
     assert relations[(0, 0)] == "one-to-one"
     assert relations[(1, 1)] == "one-to-one"
     assert result.unmatched_old == [2] and result.unmatched_new == [2]
-    split = align(edges[:2], n_old=1, n_new=2, threshold=0.2)
+    split = _align(edges[:2], 1, 2)
     assert sorted(r for _, r in split.pairs) == ["one-to-one", "split"]
+
+
+def test_alignment_prefers_the_higher_score_then_reading_order() -> None:
+    result = _align([(0, 1, 0.5, 0.0), (0, 0, 0.5, 0.0), (1, 0, 0.7, 0.0)], 2, 2)
+    assert sorted((e.old, e.new) for e, _ in result.pairs) == [(0, 1), (1, 0)]
 
 
 def test_group_duplicates_is_transitive() -> None:

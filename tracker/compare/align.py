@@ -16,6 +16,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import numpy as np
+
 # A leftover claim joins an existing pair when at least this share of its weight is in it...
 SPLIT_CONTAINMENT = 0.7
 # ...and its own score with that partner is at least this share of the pair's score.
@@ -41,40 +43,54 @@ class Alignment:
     unmatched_new: list[int]
 
 
-def align(edges: Iterable[Edge], n_old: int, n_new: int, threshold: float) -> Alignment:
-    """Align claims given candidate edges; edges below ``threshold`` are ignored."""
-    usable = sorted(
-        (e for e in edges if e.score >= threshold),
-        key=lambda e: (-e.score, e.old, e.new),
+def align(
+    old: np.ndarray,
+    new: np.ndarray,
+    score: np.ndarray,
+    containment: np.ndarray,
+    threshold: float,
+    n_old: int,
+    n_new: int,
+) -> Alignment:
+    """Align claims given candidate pairs ``(old[k], new[k])`` with their scores.
+
+    Pairs below ``threshold`` are ignored. The arrays are walked best first (ties by old,
+    then new index) as plain ints: a large diff has a million candidates, and only the
+    chosen ones become ``Edge`` objects.
+    """
+    usable = score >= threshold
+    old, new, score, containment = old[usable], new[usable], score[usable], containment[usable]
+    order = np.lexsort((new, old, -score))
+    ranked = list(
+        zip(
+            old[order].tolist(),
+            new[order].tolist(),
+            score[order].tolist(),
+            containment[order].tolist(),
+            strict=True,
+        )
     )
     old_match: dict[int, Edge] = {}
     new_match: dict[int, Edge] = {}
-    for edge in usable:
-        if edge.old in old_match or edge.new in new_match:
+    for i, j, s, c in ranked:
+        if i in old_match or j in new_match:
             continue
-        old_match[edge.old] = edge
-        new_match[edge.new] = edge
+        old_match[i] = new_match[j] = Edge(i, j, s, c)
     pairs: list[tuple[Edge, str]] = [(e, "one-to-one") for e in old_match.values()]
 
     extra_new: set[int] = set()
     extra_old: set[int] = set()
-    for edge in usable:  # best first, so each leftover joins its strongest partner
-        if edge.new not in new_match and edge.new not in extra_new and edge.old in old_match:
-            anchor = old_match[edge.old]
-            if (
-                edge.containment >= SPLIT_CONTAINMENT
-                and edge.score >= SPLIT_RELATIVE_SCORE * anchor.score
-            ):
-                pairs.append((edge, "split"))
-                extra_new.add(edge.new)
-        elif edge.old not in old_match and edge.old not in extra_old and edge.new in new_match:
-            anchor = new_match[edge.new]
-            if (
-                edge.containment >= SPLIT_CONTAINMENT
-                and edge.score >= SPLIT_RELATIVE_SCORE * anchor.score
-            ):
-                pairs.append((edge, "merge"))
-                extra_old.add(edge.old)
+    for i, j, s, c in ranked:  # best first, so each leftover joins its strongest partner
+        if c < SPLIT_CONTAINMENT:
+            continue
+        split = j not in new_match and j not in extra_new and i in old_match
+        merge = i not in old_match and i not in extra_old and j in new_match
+        if split and s >= SPLIT_RELATIVE_SCORE * old_match[i].score:
+            pairs.append((Edge(i, j, s, c), "split"))
+            extra_new.add(j)
+        elif merge and s >= SPLIT_RELATIVE_SCORE * new_match[j].score:
+            pairs.append((Edge(i, j, s, c), "merge"))
+            extra_old.add(i)
 
     matched_old = set(old_match) | extra_old
     matched_new = set(new_match) | extra_new

@@ -3,6 +3,8 @@ stance — with the evidence (which numbers moved, which words flipped)."""
 
 from __future__ import annotations
 
+import re
+
 from rapidfuzz import fuzz
 
 from tracker.compare.features import Features, stance
@@ -117,11 +119,14 @@ def stance_changes(fa: Features, fb: Features) -> tuple[StanceChange, ...]:
     return tuple(out)
 
 
+_DIGITS = re.compile(r"\d+")
+
+
 def _without_numbers(claim: ClaimRef) -> str:
     text = claim.norm_text
     for q in claim.quantities:
         text = text.replace(q.raw.lower(), " ")
-    return "".join(ch for ch in text if not ch.isdigit())
+    return _DIGITS.sub("", text)
 
 
 def classify(

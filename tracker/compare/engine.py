@@ -10,12 +10,12 @@ from scipy.sparse import csr_matrix
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from tracker.compare.align import Edge, align, group_duplicates
-from tracker.compare.candidates import candidate_pairs, pair_cosines, self_pairs, vectorize
+from tracker.compare.align import align, group_duplicates
+from tracker.compare.candidates import candidate_pairs, self_pairs, vectorize
 from tracker.compare.classify import classify
 from tracker.compare.features import Features, features
 from tracker.compare.model import KINDS, Change, ClaimRef, Diff, DiffOptions, Selection
-from tracker.compare.scoring import score_pair
+from tracker.compare.scoring import score_pairs
 from tracker.compare.selection import load_selection
 
 # Pairs scoring below this are not the same position: reported as removed + added.
@@ -40,7 +40,7 @@ def _dedupe(
     """Representatives of near-duplicate groups (across briefs) and their members."""
     close = [
         (i, j)
-        for i, j, _ in self_pairs(matrix, k=5, min_cosine=DUPLICATE_COSINE)
+        for i, j in self_pairs(matrix, min_cosine=DUPLICATE_COSINE)
         if claims[i].brief_id != claims[j].brief_id
         and fuzz.ratio(claims[i].norm_text, claims[j].norm_text) >= DUPLICATE_RATIO
     ]
@@ -59,26 +59,28 @@ def compare(old: Selection, new: Selection, options: DiffOptions | None = None) 
     threshold = MATCH_THRESHOLD if options.min_score is None else options.min_score
     f_old: list[Features] = [features(c.norm_text) for c in old.claims]
     f_new: list[Features] = [features(c.norm_text) for c in new.claims]
-    vectors = vectorize([f.content for f in f_old], [f.content for f in f_new])
+    vectors = vectorize(
+        [f.tokens for f in f_old],
+        [f.tokens for f in f_new],
+        [(sorted(f.actors), f.subject) for f in f_old],
+        [(sorted(f.actors), f.subject) for f in f_new],
+    )
 
-    old_reps, old_members = _dedupe(old.claims, vectors.old)
-    new_reps, new_members = _dedupe(new.claims, vectors.new)
+    old_reps, old_members = _dedupe(old.claims, vectors.old.tfidf)
+    new_reps, new_members = _dedupe(new.claims, vectors.new.tfidf)
+    is_old_rep = np.zeros(len(old.claims), dtype=bool)
+    is_old_rep[old_reps] = True
+    is_new_rep = np.zeros(len(new.claims), dtype=bool)
+    is_new_rep[new_reps] = True
+
+    rows, cols, cosines = candidate_pairs(vectors)
+    keep = is_old_rep[rows] & is_new_rep[cols]
+    rows, cols, cosines = rows[keep], cols[keep], cosines[keep]
+    scores = score_pairs(vectors, rows, cols, cosines)
+    alignment = align(
+        rows, cols, scores.score, scores.containment, threshold, len(old.claims), len(new.claims)
+    )
     old_rep_set, new_rep_set = set(old_reps), set(new_reps)
-
-    pairs = [
-        (i, j, cosine)
-        for (i, j), cosine in candidate_pairs(vectors).items()
-        if i in old_rep_set and j in new_rep_set
-    ]
-    rows = np.fromiter((p[0] for p in pairs), dtype=np.int64, count=len(pairs))
-    cols = np.fromiter((p[1] for p in pairs), dtype=np.int64, count=len(pairs))
-    char_cosines = pair_cosines(vectors.chars_old, vectors.chars_new, rows, cols)
-    edges: list[Edge] = []
-    for (i, j, cosine), char_cosine in zip(pairs, char_cosines.tolist(), strict=True):
-        scored = score_pair(f_old[i], f_new[j], cosine, char_cosine, vectors.idf)
-        edges.append(Edge(i, j, scored.score, scored.containment))
-
-    alignment = align(edges, len(old.claims), len(new.claims), threshold)
 
     def also_old(i: int) -> tuple[ClaimRef, ...]:
         return tuple(old.claims[k] for k in old_members.get(i, []))

@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 import snowballstemmer
 
 from tracker.compare.lexicon import (
     ACTOR_OF,
-    ACTOR_PATTERN,
     DOWN,
     FIRM,
     MODALS,
@@ -30,8 +28,16 @@ _WORD = re.compile(r"[a-z][a-z0-9']*|\d+(?:\.\d+)?%?")
 _stemmer = snowballstemmer.stemmer("english")
 
 
-@lru_cache(maxsize=200_000)
-def _stem(word: str) -> str:
+# Token of each word seen so far ("" for a word that is not a content word): a corpus has far
+# fewer distinct words than running words, and the Snowball stemmer is pure Python.
+_TOKEN_OF: dict[str, str] = {}
+
+
+def _token(word: str) -> str:
+    # Modal verbs and negators say how a position is held, not what it is about: they feed
+    # stance detection, not topical similarity.
+    if len(word) < 2 or word[0].isdigit() or word in STOP_WORDS or word in MODALS:
+        return ""
     stem: str = _stemmer.stemWord(word)
     return stem
 
@@ -51,31 +57,53 @@ class Features:
         return " ".join(self.tokens)
 
 
+# First words of actor aliases: most words start none, and skip the n-gram lookups.
+_ACTOR_FIRST = frozenset(alias.split()[0] for alias in ACTOR_OF)
+
+
+def _actor_at(words: list[str], i: int) -> tuple[str, int] | None:
+    """The actor named by the words starting at ``i`` (longest alias first), and its length."""
+    for n in (3, 2, 1):
+        if i + n <= len(words):
+            key = ACTOR_OF.get(" ".join(words[i : i + n]) if n > 1 else words[i])
+            if key is not None:
+                return key, n
+    return None
+
+
 def features(norm_text: str) -> Features:
-    """Compute the features of a claim from its normalised text."""
-    actors: list[str] = []
+    """Compute the features of a claim from its normalised text.
 
-    def mark(match: re.Match[str]) -> str:
-        key = ACTOR_OF[match.group(1)]
-        actors.append(key)
-        return " a:" + key.replace(" ", "_") + " "
-
-    marked = ACTOR_PATTERN.sub(mark, norm_text)
+    This runs once per claim of both selections, so it works on a plain word list (actor
+    aliases are looked up as 1–3-word n-grams) rather than with one big regex alternation.
+    """
+    words = [
+        w.removesuffix("'s").strip("'")
+        for w in _WORD.findall(norm_text.replace("-", " ").replace("/", " "))
+    ]
     tokens: list[str] = []
-    for piece in marked.split():
-        if piece.startswith("a:"):
-            tokens.append(piece)
-            continue
-        for word in _WORD.findall(piece.replace("-", " ").replace("/", " ")):
-            # Modal verbs and negators say how a position is held, not what it is about:
-            # they feed stance detection, not topical similarity.
-            if word in STOP_WORDS or word in MODALS or word[0].isdigit() or len(word) < 2:
+    actors: list[str] = []
+    token_of = _TOKEN_OF
+    i, n = 0, len(words)
+    while i < n:
+        word = words[i]
+        if word in _ACTOR_FIRST:
+            actor = _actor_at(words, i)
+            if actor is not None:
+                actors.append(actor[0])
+                tokens.append("a:" + actor[0].replace(" ", "_"))
+                i += actor[1]
                 continue
-            word = word.removesuffix("'s").strip("'")
-            if word and word not in STOP_WORDS:
-                tokens.append(_stem(word))
-    # "not only X but Y" affirms X: drop it before looking for negators.
-    words = frozenset(re.findall(r"[a-z]+", _NOT_ONLY.sub(" ", norm_text)))
+        i += 1
+        token = token_of.get(word)
+        if token is None:
+            token = token_of[word] = _token(word)
+        if token:
+            tokens.append(token)
+    stance_words = frozenset(words)
+    if "not" in stance_words and _NOT_ONLY.search(norm_text):
+        # "not only X but Y" affirms X: drop it before looking for negators.
+        stance_words = frozenset(_WORD.findall(_NOT_ONLY.sub(" ", norm_text)))
     # The grammatical subject is approximated by an actor among the first content words:
     # "China is Japan's largest partner" → china; "... support for peace in the Taiwan Strait"
     # has no subject actor (Taiwan is named late, as an object).
@@ -86,7 +114,7 @@ def features(norm_text: str) -> Features:
         tokens=tuple(tokens),
         actors=frozenset(actors),
         subject=subject,
-        words=words,
+        words=stance_words,
     )
 
 

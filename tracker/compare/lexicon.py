@@ -7,8 +7,6 @@ particular brief).
 
 from __future__ import annotations
 
-import re
-
 # Actor key → names and demonyms that refer to it (lower-case, after normalize()).
 # "usa" already covers U.S./US/United States (normalize folds them).
 _ACTORS: dict[str, tuple[str, ...]] = {
@@ -55,10 +53,6 @@ _ACTORS: dict[str, tuple[str, ...]] = {
 }
 
 ACTOR_OF: dict[str, str] = {alias: key for key, aliases in _ACTORS.items() for alias in aliases}
-# Longest aliases first so "north korea" wins over "korea".
-ACTOR_PATTERN = re.compile(
-    r"\b(" + "|".join(re.escape(a) for a in sorted(ACTOR_OF, key=len, reverse=True)) + r")\b"
-)
 
 # Stance evidence. A claim's polarity is negative when it carries a negator or a verb of
 # refusal; its direction is up or down when it moves a quantity or a commitment.

@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 from tracker.compare.align import Alignment, align, group_duplicates
 from tracker.compare.classify import classify, quantity_changes, stance_changes
 from tracker.compare.engine import compare, diff
-from tracker.compare.features import features
 from tracker.compare.model import ClaimRef, DiffOptions, QuantityRef
 from tracker.compare.selection import load_selection, parse_selection
 from tracker.errors import SelectionError
@@ -254,10 +253,10 @@ def test_quantity_changes_pair_equal_values_first() -> None:
 )
 def test_stance_flips_are_detected_with_evidence(old: str, new: str, dimension: str) -> None:
     a, b = claim(old), claim(new)
-    found = stance_changes(features(a.norm_text), features(b.norm_text))
+    found = stance_changes(a, b)
     assert [s.dimension for s in found] == [dimension]
     assert found[0].old_words or found[0].new_words
-    kind, aspects, _, _ = classify(a, features(a.norm_text), b, features(b.norm_text))
+    kind, aspects, _, _ = classify(a, b)
     assert kind == "modified" and "stance" in aspects
 
 
@@ -265,7 +264,30 @@ def test_restatement_is_unchanged_and_rewording_is_modified() -> None:
     a = claim("The government has pledged to reach net zero emissions by 2050.")
     b = claim("The government has pledged to reach net-zero emissions by 2050.")
     c = claim("Officials now say net zero by 2050 may slip because of the energy crunch.")
-    fa, fb, fc = (features(x.norm_text) for x in (a, b, c))
-    assert classify(a, fa, b, fb)[0] == "unchanged"
-    kind, aspects, _, _ = classify(a, fa, c, fc)
+    assert classify(a, b)[0] == "unchanged"
+    kind, aspects, _, _ = classify(a, c)
     assert kind == "modified" and "wording" in aspects
+
+
+def test_stored_tokens_are_used_and_stale_ones_recomputed(seeded_db: Database) -> None:
+    from sqlalchemy import update
+
+    from tracker.compare.features import FEATURES_VERSION, content_tokens
+    from tracker.store.models import Claim
+
+    with Session(seeded_db.engine) as session:
+        sel = load_selection(session, "2023")
+    stored = [c for c in sel.claims if c.tokens is not None]
+    assert len(stored) == len(sel.claims)  # ingest stores the current version
+    assert all(c.tokens == " ".join(content_tokens(c.norm_text)) for c in stored)
+
+    before = render_json(diff(seeded_db.engine, "2023", "2024"))
+    with Session(seeded_db.engine) as session, session.begin():
+        session.execute(update(Claim).values(tokens_version=FEATURES_VERSION - 1))
+    try:
+        with Session(seeded_db.engine) as session:
+            assert all(c.tokens is None for c in load_selection(session, "2023").claims)
+        assert render_json(diff(seeded_db.engine, "2023", "2024")) == before
+    finally:
+        with Session(seeded_db.engine) as session, session.begin():
+            session.execute(update(Claim).values(tokens_version=FEATURES_VERSION))

@@ -33,9 +33,13 @@ TOP_K = 8
 CHAR_FEATURES = 2**20
 # Row pairs whose dot product is computed in one vectorised step (bounds peak memory).
 PAIR_CHUNK = 50_000
+# A term in more claims than both of these is left out of the candidate search (not of the
+# score). The absolute floor keeps every term in diffs of ordinary size.
+COMMON_TERM_DOCS = 2000
+COMMON_TERM_SHARE = 0.02
 # Near-duplicate search: rows are pruned to this many heaviest terms, and each keeps this many
 # neighbours, before the full cosine is checked.
-DUPLICATE_KEY_TERMS = 6
+DUPLICATE_KEY_TERMS = 4
 DUPLICATE_NEIGHBOURS = 10
 # Cosines below this are never a match; dropping them early keeps the product sparse.
 MIN_COSINE = 0.05
@@ -216,10 +220,25 @@ def candidate_pairs(
     if old.shape[0] == 0 or new.shape[0] == 0:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, np.zeros(0, dtype=np.float32)
-    top = _top(old, new, k, threads).tocoo()
+    # The product's cost is the sum over terms of (old postings × new postings): a handful of
+    # terms in tens of thousands of claims ("government", "support") dominate it while
+    # adding almost nothing to any cosine. They are left out of the search only; the pairs'
+    # cosines are then computed on the full vectors.
+    df = np.bincount(old.indices, minlength=old.shape[1]) + np.bincount(
+        new.indices, minlength=new.shape[1]
+    )
+    common = df > max(COMMON_TERM_DOCS, COMMON_TERM_SHARE * (old.shape[0] + new.shape[0]))
+    search_old, search_new = old, new
+    if common.any():
+        mask = diags((~common).astype(np.float32))
+        search_old, search_new = (old @ mask).tocsr(), (new @ mask).tocsr()
+        search_old.eliminate_zeros()
+        search_new.eliminate_zeros()
+    top = _top(search_old, search_new, k, threads).tocoo()
     rows, cols = top.row.astype(np.int64), top.col.astype(np.int64)
     order = np.lexsort((cols, rows))
-    return rows[order], cols[order], top.data[order].astype(np.float32)
+    rows, cols = rows[order], cols[order]
+    return rows, cols, rowwise_dot(old, new, rows, cols)
 
 
 def _prune_rows(matrix: csr_matrix, keep: int) -> csr_matrix:

@@ -7,7 +7,7 @@ import re
 
 from rapidfuzz import fuzz
 
-from tracker.compare.features import Features, stance
+from tracker.compare.features import stance
 from tracker.compare.model import (
     Aspect,
     ChangeKind,
@@ -78,9 +78,9 @@ def quantity_changes(old: ClaimRef, new: ClaimRef) -> tuple[QuantityChange, ...]
     return tuple(merged)
 
 
-def stance_changes(fa: Features, fb: Features) -> tuple[StanceChange, ...]:
+def stance_changes(old: ClaimRef, new: ClaimRef) -> tuple[StanceChange, ...]:
     """Polarity (refused ↔ reduced), direction (reduce ↔ maximize), modality (will ↔ aim)."""
-    sa, sb = stance(fa), stance(fb)
+    sa, sb = stance(old.norm_text), stance(new.norm_text)
     out: list[StanceChange] = []
     if bool(sa.negative) != bool(sb.negative):
         out.append(StanceChange("polarity", tuple(sorted(sa.negative)), tuple(sorted(sb.negative))))
@@ -130,11 +130,11 @@ def _without_numbers(claim: ClaimRef) -> str:
 
 
 def classify(
-    old: ClaimRef, fa: Features, new: ClaimRef, fb: Features
+    old: ClaimRef, new: ClaimRef
 ) -> tuple[ChangeKind, tuple[Aspect, ...], tuple[QuantityChange, ...], tuple[StanceChange, ...]]:
     """Kind, aspects, quantity changes and stance changes of a matched pair."""
     quantities = quantity_changes(old, new)
-    stances = stance_changes(fa, fb)
+    stances = stance_changes(old, new)
     aspects: list[Aspect] = []
     if fuzz.ratio(_without_numbers(old), _without_numbers(new)) < WORDING_RATIO:
         aspects.append("wording")

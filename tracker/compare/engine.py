@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from tracker.compare.align import align, group_duplicates
 from tracker.compare.candidates import candidate_pairs, self_pairs, vectorize
 from tracker.compare.classify import classify
-from tracker.compare.features import Features, features
+from tracker.compare.features import Features, features, from_tokens
 from tracker.compare.model import KINDS, Change, ClaimRef, Diff, DiffOptions, Selection
 from tracker.compare.scoring import score_pairs
 from tracker.compare.selection import load_selection
@@ -53,12 +53,19 @@ def _dedupe(
     return reps, members
 
 
+def _features(claim: ClaimRef) -> Features:
+    """Features from the tokens stored at ingest, or computed when they are missing or stale."""
+    if claim.tokens is not None:
+        return from_tokens(tuple(claim.tokens.split()))
+    return features(claim.norm_text)
+
+
 def compare(old: Selection, new: Selection, options: DiffOptions | None = None) -> Diff:
     """Align and classify the claims of two loaded selections."""
     options = options or DiffOptions()
     threshold = MATCH_THRESHOLD if options.min_score is None else options.min_score
-    f_old: list[Features] = [features(c.norm_text) for c in old.claims]
-    f_new: list[Features] = [features(c.norm_text) for c in new.claims]
+    f_old = [_features(c) for c in old.claims]
+    f_new = [_features(c) for c in new.claims]
     vectors = vectorize(
         [f.tokens for f in f_old],
         [f.tokens for f in f_new],
@@ -91,7 +98,7 @@ def compare(old: Selection, new: Selection, options: DiffOptions | None = None) 
     changes: list[Change] = []
     for edge, relation in alignment.pairs:
         a, b = old.claims[edge.old], new.claims[edge.new]
-        kind, aspects, quantities, stances = classify(a, f_old[edge.old], b, f_new[edge.new])
+        kind, aspects, quantities, stances = classify(a, b)
         changes.append(
             Change(
                 kind=kind,

@@ -22,6 +22,11 @@ from tracker.compare.lexicon import (
     UP,
 )
 
+_LETTERS = re.compile(r"[a-z]+")
+_STANCE_WORDS = NEGATIVE | UP | DOWN | FIRM | TENTATIVE
+# Bump when tokenisation, stemming or the actor lexicon changes: tokens stored with an older
+# version are recomputed at diff time.
+FEATURES_VERSION = 1
 SUBJECT_WINDOW = 3
 _NOT_ONLY = re.compile(r"\bnot (?:only|just|merely)\b")
 _WORD = re.compile(r"[a-z][a-z0-9']*|\d+(?:\.\d+)?%?")
@@ -49,15 +54,9 @@ class Features:
     tokens: tuple[str, ...]  # stemmed content words; actors appear as their key ("a:japan")
     actors: frozenset[str]
     subject: str | None  # the first actor named: who holds or is described by the position
-    words: frozenset[str]  # all lower-case words, for stance evidence
-
-    @property
-    def content(self) -> str:
-        """Tokens joined, the form fed to TF-IDF and fuzzy matching."""
-        return " ".join(self.tokens)
 
 
-# First words of actor aliases: most words start none, and skip the n-gram lookups.
+# First words of actor aliases: most words start none, and skip the n-gram look-ups.
 _ACTOR_FIRST = frozenset(alias.split()[0] for alias in ACTOR_OF)
 
 
@@ -71,18 +70,22 @@ def _actor_at(words: list[str], i: int) -> tuple[str, int] | None:
     return None
 
 
-def features(norm_text: str) -> Features:
-    """Compute the features of a claim from its normalised text.
-
-    This runs once per claim of both selections, so it works on a plain word list (actor
-    aliases are looked up as 1–3-word n-grams) rather than with one big regex alternation.
-    """
-    words = [
+def _words(norm_text: str) -> list[str]:
+    return [
         w.removesuffix("'s").strip("'")
         for w in _WORD.findall(norm_text.replace("-", " ").replace("/", " "))
     ]
+
+
+def content_tokens(norm_text: str) -> tuple[str, ...]:
+    """The content tokens of a claim: stems of its content words, actors as ``a:<key>``.
+
+    Stored with each claim at ingest (with ``FEATURES_VERSION``), so a diff of a large corpus
+    does not tokenise every claim again. Works on a plain word list (actor aliases are looked
+    up as 1–3-word n-grams) rather than with one big regex alternation.
+    """
+    words = _words(norm_text)
     tokens: list[str] = []
-    actors: list[str] = []
     token_of = _TOKEN_OF
     i, n = 0, len(words)
     while i < n:
@@ -90,7 +93,6 @@ def features(norm_text: str) -> Features:
         if word in _ACTOR_FIRST:
             actor = _actor_at(words, i)
             if actor is not None:
-                actors.append(actor[0])
                 tokens.append("a:" + actor[0].replace(" ", "_"))
                 i += actor[1]
                 continue
@@ -100,22 +102,24 @@ def features(norm_text: str) -> Features:
             token = token_of[word] = _token(word)
         if token:
             tokens.append(token)
-    stance_words = frozenset(words)
-    if "not" in stance_words and _NOT_ONLY.search(norm_text):
-        # "not only X but Y" affirms X: drop it before looking for negators.
-        stance_words = frozenset(_WORD.findall(_NOT_ONLY.sub(" ", norm_text)))
+    return tuple(tokens)
+
+
+def from_tokens(tokens: tuple[str, ...]) -> Features:
+    """Features from content tokens (computed now or stored at ingest)."""
+    actors = [t[2:].replace("_", " ") for t in tokens if t.startswith("a:")]
     # The grammatical subject is approximated by an actor among the first content words:
     # "China is Japan's largest partner" → china; "... support for peace in the Taiwan Strait"
     # has no subject actor (Taiwan is named late, as an object).
     subject = next(
         (t[2:].replace("_", " ") for t in tokens[:SUBJECT_WINDOW] if t.startswith("a:")), None
     )
-    return Features(
-        tokens=tuple(tokens),
-        actors=frozenset(actors),
-        subject=subject,
-        words=stance_words,
-    )
+    return Features(tokens=tokens, actors=frozenset(actors), subject=subject)
+
+
+def features(norm_text: str) -> Features:
+    """Compute the features of a claim from its normalised text."""
+    return from_tokens(content_tokens(norm_text))
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,12 +133,16 @@ class Stance:
     tentative: frozenset[str]
 
 
-def stance(f: Features) -> Stance:
-    """Collect the stance-bearing words of a claim."""
+def stance(norm_text: str) -> Stance:
+    """Collect the stance-bearing words of a claim (only matched pairs need them)."""
+    if "not " in norm_text:
+        # "not only X but Y" affirms X: drop it before looking for negators.
+        norm_text = _NOT_ONLY.sub(" ", norm_text)
+    words = _STANCE_WORDS.intersection(_LETTERS.findall(norm_text))
     return Stance(
-        negative=f.words & NEGATIVE,
-        up=f.words & UP,
-        down=f.words & DOWN,
-        firm=f.words & FIRM,
-        tentative=f.words & TENTATIVE,
+        negative=words & NEGATIVE,
+        up=words & UP,
+        down=words & DOWN,
+        firm=words & FIRM,
+        tentative=words & TENTATIVE,
     )

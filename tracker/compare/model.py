@@ -47,6 +47,8 @@ class ClaimRef:
     start: int
     end: int
     quantities: tuple[QuantityRef, ...]
+    # Content tokens stored at ingest (space-separated), None when missing or stale.
+    tokens: str | None = None
 
     @property
     def order(self) -> tuple[dt.date, int, int]:

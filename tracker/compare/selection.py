@@ -10,6 +10,7 @@ import re
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
+from tracker.compare.features import FEATURES_VERSION
 from tracker.compare.model import BriefRef, ClaimRef, QuantityRef, Selection
 from tracker.errors import SelectionError
 from tracker.store.models import Brief, Claim, QuantityRow
@@ -110,6 +111,8 @@ def load_selection(session: Session, spec: str) -> Selection:
             Claim.section,
             Claim.start,
             Claim.end,
+            Claim.tokens,
+            Claim.tokens_version,
         )
         .join(Brief, Brief.id == Claim.brief_id)
         .where(where)
@@ -128,6 +131,7 @@ def load_selection(session: Session, spec: str) -> Selection:
             start=r[7],
             end=r[8],
             quantities=tuple(quantities.get(r[0], ())),
+            tokens=r[9] if r[10] == FEATURES_VERSION else None,
         )
         for r in c_rows
     )

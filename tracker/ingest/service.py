@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from tracker.claims import extract_claims
 from tracker.claims.normalize import canonical_document
+from tracker.compare.features import FEATURES_VERSION, content_tokens
 from tracker.errors import InputError, MetadataError, StoreError, TrackerError
 from tracker.ingest.archive import archive_raw
 from tracker.ingest.readers import SUPPORTED_SUFFIXES, Document, parse_date, read_document
@@ -182,7 +183,13 @@ def ingest_file(db: Database, path: Path, overrides: Overrides | None = None) ->
     )
     try:
         with Session(db.engine) as session, session.begin():
-            brief_id = add_brief(session, brief, claims)
+            brief_id = add_brief(
+                session,
+                brief,
+                claims,
+                tokens=[" ".join(content_tokens(c.norm_text)) for c in claims],
+                tokens_version=FEATURES_VERSION,
+            )
     except IntegrityError:
         # Another process stored the same content between our check and our insert.
         with Session(db.engine) as session:

@@ -81,6 +81,10 @@ class Claim(Base):
     end: Mapped[int] = mapped_column(Integer)
     sentence: Mapped[str] = mapped_column(Text)
     section: Mapped[str | None] = mapped_column(String(500))
+    # Content tokens for matching, computed at ingest so a diff need not tokenise every claim
+    # again; ``tokens_version`` says which tokeniser made them (stale ones are recomputed).
+    tokens: Mapped[str | None] = mapped_column(Text)
+    tokens_version: Mapped[int | None] = mapped_column(Integer)
 
     brief: Mapped[Brief] = relationship(back_populates="claims")
     quantities: Mapped[list[QuantityRow]] = relationship(

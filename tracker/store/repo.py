@@ -29,8 +29,17 @@ def find_brief_by_hash(session: Session, content_hash: str) -> Brief | None:
     return session.scalars(select(Brief).where(Brief.content_hash == content_hash)).first()
 
 
-def add_brief(session: Session, brief: Brief, claims: Sequence[ClaimDraft]) -> int:
+def add_brief(
+    session: Session,
+    brief: Brief,
+    claims: Sequence[ClaimDraft],
+    tokens: Sequence[str] | None = None,
+    tokens_version: int | None = None,
+) -> int:
     """Insert a brief with its claims and quantities in the session's transaction.
+
+    ``tokens`` (one space-separated string per claim) and ``tokens_version`` are the claims'
+    matching tokens when the caller computed them; without them a diff computes them itself.
 
     Claims and quantities go in as two executemany statements (not one ORM object per row):
     long briefs and bulk corpus ingests are dominated by these inserts.
@@ -48,6 +57,8 @@ def add_brief(session: Session, brief: Brief, claims: Sequence[ClaimDraft]) -> i
                 "end": c.end,
                 "sentence": c.sentence,
                 "section": c.section,
+                "tokens": tokens[i] if tokens is not None else None,
+                "tokens_version": tokens_version if tokens is not None else None,
             }
             for i, c in enumerate(claims)
         ]

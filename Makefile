@@ -31,7 +31,7 @@ demo: $(VENV)/.installed
 	@echo "HTML change report: file://$(CURDIR)/$(DEMO)/report-2021-2024.html"
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check tracker tests migrations benchmarks
+	$(BIN)/ruff check tracker tests migrations benchmarks scripts
 
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy

@@ -29,6 +29,11 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
+# Piped output (logs, cron mail, README examples) is read later at any width: don't wrap
+# tables at rich's 80-column default.
+for _console in (out, err):
+    if not _console.is_terminal:
+        _console.width = 160
 
 
 def handle_errors(func: F) -> F:

@@ -194,8 +194,12 @@ def _visible(dom_html: str) -> list[str]:
 
 
 @pytest.mark.browser
-def test_filters_and_search_work_in_chromium(sample_db: Database, tmp_path: Path) -> None:
-    result = diff(sample_db.engine, "2021", "2024")
+@pytest.mark.parametrize("corpus", ["sample_db", "seeded_db"])
+def test_filters_and_search_work_in_chromium(
+    corpus: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    database: Database = request.getfixturevalue(corpus)
+    result = diff(database.engine, "2021", "2024")
     report = tmp_path / "report.html"
     report.write_text(render_html(result), encoding="utf-8")
     url = report.as_uri()
@@ -225,7 +229,7 @@ def test_filters_and_search_work_in_chromium(sample_db: Database, tmp_path: Path
     _browse(url, tmp_path, "--window-size=1280,1600", f"--screenshot={shot}")
     assert shot.stat().st_size > 10_000
     Path("build").mkdir(exist_ok=True)
-    shutil.copy(shot, Path("build") / "report-screenshot.png")
+    shutil.copy(shot, Path("build") / f"report-screenshot-{corpus}.png")
 
 
 @pytest.mark.browser

@@ -86,12 +86,13 @@ class ReportContext:
     groups: tuple[GroupView, ...]
 
 
-def _priority(change: Change) -> tuple[int, int]:
-    """Quantity and stance changes first within the modified group."""
-    return (
-        0 if "quantity" in change.aspects or "stance" in change.aspects else 1,
-        0 if "stance" in change.aspects else 1,
-    )
+def _priority(change: Change) -> tuple[int, float]:
+    """Quantity and stance changes first within the modified group, best matched first.
+
+    Weak pairs (low score) are the likeliest to be wrong, so they do not lead the report.
+    """
+    tier = 0 if "quantity" in change.aspects or "stance" in change.aspects else 1
+    return (tier, -(change.score or 0.0))
 
 
 def build_context(diff: Diff) -> ReportContext:

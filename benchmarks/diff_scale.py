@@ -1,0 +1,341 @@
+"""How the comparison engine scales: time and peak memory of one diff of N old × N new claims.
+
+Claims are real sentences of UK party manifestos (../shared/datasets/manifestosentsUK, column
+``texts``, sentences of at least 8 words, deduplicated). The old side is N of them, stored as a
+few briefs dated 2020. The new side (a few briefs dated 2024, shuffled) holds N claims: 70%
+are mutations of distinct old claims (0–3 edits: two adjacent words swapped, a word dropped, a
+word replaced by one from another sentence, a number changed; 10% are exact copies) and 30%
+are unrelated sentences. The other 30% of old claims have no counterpart.
+
+The corpus holds about 67k distinct sentences of 8+ words. When 1.3·N exceeds that, each side
+is topped up with splices of its own sentences (the first part of one + the rest of another,
+each sentence head and tail used about once), so the two sides never share text by accident.
+
+Each size runs in two fresh subprocesses: one builds the SQLite database (ClaimDrafts built
+directly, one per sentence, and stored with ``tracker.store.repo.add_brief`` in one session),
+the other opens it and times ``tracker.compare.engine.diff(engine, "2020", "2024")`` end to
+end (loading + comparing). Peak RSS (``ru_maxrss``) is that second process's, so it covers
+imports + loading + the diff and nothing of the setup.
+
+Quality check: the share of mutated new claims that the diff pairs with the old claim they
+were made from (as one-to-one, split or merge, or through a near-duplicate group), and the
+share of unrelated new claims that it pairs with anything (lower is better; some unrelated
+sentences do restate an old position, so it is not zero for a perfect matcher).
+
+    .venv/bin/python benchmarks/diff_scale.py                      # 10k, 30k, 100k
+    .venv/bin/python benchmarks/diff_scale.py --sizes 2000,5000
+    .venv/bin/python benchmarks/diff_scale.py --profile 100000     # cProfile of one diff
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import gzip
+import json
+import random
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from _common import DATASETS, BriefSpec, peak_rss_mb, require, store_briefs
+
+CORPUS = DATASETS / "manifestosentsUK" / "manifestosentsUK.csv.gz"
+MIN_WORDS = 8
+MUTATED_SHARE = 0.7
+# Number of edits applied to a mutated claim: 0 (an exact copy) to 3.
+EDIT_WEIGHTS = {0: 0.1, 1: 0.4, 2: 0.3, 3: 0.2}
+_NUMBER = re.compile(r"\d+")
+
+
+# --------------------------------------------------------------------------------------
+# Synthesis.
+
+
+def load_sentences() -> list[str]:
+    """Distinct corpus sentences of at least MIN_WORDS words, whitespace collapsed, in order."""
+    with gzip.open(require(CORPUS), "rt", encoding="utf-8", newline="") as fh:
+        texts = (" ".join(row["texts"].split()) for row in csv.DictReader(fh))
+        return list(dict.fromkeys(t for t in texts if len(t.split()) >= MIN_WORDS))
+
+
+def top_up(pool: list[str], need: int, rng: random.Random) -> list[str]:
+    """``pool`` extended to ``need`` distinct sentences with splices of its own sentences."""
+    out = list(pool)
+    seen = set(out)
+    rounds = 0
+    while len(out) < need:
+        rounds += 1
+        if rounds > 20:
+            raise RuntimeError(f"cannot synthesise {need} distinct sentences from {len(pool)}")
+        heads = list(pool)
+        tails = list(pool)
+        rng.shuffle(tails)
+        for head, tail in zip(heads, tails, strict=True):
+            if len(out) >= need:
+                break
+            hw, tw = head.split(), tail.split()
+            cut_h = max(4, round(len(hw) * rng.uniform(0.4, 0.6)))
+            cut_t = min(len(tw) - 4, round(len(tw) * rng.uniform(0.4, 0.6)))
+            text = " ".join(hw[:cut_h] + tw[cut_t:])
+            if head is not tail and text not in seen:
+                seen.add(text)
+                out.append(text)
+    return out
+
+
+def _change_number(token: str, rng: random.Random) -> str:
+    match = _NUMBER.search(token)
+    assert match is not None
+    n = int(match.group())
+    new = n + max(1, round(n * rng.uniform(0.1, 0.5))) * rng.choice((1, -1) if n > 1 else (1,))
+    return token[: match.start()] + str(new) + token[match.end() :]
+
+
+def mutate(sentence: str, donor: str, rng: random.Random) -> str:
+    """Apply 0–3 random edits (swap, drop, replace, number) to a sentence."""
+    words = sentence.split()
+    donor_words = donor.split()
+    edits = rng.choices(list(EDIT_WEIGHTS), weights=list(EDIT_WEIGHTS.values()))[0]
+    for _ in range(edits):
+        numbers = [i for i, w in enumerate(words) if _NUMBER.search(w)]
+        ops = ["swap", "drop", "replace"] + ["number"] * (3 if numbers else 0)
+        op = rng.choice(ops)
+        if op == "number":
+            i = rng.choice(numbers)
+            words[i] = _change_number(words[i], rng)
+        elif op == "swap":
+            i = rng.randrange(len(words) - 1)
+            words[i], words[i + 1] = words[i + 1], words[i]
+        elif op == "drop" and len(words) > MIN_WORDS // 2:
+            del words[rng.randrange(len(words))]
+        else:
+            words[rng.randrange(len(words))] = rng.choice(donor_words)
+    return " ".join(words)
+
+
+def synthesise(n: int, seed: int) -> tuple[list[str], list[str], list[int]]:
+    """Old sentences, new sentences and, per new sentence, its old source index (or -1)."""
+    rng = random.Random(seed)
+    pool = load_sentences()
+    rng.shuffle(pool)
+    n_mutated = round(n * MUTATED_SHARE)
+    n_unrelated = n - n_mutated
+    # Split the corpus between the sides in proportion to need, then top each side up alone.
+    cut = min(n, round(len(pool) * n / (n + n_unrelated)))
+    old = top_up(pool[:cut], n, rng)[:n]
+    unrelated = top_up(pool[cut:], n_unrelated, rng)[:n_unrelated]
+    sources = sorted(rng.sample(range(n), n_mutated))
+    new_items = [(mutate(old[i], rng.choice(old), rng), i) for i in sources]
+    new_items += [(text, -1) for text in unrelated]
+    rng.shuffle(new_items)
+    return old, [t for t, _ in new_items], [s for _, s in new_items]
+
+
+def chunks(items: list[str], parts: int) -> list[list[str]]:
+    size = -(-len(items) // parts)
+    return [items[k : k + size] for k in range(0, len(items), size)]
+
+
+# --------------------------------------------------------------------------------------
+# Workers (each run in a fresh subprocess).
+
+
+def worker_setup(n: int, seed: int, briefs: int, db_path: Path, meta_path: Path) -> None:
+    from tracker.store.db import open_database
+
+    t0 = time.perf_counter()
+    old, new, truth = synthesise(n, seed)
+    t1 = time.perf_counter()
+    db = open_database(str(db_path))
+    specs = [
+        BriefSpec(f"old part {k + 1}", dt.date(2020, 1 + k % 12, 1), part)
+        for k, part in enumerate(chunks(old, briefs))
+    ] + [
+        BriefSpec(f"new part {k + 1}", dt.date(2024, 1 + k % 12, 1), part)
+        for k, part in enumerate(chunks(new, briefs))
+    ]
+    timings: dict[str, float] = {}
+    ids = store_briefs(db, specs, timings)
+    db.engine.dispose()
+    t2 = time.perf_counter()
+    n_old_briefs = len(chunks(old, briefs))
+    meta = {
+        "n": n,
+        "synth_s": t1 - t0,
+        "store_s": t2 - t1,
+        "build_s": timings["build"],
+        "insert_s": timings["insert"],
+        "setup_peak_rss_mb": peak_rss_mb(),
+        "old_briefs": [[i, len(s.sentences)] for i, s in zip(ids, specs, strict=True)][
+            :n_old_briefs
+        ],
+        "new_briefs": [[i, len(s.sentences)] for i, s in zip(ids, specs, strict=True)][
+            n_old_briefs:
+        ],
+        "truth": truth,
+    }
+    meta_path.write_text(json.dumps(meta), encoding="utf-8")
+
+
+def _global_index(briefs: list[list[int]]) -> dict[int, int]:
+    """brief id → index of its first claim on its side."""
+    offsets, at = {}, 0
+    for brief_id, size in briefs:
+        offsets[brief_id] = at
+        at += size
+    return offsets
+
+
+def worker_diff(db_path: Path, meta_path: Path, out_path: Path | None, profile: bool) -> None:
+    import cProfile
+    import pstats
+
+    from tracker.compare.engine import diff
+    from tracker.store.db import open_database
+
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    db = open_database(str(db_path))
+    rss_before = peak_rss_mb()
+    profiler = cProfile.Profile() if profile else None
+    t0 = time.perf_counter()
+    if profiler is not None:
+        profiler.enable()
+    result = diff(db.engine, "2020", "2024")
+    if profiler is not None:
+        profiler.disable()
+    elapsed = time.perf_counter() - t0
+    rss_peak = peak_rss_mb()
+
+    old_at, new_at = _global_index(meta["old_briefs"]), _global_index(meta["new_briefs"])
+    truth: list[int] = meta["truth"]
+    paired: dict[int, set[int]] = {}
+    relations: dict[str, int] = {}
+    for change in result.changes:
+        if change.old is None or change.new is None:
+            continue
+        relations[change.relation] = relations.get(change.relation, 0) + 1
+        olds = {old_at[c.brief_id] + c.ordinal for c in (change.old, *change.also_old)}
+        for c in (change.new, *change.also_new):
+            paired.setdefault(new_at[c.brief_id] + c.ordinal, set()).update(olds)
+    mutated = [j for j, s in enumerate(truth) if s >= 0]
+    unrelated = [j for j, s in enumerate(truth) if s < 0]
+    repaired = sum(truth[j] in paired.get(j, ()) for j in mutated)
+    unrelated_paired = sum(j in paired for j in unrelated)
+    stats = {
+        "n_old": len(result.old.claims),
+        "n_new": len(result.new.claims),
+        "diff_s": elapsed,
+        "rss_before_mb": rss_before,
+        "peak_rss_mb": rss_peak,
+        "summary": result.summary,
+        "relations": relations,
+        "repaired": repaired / len(mutated) if mutated else 0.0,
+        "unrelated_paired": unrelated_paired / len(unrelated) if unrelated else 0.0,
+    }
+    if profiler is not None:
+        print(f"diff of {meta['n']} × {meta['n']} claims: {elapsed:.1f} s under cProfile\n")
+        stats_obj = pstats.Stats(profiler, stream=sys.stdout)
+        stats_obj.strip_dirs().sort_stats("cumulative").print_stats(25)
+        stats_obj.sort_stats("tottime").print_stats(15)
+    if out_path is not None:
+        out_path.write_text(json.dumps(stats), encoding="utf-8")
+
+
+# --------------------------------------------------------------------------------------
+# Driver.
+
+
+def _run(args: list[str]) -> None:
+    subprocess.run([sys.executable, __file__, *args], check=True)
+
+
+def run_size(n: int, seed: int, briefs: int, tmp: Path, profile: bool = False) -> dict[str, Any]:
+    db_path, meta_path, out_path = tmp / f"n{n}.db", tmp / f"n{n}.json", tmp / f"n{n}.out"
+    common = ["--db", str(db_path), "--meta", str(meta_path)]
+    _run(
+        ["--worker", "setup", "--n", str(n), "--seed", str(seed), "--briefs", str(briefs), *common]
+    )
+    _run(["--worker", "diff", "--out", str(out_path), *common, *(["--cprofile"] * profile)])
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    stats: dict[str, Any] = json.loads(out_path.read_text(encoding="utf-8"))
+    keys = ("n", "synth_s", "store_s", "build_s", "insert_s", "setup_peak_rss_mb")
+    stats.update({k: meta[k] for k in keys})
+    for path in (db_path, meta_path, out_path):
+        path.unlink(missing_ok=True)
+    return stats
+
+
+def print_table(rows: list[dict[str, Any]]) -> None:
+    head = (
+        f"{'N':>7} {'setup s':>8} {'diff s':>7} {'peak MB':>7} {'base MB':>7} "
+        f"{'modified':>8} {'unchanged':>9} {'added':>6} {'removed':>7} {'split/merge':>11} "
+        f"{'re-paired':>9} {'unrel. paired':>13}"
+    )
+    print(head)
+    print("-" * len(head))
+    for r in rows:
+        s = r["summary"]
+        rel = r["relations"]
+        print(
+            f"{r['n']:>7} {r['synth_s'] + r['store_s']:>8.1f} {r['diff_s']:>7.1f} "
+            f"{r['peak_rss_mb']:>7.0f} {r['rss_before_mb']:>7.0f} "
+            f"{s['modified']:>8} {s['unchanged']:>9} {s['added']:>6} {s['removed']:>7} "
+            f"{rel.get('split', 0) + rel.get('merge', 0):>11} "
+            f"{r['repaired']:>9.1%} {r['unrelated_paired']:>13.1%}"
+        )
+    print("\nsetup = synthesise sentences + build ClaimDrafts (normalize, quantities) + insert:")
+    for r in rows:
+        print(
+            f"  N={r['n']}: {r['synth_s']:.1f} + {r['build_s']:.1f} + {r['insert_s']:.1f} s, "
+            f"peak RSS of the setup process {r['setup_peak_rss_mb']:.0f} MB"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="10000,30000,100000", help="comma-separated N")
+    parser.add_argument("--profile", type=int, metavar="N", help="cProfile one diff of size N")
+    parser.add_argument("--seed", type=int, default=20240101)
+    parser.add_argument("--briefs", type=int, default=4, help="briefs per side (default 4)")
+    parser.add_argument("--json", action="store_true", help="also print raw results as JSON")
+    # Internal: the per-size subprocesses.
+    parser.add_argument("--worker", choices=("setup", "diff"), help=argparse.SUPPRESS)
+    parser.add_argument("--n", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--db", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--meta", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--cprofile", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.worker == "setup":
+        worker_setup(args.n, args.seed, args.briefs, args.db, args.meta)
+        return
+    if args.worker == "diff":
+        worker_diff(args.db, args.meta, args.out, args.cprofile)
+        return
+
+    with tempfile.TemporaryDirectory(prefix="tracker-bench-") as tmp_name:
+        tmp = Path(tmp_name)
+        if args.profile:
+            rows = [run_size(args.profile, args.seed, args.briefs, tmp, profile=True)]
+        else:
+            sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+            rows = []
+            for n in sizes:
+                print(f"N={n} ...", file=sys.stderr, flush=True)
+                rows.append(run_size(n, args.seed, args.briefs, tmp))
+    print(f"\nold × new claims, {args.briefs} briefs per side, seed {args.seed}")
+    print("peak MB: peak RSS of the diff process; base MB: its RSS before the diff (imports)")
+    print_table(rows)
+    if args.json:
+        print(json.dumps(rows, indent=1))
+
+
+if __name__ == "__main__":
+    main()

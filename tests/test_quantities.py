@@ -47,7 +47,7 @@ def only(text: str) -> Quantity:
     ("text", "expected"),
     [
         (
-            "raising defense spending well above the longstanding national cap of 1 percent "
+            "Tokyo lifted its military budget past the old ceiling of 1 percent "
             "of gross domestic product",
             [("percent", 1.0, "% of GDP", "1 percent of gross domestic product")],
         ),
@@ -56,15 +56,15 @@ def only(text: str) -> Quantity:
             [("percent", 2.0, "% of GDP", "2% of GDP"), ("year", 2027.0, "year", "2027")],
         ),
         (
-            "trade between them amounted to \\$190.4 billion, with a deficit of \\$58.4 billion",
+            "bilateral commerce reached \\$190.4 billion and the gap stood at \\$58.4 billion",
             [
                 ("money", 190.4e9, "USD", "\\$190.4 billion"),
                 ("money", 58.4e9, "USD", "\\$58.4 billion"),
             ],
         ),
         (
-            "the second-largest partner for Japan in terms of both exports (18.5%) and "
-            "imports (11.3%)",
+            "ranked as the second-largest market, taking (18.5%) of shipments and "
+            "supplying (11.3%)",
             [
                 ("rank", 2.0, "rank", "second-largest"),
                 ("percent", 18.5, "%", "18.5%"),
@@ -72,7 +72,7 @@ def only(text: str) -> Quantity:
             ],
         ),
         (
-            "reduce greenhouse gas emissions by 46% (previously 26%) by 2030 compared to 2013",
+            "the cut in carbon output is now 46% (previously 26%) by 2030 against 2013",
             [
                 ("percent", 46.0, "%", "46%"),
                 ("percent", 26.0, "%", "26%"),
@@ -85,7 +85,7 @@ def only(text: str) -> Quantity:
             [("count", 55000.0, "troops", "55,000 American troops")],
         ),
         (
-            "(\\$800 billion of foreign direct investment, providing 1 million jobs)",
+            "(\\$800 billion invested in factories, supporting 1 million jobs)",
             [
                 ("money", 800e9, "USD", "\\$800 billion"),
                 ("count", 1e6, "jobs", "1 million jobs"),
@@ -243,7 +243,7 @@ def test_money_forms(text: str, value: float, unit: str, raw: str) -> None:
 
 
 def test_escaped_dollar_raw_starts_at_the_backslash() -> None:
-    text = "amounted to \\$190.4 billion"
+    text = "commerce reached \\$190.4 billion"
     q = only(text)
     assert q.start == text.index("\\")
     assert q.raw.startswith("\\$")

@@ -1,0 +1,82 @@
+"""`tracker diff` through the command line, as a user runs it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from tracker.cli import cli
+from tracker.store.db import Database
+
+
+def _db_arg(database: Database) -> list[str]:
+    return ["--db", database.url]
+
+
+def test_text_output_groups_changes_and_ends_with_a_summary(
+    runner: CliRunner, sample_db: Database
+) -> None:
+    result = runner.invoke(cli, [*_db_arg(sample_db), "diff", "2021", "2024"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith("from 2021: 2 brief(s)")
+    assert "Modified claims (" in result.output and "Added claims (" in result.output
+    assert "[-" in result.output and "{+" in result.output  # word diff marks when piped
+    assert "\x1b[" not in result.output  # no colour codes when not a terminal
+    assert lines[-1].endswith("unchanged") and "modified" in lines[-1]
+
+
+def test_json_to_file_matches_stdout(
+    runner: CliRunner, sample_db: Database, tmp_path: Path
+) -> None:
+    out = tmp_path / "nested" / "changes.json"
+    to_file = runner.invoke(
+        cli, [*_db_arg(sample_db), "diff", "2023", "2024", "--format", "json", "-o", str(out)]
+    )
+    assert to_file.exit_code == 0
+    assert f"wrote {out}" in to_file.stderr
+    stdout = runner.invoke(cli, [*_db_arg(sample_db), "diff", "2023", "2024", "--format", "json"])
+    assert out.read_text(encoding="utf-8") == stdout.output
+    data = json.loads(stdout.output)
+    assert data["from"]["selection"] == "2023" and data["to"]["selection"] == "2024"
+
+
+def test_markdown_and_html_formats(runner: CliRunner, sample_db: Database) -> None:
+    md = runner.invoke(cli, [*_db_arg(sample_db), "diff", "2021", "2023", "--format", "markdown"])
+    assert md.exit_code == 0
+    assert md.output.startswith("# Changes from 2021 to 2023")
+    assert "## Modified (" in md.output and "~~" in md.output
+    html = runner.invoke(cli, [*_db_arg(sample_db), "diff", "2021", "2023", "--format", "html"])
+    assert html.exit_code == 0 and html.output.startswith("<!doctype html>")
+
+
+def test_kind_grep_and_min_score_filter(runner: CliRunner, sample_db: Database) -> None:
+    args = [*_db_arg(sample_db), "diff", "2021", "2024", "--format", "json"]
+    base = json.loads(runner.invoke(cli, args).output)
+    only = json.loads(runner.invoke(cli, [*args, "--kind", "added", "--kind", "removed"]).output)
+    assert {c["kind"] for c in only["changes"]} == {"added", "removed"}
+    assert only["summary"]["added"] == base["summary"]["added"]
+    grep = json.loads(runner.invoke(cli, [*args, "--grep", "NUCLEAR"]).output)
+    assert grep["changes"] and all(
+        "nuclear" in ((c["old"] or {}).get("text", "") + (c["new"] or {}).get("text", "")).lower()
+        for c in grep["changes"]
+    )
+    strict = json.loads(runner.invoke(cli, [*args, "--min-score", "0.9"]).output)
+    assert strict["summary"]["modified"] < base["summary"]["modified"]
+
+
+def test_bad_and_empty_selections_are_one_line_errors(
+    runner: CliRunner, sample_db: Database
+) -> None:
+    for spec, message in [
+        ("2019", "matches no brief"),
+        ("2024-13", "selection '2024-13'"),
+        ("brief:999", "matches no brief"),
+    ]:
+        result = runner.invoke(cli, [*_db_arg(sample_db), "diff", spec, "2024"])
+        assert result.exit_code == 1
+        assert message in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+        assert "Traceback" not in result.stderr

@@ -289,7 +289,7 @@ def print_table(rows: list[dict[str, Any]]) -> None:
             f"{rel.get('split', 0) + rel.get('merge', 0):>11} "
             f"{r['repaired']:>9.1%} {r['unrelated_paired']:>13.1%}"
         )
-    print("\nsetup = synthesise sentences + build ClaimDrafts (normalize, quantities) + insert:")
+    print("\nsetup = synthesise + build ClaimDrafts (normalize, quantities) + tokens and insert:")
     for r in rows:
         print(
             f"  N={r['n']}: {r['synth_s']:.1f} + {r['build_s']:.1f} + {r['insert_s']:.1f} s, "

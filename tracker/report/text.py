@@ -63,16 +63,19 @@ def _change(console: Console, diff: Diff, change: Change) -> None:
         console.print(Text(f"    (also stated in {others} other brief(s))", style="dim"))
 
 
-def render_text(diff: Diff, *, color: bool = False, width: int = 100) -> str:
-    """The diff as terminal text; ANSI colour only when ``color``."""
+def render_text(diff: Diff, *, color: bool = False) -> str:
+    """The diff as terminal text; ANSI colour only when ``color``.
+
+    Lines are not wrapped here (soft wrap): the terminal wraps them to its own width, and
+    piped output keeps one line per claim for grep.
+    """
     buffer = io.StringIO()
     console = Console(
         file=buffer,
         force_terminal=color,
         no_color=not color,
-        width=width,
         highlight=False,
-        soft_wrap=False,
+        soft_wrap=True,
         emoji=False,
     )
     console.print(_selection_line("from", diff, True))

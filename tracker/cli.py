@@ -21,7 +21,7 @@ from rich.text import Text
 from tracker import __version__
 from tracker.errors import TrackerError
 from tracker.fsutil import write_atomically
-from tracker.ingest import IngestFailure, IngestResult, Overrides, ingest_paths, iter_brief_files
+from tracker.ingest import IngestFailure, IngestResult, Overrides, ingest_items, iter_brief_files
 from tracker.store.db import Database, current_revision, head_revision, open_database, upgrade
 from tracker.store.repo import get_brief, list_briefs
 
@@ -126,18 +126,18 @@ def ingest(
             )
         progress.advance(task)
 
-    files = list(iter_brief_files(list(paths)))
+    items = list(iter_brief_files(list(paths)))
     progress = Progress(
         TextColumn("ingesting"),
         BarColumn(),
         MofNCompleteColumn(),
         console=out,
         transient=True,
-        disable=not out.is_terminal or len(files) < 3,
+        disable=not out.is_terminal or len(items) < 3,
     )
     with progress:
-        task = progress.add_task("ingest", total=len(files))
-        report = ingest_paths(db, list(paths), overrides, on_file=show)
+        task = progress.add_task("ingest", total=len(items))
+        report = ingest_items(db, items, overrides, on_file=show)
     out.print(
         f"{report.stored} stored, {report.duplicates} already present, "
         f"{len(report.failures)} failed"

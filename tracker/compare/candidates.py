@@ -149,7 +149,6 @@ def vectorize(
     docs = [*old_tokens, *new_tokens]
     vocab: dict[str, int] = {}
     counts = _rows(docs, vocab)
-    counts.resize(counts.shape[0], len(vocab) or 1)
     terms = list(vocab)
     local_df = np.bincount(counts.indices, minlength=len(terms)).astype(np.float64)
     bg = background()

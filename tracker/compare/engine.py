@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 from rapidfuzz import fuzz
 from scipy.sparse import csr_matrix
@@ -87,7 +85,6 @@ def compare(old: Selection, new: Selection, options: DiffOptions | None = None) 
     alignment = align(
         rows, cols, scores.score, scores.containment, threshold, len(old.claims), len(new.claims)
     )
-    old_rep_set, new_rep_set = set(old_reps), set(new_reps)
 
     def also_old(i: int) -> tuple[ClaimRef, ...]:
         return tuple(old.claims[k] for k in old_members.get(i, []))
@@ -114,17 +111,17 @@ def compare(old: Selection, new: Selection, options: DiffOptions | None = None) 
             )
         )
     for i in alignment.unmatched_old:
-        if i in old_rep_set:
+        if is_old_rep[i]:
             changes.append(
                 Change(kind="removed", old=old.claims[i], new=None, also_old=also_old(i))
             )
     for j in alignment.unmatched_new:
-        if j in new_rep_set:
+        if is_new_rep[j]:
             changes.append(Change(kind="added", old=None, new=new.claims[j], also_new=also_new(j)))
 
     changes = [c for c in changes if c.kind in options.kinds and _matches(c, options.grep)]
     changes.sort(key=_sort_key)
-    return Diff(old=old, new=new, changes=tuple(changes), options=replace(options))
+    return Diff(old=old, new=new, changes=tuple(changes), options=options)
 
 
 def _matches(change: Change, grep: str | None) -> bool:

@@ -10,6 +10,7 @@ from tracker.ingest.service import (
     IngestResult,
     Overrides,
     ingest_file,
+    ingest_items,
     ingest_paths,
     iter_brief_files,
 )
@@ -20,6 +21,7 @@ __all__ = [
     "IngestResult",
     "Overrides",
     "ingest_file",
+    "ingest_items",
     "ingest_paths",
     "iter_brief_files",
 ]

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -20,7 +21,7 @@ from tracker.errors import InputError, MetadataError, StoreError, TrackerError
 from tracker.ingest.archive import archive_raw
 from tracker.ingest.readers import SUPPORTED_SUFFIXES, Document, parse_date, read_document
 from tracker.store.db import Database
-from tracker.store.models import Brief
+from tracker.store.models import Brief, Claim
 from tracker.store.repo import add_brief, find_brief_by_hash
 
 # Refuse files larger than this instead of reading them whole into memory.
@@ -141,6 +142,16 @@ def _apply_overrides(doc: Document, overrides: Overrides) -> None:
         doc.url = overrides.url
 
 
+def _already_stored(db: Database, path: Path, content_hash: str) -> IngestResult | None:
+    """The "already present" result for content that is stored, else None."""
+    with Session(db.engine) as session:
+        existing = find_brief_by_hash(session, content_hash)
+        if existing is None:
+            return None
+        claims = session.scalar(select(func.count()).where(Claim.brief_id == existing.id)) or 0
+        return IngestResult(path, "duplicate", existing.id, existing.title, existing.date, claims)
+
+
 def ingest_file(db: Database, path: Path, overrides: Overrides | None = None) -> IngestResult:
     """Ingest one brief in one transaction; raises ``TrackerError`` on a bad brief."""
     overrides = overrides or Overrides()
@@ -154,12 +165,9 @@ def ingest_file(db: Database, path: Path, overrides: Overrides | None = None) ->
     title = (doc.title or path.stem).strip()[:500]
     content_hash = hashlib.sha256(canonical_document(doc.text).encode("utf-8")).hexdigest()
 
-    with Session(db.engine) as session:
-        existing = find_brief_by_hash(session, content_hash)
-        if existing is not None:
-            return IngestResult(
-                path, "duplicate", existing.id, existing.title, existing.date, len(existing.claims)
-            )
+    stored = _already_stored(db, path, content_hash)
+    if stored is not None:
+        return stored
 
     claims = extract_claims(doc.text, hard_wrapped=doc.hard_wrapped)
     if not claims:
@@ -192,30 +200,41 @@ def ingest_file(db: Database, path: Path, overrides: Overrides | None = None) ->
             )
     except IntegrityError:
         # Another process stored the same content between our check and our insert.
-        with Session(db.engine) as session:
-            existing = find_brief_by_hash(session, content_hash)
-            if existing is None:
-                raise
-            return IngestResult(
-                path, "duplicate", existing.id, existing.title, existing.date, len(existing.claims)
-            )
+        stored = _already_stored(db, path, content_hash)
+        if stored is None:
+            raise
+        return stored
     except OperationalError as exc:
         raise StoreError(f"database write failed: {exc.orig}") from None
     return IngestResult(path, "stored", brief_id, title, doc.date, len(claims))
+
+
+OnFile = Callable[[Path | IngestFailure, IngestResult | IngestFailure], None]
 
 
 def ingest_paths(
     db: Database,
     paths: Sequence[Path],
     overrides: Overrides | None = None,
-    on_file: Callable[[Path | IngestFailure, IngestResult | IngestFailure], None] | None = None,
+    on_file: OnFile | None = None,
 ) -> IngestReport:
     """Ingest every brief found under ``paths``; failures are collected, never raised.
 
     ``on_file`` is called after each file (for progress display).
     """
+    return ingest_items(db, iter_brief_files(paths), overrides, on_file)
+
+
+def ingest_items(
+    db: Database,
+    items: Iterable[Path | IngestFailure],
+    overrides: Overrides | None = None,
+    on_file: OnFile | None = None,
+) -> IngestReport:
+    """Ingest files already listed by ``iter_brief_files`` (a caller that needs the count
+    first, for a progress bar, walks the folders once, not twice)."""
     report = IngestReport()
-    for item in iter_brief_files(paths):
+    for item in items:
         outcome: IngestResult | IngestFailure
         if isinstance(item, IngestFailure):
             outcome = item

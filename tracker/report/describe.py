@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from tracker.compare.model import BriefRef, Change, ClaimRef, Diff, QuantityChange, StanceChange
+from tracker.compare.model import (
+    KINDS,
+    BriefRef,
+    Change,
+    ChangeKind,
+    ClaimRef,
+    Diff,
+    QuantityChange,
+    StanceChange,
+)
 
 
 def _num(x: float) -> str:
@@ -56,3 +65,28 @@ def headline(change: Change) -> str:
     relation = f" [{change.relation}]" if change.relation != "one-to-one" else ""
     score = f" score {change.score:.2f}" if change.score is not None else ""
     return f"{change.kind}{aspects}{relation}{score}"
+
+
+GROUP_TITLES: dict[ChangeKind, str] = {
+    "modified": "Modified claims",
+    "added": "Added claims",
+    "removed": "Removed claims",
+    "unchanged": "Unchanged claims",
+}
+
+
+def groups(diff: Diff) -> list[tuple[ChangeKind, list[Change]]]:
+    """The diff's changes by kind, in report order, leaving out empty kinds."""
+    by_kind: dict[ChangeKind, list[Change]] = {k: [] for k in KINDS}
+    for change in diff.changes:
+        by_kind[change.kind].append(change)
+    return [(k, by_kind[k]) for k in KINDS if by_kind[k]]
+
+
+def summary_line(diff: Diff) -> str:
+    """ "3 modified, 1 added, 0 removed, 2 unchanged"."""
+    s = diff.summary
+    return (
+        f"{s['modified']} modified, {s['added']} added, {s['removed']} removed, "
+        f"{s['unchanged']} unchanged"
+    )

@@ -15,16 +15,10 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from tracker import __version__
 from tracker.compare.model import KINDS, BriefRef, Change, ClaimRef, Diff, Selection
-from tracker.report.describe import quantity_phrase, stance_phrase
+from tracker.report.describe import GROUP_TITLES, quantity_phrase, stance_phrase
 from tracker.report.worddiff import Segment, word_diff
 from tracker.resources import resource_dir
 
-_GROUP_TITLES = {
-    "modified": "Modified claims",
-    "added": "Added claims",
-    "removed": "Removed claims",
-    "unchanged": "Unchanged claims",
-}
 ASPECTS = ("quantity", "stance", "wording")
 
 
@@ -151,7 +145,7 @@ def build_context(diff: Diff) -> ReportContext:
         aspect_counts=aspect_counts if summary["modified"] else (),
         aspects=ASPECTS,
         total=len(diff.changes),
-        groups=tuple(GroupView(k, _GROUP_TITLES[k], tuple(views[k])) for k in KINDS if views[k]),
+        groups=tuple(GroupView(k, GROUP_TITLES[k], tuple(views[k])) for k in KINDS if views[k]),
     )
 
 

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from tracker.compare.model import KINDS, Change, Diff
-from tracker.report.describe import brief_label, headline, quantity_phrase, stance_phrase
+from tracker.compare.model import Change, Diff
+from tracker.report.describe import (
+    brief_label,
+    groups,
+    headline,
+    quantity_phrase,
+    stance_phrase,
+    summary_line,
+)
 from tracker.report.worddiff import word_diff
-
-_TITLES = {"modified": "Modified", "added": "Added", "removed": "Removed", "unchanged": "Unchanged"}
 
 
 def _escape(text: str) -> str:
@@ -46,12 +51,10 @@ def _change(diff: Diff, change: Change) -> list[str]:
 
 def render_markdown(diff: Diff) -> str:
     """The diff as a Markdown document."""
-    s = diff.summary
     out = [
         f"# Changes from {_escape(diff.old.spec)} to {_escape(diff.new.spec)}",
         "",
-        f"{s['modified']} modified, {s['added']} added, {s['removed']} removed, "
-        f"{s['unchanged']} unchanged.",
+        f"{summary_line(diff)}.",
         "",
     ]
     for label, sel in (("From", diff.old), ("To", diff.new)):
@@ -60,11 +63,8 @@ def render_markdown(diff: Diff) -> str:
             + "; ".join(f"{_escape(b.title)} ({b.date.isoformat()})" for b in sel.briefs)
         )
         out.append("")
-    for kind in KINDS:
-        group = [c for c in diff.changes if c.kind == kind]
-        if not group:
-            continue
-        out += [f"## {_TITLES[kind]} ({len(group)})", ""]
+    for kind, group in groups(diff):
+        out += [f"## {kind.capitalize()} ({len(group)})", ""]
         for change in group:
             out += _change(diff, change)
         out.append("")

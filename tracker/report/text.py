@@ -7,16 +7,17 @@ import io
 from rich.console import Console
 from rich.text import Text
 
-from tracker.compare.model import KINDS, Change, Diff
-from tracker.report.describe import brief_label, headline, quantity_phrase, stance_phrase
+from tracker.compare.model import Change, Diff
+from tracker.report.describe import (
+    GROUP_TITLES,
+    brief_label,
+    groups,
+    headline,
+    quantity_phrase,
+    stance_phrase,
+    summary_line,
+)
 from tracker.report.worddiff import word_diff
-
-_TITLES = {
-    "modified": "Modified claims",
-    "added": "Added claims",
-    "removed": "Removed claims",
-    "unchanged": "Unchanged claims",
-}
 
 
 def _selection_line(label: str, diff: Diff, old: bool) -> str:
@@ -80,18 +81,11 @@ def render_text(diff: Diff, *, color: bool = False) -> str:
     )
     console.print(_selection_line("from", diff, True))
     console.print(_selection_line("to  ", diff, False))
-    for kind in KINDS:
-        group = [c for c in diff.changes if c.kind == kind]
-        if not group:
-            continue
+    for kind, group in groups(diff):
         console.print()
-        console.print(Text(f"{_TITLES[kind]} ({len(group)})", style="bold underline"))
+        console.print(Text(f"{GROUP_TITLES[kind]} ({len(group)})", style="bold underline"))
         for change in group:
             _change(console, diff, change)
-    s = diff.summary
     console.print()
-    console.print(
-        f"{s['modified']} modified, {s['added']} added, {s['removed']} removed, "
-        f"{s['unchanged']} unchanged"
-    )
+    console.print(summary_line(diff))
     return buffer.getvalue()

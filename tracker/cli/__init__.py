@@ -1,0 +1,10 @@
+"""Command line: a thin click adapter over the library.
+
+Each module registers the commands it is named for on the one ``cli`` group; importing them
+here is what makes ``tracker --help`` list them.
+"""
+
+from tracker.cli import diff, ingest, store
+from tracker.cli.app import cli, main
+
+__all__ = ["cli", "diff", "ingest", "main", "store"]

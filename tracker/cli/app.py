@@ -1,0 +1,77 @@
+"""The command group, its consoles and the error adapter shared by every command.
+
+Every ``TrackerError`` from the library becomes a one-line ``Error: ...`` and a non-zero exit;
+anything else is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+
+from tracker import __version__
+from tracker.errors import TrackerError
+from tracker.store.db import Database, open_database
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+# Piped output (logs, cron mail, README examples) is read later at any width: don't wrap
+# tables at rich's 80-column default.
+for _console in (out, err):
+    if not _console.is_terminal:
+        _console.width = 160
+
+
+def handle_errors(func: F) -> F:
+    """Turn library errors into clean one-line CLI errors."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except TrackerError as exc:
+            raise click.ClickException(str(exc)) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def open_db(ctx: click.Context, *, migrate: bool = True) -> Database:
+    return open_database(ctx.obj["db_url"], migrate=migrate)
+
+
+@click.group(
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    epilog="""Example:
+
+\b
+  tracker ingest snapshots/sample
+  tracker diff 2021 2024
+""",
+)
+@click.option(
+    "--db",
+    "db_url",
+    envvar="TRACKER_DB",
+    metavar="URL",
+    help="SQLAlchemy URL or path of an SQLite file [env TRACKER_DB; default ./tracker.db].",
+)
+@click.version_option(__version__, prog_name="tracker")
+@click.pass_context
+def cli(ctx: click.Context, db_url: str | None) -> None:
+    """Track how policy positions change across dated briefs.
+
+    Briefs are stored as dated snapshots of their claims; raw files are archived under
+    snapshots/ beside the database. The schema is created on first use.
+    """
+    ctx.obj = {"db_url": db_url}
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="tracker")

@@ -1,0 +1,99 @@
+"""Commands that show what is stored (`briefs`, `claims`) and manage the schema (`db`)."""
+
+from __future__ import annotations
+
+import click
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+from sqlalchemy.orm import Session
+
+from tracker.cli.app import cli, handle_errors, open_db, out
+from tracker.errors import TrackerError
+from tracker.store.db import current_revision, head_revision, upgrade
+from tracker.store.repo import get_brief, list_briefs
+
+
+@cli.command(epilog="Example:\n\n\b\n  tracker briefs")
+@click.pass_context
+@handle_errors
+def briefs(ctx: click.Context) -> None:
+    """List stored briefs: id, date, title, source and number of claims."""
+    rows = list_briefs(open_db(ctx).engine)
+    if not rows:
+        out.print("No briefs stored yet. Add some with: tracker ingest PATH")
+        return
+    table = Table(box=None, header_style="bold")
+    for col, justify in (
+        ("id", "right"),
+        ("date", "left"),
+        ("claims", "right"),
+        ("title", "left"),
+        ("source", "left"),
+    ):
+        table.add_column(col, justify=justify)  # type: ignore[arg-type]
+    for r in rows:
+        # Text cells, not markup: a title like "Levy [draft]" must print as written.
+        table.add_row(
+            str(r.id), r.date.isoformat(), str(r.claims), Text(r.title), Text(r.source or "")
+        )
+    out.print(table)
+
+
+@cli.command(epilog="Example:\n\n\b\n  tracker claims 3")
+@click.argument("brief_id", type=int)
+@click.pass_context
+@handle_errors
+def claims(ctx: click.Context, brief_id: int) -> None:
+    """Show the claims of one brief with their quantities and spans."""
+    db = open_db(ctx)
+    with Session(db.engine) as session:
+        brief = get_brief(session, brief_id)
+        if brief is None:
+            raise TrackerError(f"no brief with id {brief_id} (see: tracker briefs)")
+        out.print(f"[bold]{escape(brief.title)}[/] ({brief.date}, {len(brief.claims)} claims)")
+        for claim in brief.claims:
+            span = escape(f"[{claim.start}:{claim.end}]")
+            out.print(f"{claim.ordinal + 1:>4}. {escape(claim.text)}  [dim]{span}[/]")
+            for q in claim.quantities:
+                out.print(
+                    f"        [cyan]{escape(q.raw)}[/] → {q.value:g} {escape(q.unit)} ({q.kind})"
+                )
+
+
+@cli.group(epilog="Example:\n\n\b\n  tracker db current")
+def db() -> None:
+    """Database schema: show or apply migrations."""
+
+
+@db.command(
+    "upgrade", epilog="Example:\n\n\b\n  tracker --db postgresql+psycopg://host/db db upgrade"
+)
+@click.pass_context
+@handle_errors
+def db_upgrade(ctx: click.Context) -> None:
+    """Upgrade the schema to the newest revision (done automatically on first use)."""
+    database = open_db(ctx.find_root(), migrate=False)
+    before = current_revision(database.engine)
+    upgrade(database.engine)
+    after = current_revision(database.engine)
+    out.print(
+        f"schema at {after}"
+        + (
+            " (was blank)"
+            if before is None
+            else f" (was {before})"
+            if before != after
+            else " (no change)"
+        )
+    )
+
+
+@db.command("current", epilog="Example:\n\n\b\n  tracker db current")
+@click.pass_context
+@handle_errors
+def db_current(ctx: click.Context) -> None:
+    """Show the schema revision of the database and the newest one known."""
+    database = open_db(ctx.find_root(), migrate=False)
+    current = current_revision(database.engine)
+    out.print(f"database: {current or '(blank)'}  head: {head_revision()}")

@@ -28,7 +28,10 @@ demo: $(VENV)/.installed
 	$(BIN)/tracker --db $(DEMO)/tracker.db diff 2021 2024 --format markdown -o $(DEMO)/changes-2021-2024.md
 	$(BIN)/tracker --db $(DEMO)/tracker.db diff 2021 2024 --format json -o $(DEMO)/changes-2021-2024.json
 	$(BIN)/tracker --db $(DEMO)/tracker.db diff 2021 2024 --format html -o $(DEMO)/report-2021-2024.html
+	$(BIN)/tracker --db $(DEMO)/tracker.db history "renewables share" --limit 1
+	$(BIN)/tracker --db $(DEMO)/tracker.db diff 2021 2023 2024 --format html -o $(DEMO)/timeline-2021-2023-2024.html
 	@echo "HTML change report: file://$(CURDIR)/$(DEMO)/report-2021-2024.html"
+	@echo "HTML timeline:      file://$(CURDIR)/$(DEMO)/timeline-2021-2023-2024.html"
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check tracker tests migrations benchmarks scripts

@@ -133,6 +133,25 @@ def _rows(docs: Sequence[Sequence[str]], vocab: dict[str, int]) -> csr_matrix:
     return matrix
 
 
+def pooled_idf(terms: Sequence[str], local_df: np.ndarray, n_docs: int) -> np.ndarray:
+    """IDF of ``terms``: the smaller of the background-pooled IDF and the local one.
+
+    ``local_df[i]`` is the number of the ``n_docs`` local documents (claims) holding
+    ``terms[i]``. A term tells claims apart only if it is rare both in general and here
+    ("Japan" is rare in manifestos but in every claim of a Japan brief).
+    """
+    bg = background()
+    bg_df = np.fromiter((bg.df.get(t, 0) for t in terms), dtype=np.float64, count=len(terms))
+    idf: np.ndarray = (
+        np.minimum(
+            np.log((bg.documents + n_docs + 1) / (bg_df + local_df + 1)),
+            np.log((n_docs + 1) / (local_df + 1)),
+        )
+        + 1.0
+    )
+    return idf
+
+
 def vectorize(
     old_tokens: Sequence[Sequence[str]],
     new_tokens: Sequence[Sequence[str]],
@@ -142,25 +161,15 @@ def vectorize(
     """Build every sparse row the matcher needs for both sides of a diff.
 
     ``*_tokens`` are the claims' content tokens in order; ``*_actors`` their (actors,
-    subject). IDF is the smaller of the background-pooled IDF and the diff's own IDF: a term
-    tells claims apart only if it is rare both in general and in this diff ("Japan" is rare
-    in manifestos but in every claim of a Japan brief).
+    subject). IDF is :func:`pooled_idf` over the claims of both sides.
     """
     docs = [*old_tokens, *new_tokens]
     vocab: dict[str, int] = {}
     counts = _rows(docs, vocab)
     terms = list(vocab)
     local_df = np.bincount(counts.indices, minlength=len(terms)).astype(np.float64)
-    bg = background()
-    bg_df = np.fromiter((bg.df.get(t, 0) for t in terms), dtype=np.float64, count=len(terms))
     n_docs = len(docs)
-    idf = (
-        np.minimum(
-            np.log((bg.documents + n_docs + 1) / (bg_df + local_df + 1)),
-            np.log((n_docs + 1) / (local_df + 1)),
-        )
-        + 1.0
-    ).astype(np.float32)
+    idf = pooled_idf(terms, local_df, n_docs).astype(np.float32)
 
     binary = counts.copy()
     binary.data[:] = 1.0

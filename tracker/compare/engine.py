@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from tracker.compare.align import align, group_duplicates
 from tracker.compare.candidates import candidate_pairs, self_pairs, vectorize
 from tracker.compare.classify import classify
-from tracker.compare.features import Features, features, from_tokens
+from tracker.compare.features import claim_features
 from tracker.compare.model import KINDS, Change, ClaimRef, Diff, DiffOptions, Selection
 from tracker.compare.scoring import score_pairs
 from tracker.compare.selection import load_selection
@@ -51,19 +51,12 @@ def _dedupe(
     return reps, members
 
 
-def _features(claim: ClaimRef) -> Features:
-    """Features from the tokens stored at ingest, or computed when they are missing or stale."""
-    if claim.tokens is not None:
-        return from_tokens(tuple(claim.tokens.split()))
-    return features(claim.norm_text)
-
-
 def compare(old: Selection, new: Selection, options: DiffOptions | None = None) -> Diff:
     """Align and classify the claims of two loaded selections."""
     options = options or DiffOptions()
     threshold = MATCH_THRESHOLD if options.min_score is None else options.min_score
-    f_old = [_features(c) for c in old.claims]
-    f_new = [_features(c) for c in new.claims]
+    f_old = [claim_features(c) for c in old.claims]
+    f_new = [claim_features(c) for c in new.claims]
     vectors = vectorize(
         [f.tokens for f in f_old],
         [f.tokens for f in f_new],

@@ -21,6 +21,7 @@ from tracker.compare.lexicon import (
     TENTATIVE,
     UP,
 )
+from tracker.compare.model import ClaimRef
 
 _LETTERS = re.compile(r"[a-z]+")
 _STANCE_WORDS = NEGATIVE | UP | DOWN | FIRM | TENTATIVE
@@ -105,6 +106,31 @@ def content_tokens(norm_text: str) -> tuple[str, ...]:
     return tuple(tokens)
 
 
+def surface_tokens(norm_text: str) -> list[tuple[str, str]]:
+    """Each word of a claim with its content token ("" for stop words), in text order.
+
+    The same tokenisation as :func:`content_tokens`, keeping the words as written so that a
+    report can show "defense spending" rather than the stems "defens spend". An actor alias
+    of several words is one entry.
+    """
+    words = _words(norm_text)
+    out: list[tuple[str, str]] = []
+    i, n = 0, len(words)
+    while i < n:
+        word = words[i]
+        actor = _actor_at(words, i) if word in _ACTOR_FIRST else None
+        if actor is not None:
+            out.append((" ".join(words[i : i + actor[1]]), "a:" + actor[0].replace(" ", "_")))
+            i += actor[1]
+            continue
+        token = _TOKEN_OF.get(word)
+        if token is None:
+            token = _TOKEN_OF[word] = _token(word)
+        out.append((word, token))
+        i += 1
+    return out
+
+
 def from_tokens(tokens: tuple[str, ...]) -> Features:
     """Features from content tokens (computed now or stored at ingest)."""
     actors = [t[2:].replace("_", " ") for t in tokens if t.startswith("a:")]
@@ -120,6 +146,13 @@ def from_tokens(tokens: tuple[str, ...]) -> Features:
 def features(norm_text: str) -> Features:
     """Compute the features of a claim from its normalised text."""
     return from_tokens(content_tokens(norm_text))
+
+
+def claim_features(claim: ClaimRef) -> Features:
+    """Features from the tokens stored at ingest, or computed when they are missing or stale."""
+    if claim.tokens is not None:
+        return from_tokens(tuple(claim.tokens.split()))
+    return features(claim.norm_text)
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ from tracker.compare.model import BriefRef, Change, ClaimRef, Diff, QuantityChan
 SCHEMA_VERSION = 1
 
 
-def _brief(b: BriefRef) -> dict[str, Any]:
+def brief_to_dict(b: BriefRef) -> dict[str, Any]:
     return {
         "id": b.id,
         "title": b.title,
@@ -24,11 +24,15 @@ def _brief(b: BriefRef) -> dict[str, Any]:
     }
 
 
-def _selection(s: Selection) -> dict[str, Any]:
-    return {"selection": s.spec, "briefs": [_brief(b) for b in s.briefs], "claims": len(s.claims)}
+def selection_to_dict(s: Selection) -> dict[str, Any]:
+    return {
+        "selection": s.spec,
+        "briefs": [brief_to_dict(b) for b in s.briefs],
+        "claims": len(s.claims),
+    }
 
 
-def _claim(c: ClaimRef | None) -> dict[str, Any] | None:
+def claim_to_dict(c: ClaimRef | None) -> dict[str, Any] | None:
     if c is None:
         return None
     return {
@@ -42,7 +46,7 @@ def _claim(c: ClaimRef | None) -> dict[str, Any] | None:
     }
 
 
-def _value(x: float | None) -> float | None:
+def rounded(x: float | None) -> float | None:
     return None if x is None else round(x, 6)
 
 
@@ -51,11 +55,11 @@ def _quantity(q: QuantityChange) -> dict[str, Any]:
     return {
         "old": q.old.raw if q.old else None,
         "new": q.new.raw if q.new else None,
-        "old_value": _value(q.old.value) if q.old else None,
-        "new_value": _value(q.new.value) if q.new else None,
+        "old_value": rounded(q.old.value) if q.old else None,
+        "new_value": rounded(q.new.value) if q.new else None,
         "unit": q.unit,
         "kind": (q.new or q.old).kind,  # type: ignore[union-attr]
-        "delta": _value(delta),
+        "delta": rounded(delta),
     }
 
 
@@ -66,15 +70,15 @@ def change_to_dict(c: Change) -> dict[str, Any]:
         "aspects": list(c.aspects),
         "score": c.score,
         "relation": c.relation,
-        "old": _claim(c.old),
-        "new": _claim(c.new),
+        "old": claim_to_dict(c.old),
+        "new": claim_to_dict(c.new),
         "quantities": [_quantity(q) for q in c.quantities],
         "stance": [
             {"dimension": s.dimension, "old": list(s.old_words), "new": list(s.new_words)}
             for s in c.stance
         ],
-        "also_old": [_claim(x) for x in c.also_old],
-        "also_new": [_claim(x) for x in c.also_new],
+        "also_old": [claim_to_dict(x) for x in c.also_old],
+        "also_new": [claim_to_dict(x) for x in c.also_new],
     }
 
 
@@ -82,8 +86,8 @@ def diff_to_dict(diff: Diff) -> dict[str, Any]:
     """The whole diff as a JSON-ready dict."""
     return {
         "version": SCHEMA_VERSION,
-        "from": _selection(diff.old),
-        "to": _selection(diff.new),
+        "from": selection_to_dict(diff.old),
+        "to": selection_to_dict(diff.new),
         "summary": diff.summary,
         "changes": [change_to_dict(c) for c in diff.changes],
     }

@@ -14,7 +14,7 @@ from tracker.report.describe import (
 from tracker.report.worddiff import word_diff
 
 
-def _escape(text: str) -> str:
+def escape_md(text: str) -> str:
     """Escape characters Markdown would read as syntax inside claim text."""
     for ch in "\\`*_[]<>#|":
         text = text.replace(ch, "\\" + ch)
@@ -25,7 +25,7 @@ def _diff_md(change: Change) -> str:
     assert change.old is not None and change.new is not None
     parts = []
     for seg in word_diff(change.old.text, change.new.text):
-        text = _escape(seg.text)
+        text = escape_md(seg.text)
         parts.append(
             text if seg.op == "same" else f"~~{text}~~" if seg.op == "old" else f"**{text}**"
         )
@@ -36,31 +36,31 @@ def _change(diff: Diff, change: Change) -> list[str]:
     lines = [f"- **{headline(change)}**"]
     if change.kind == "modified":
         lines.append(f"  - {_diff_md(change)}")
-        lines += [f"  - quantity: {_escape(quantity_phrase(q))}" for q in change.quantities]
-        lines += [f"  - stance {_escape(stance_phrase(s))}" for s in change.stance]
+        lines += [f"  - quantity: {escape_md(quantity_phrase(q))}" for q in change.quantities]
+        lines += [f"  - stance {escape_md(stance_phrase(s))}" for s in change.stance]
     else:
         claim = change.new if change.kind != "removed" else change.old
         assert claim is not None
-        lines.append(f"  - {_escape(claim.text)}")
+        lines.append(f"  - {escape_md(claim.text)}")
     if change.old is not None:
-        lines.append(f"  - old: {_escape(brief_label(diff, change.old))}")
+        lines.append(f"  - old: {escape_md(brief_label(diff, change.old))}")
     if change.new is not None:
-        lines.append(f"  - new: {_escape(brief_label(diff, change.new))}")
+        lines.append(f"  - new: {escape_md(brief_label(diff, change.new))}")
     return lines
 
 
 def render_markdown(diff: Diff) -> str:
     """The diff as a Markdown document."""
     out = [
-        f"# Changes from {_escape(diff.old.spec)} to {_escape(diff.new.spec)}",
+        f"# Changes from {escape_md(diff.old.spec)} to {escape_md(diff.new.spec)}",
         "",
         f"{summary_line(diff)}.",
         "",
     ]
     for label, sel in (("From", diff.old), ("To", diff.new)):
         out.append(
-            f"**{label} {_escape(sel.spec)}:** "
-            + "; ".join(f"{_escape(b.title)} ({b.date.isoformat()})" for b in sel.briefs)
+            f"**{label} {escape_md(sel.spec)}:** "
+            + "; ".join(f"{escape_md(b.title)} ({b.date.isoformat()})" for b in sel.briefs)
         )
         out.append("")
     for kind, group in groups(diff):

@@ -1,0 +1,80 @@
+"""`tracker history`: one position followed through every period of the store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import cast
+
+import click
+
+from tracker.cli.app import cli, handle_errors, open_db, out
+from tracker.cli.diff import emit, format_option, output_option
+
+
+@cli.command(
+    epilog="""Examples:
+
+\b
+  tracker history "defence spending"
+  tracker history --claim 148 --format html -o defence.html
+  tracker history "emissions target" --by brief --format json
+""",
+)
+@click.argument("query", required=False)
+@click.option("--claim", "claim_id", type=int, help="Follow the position of this claim id.")
+@click.option(
+    "--by",
+    type=click.Choice(["year", "month", "brief"]),
+    default="year",
+    show_default=True,
+    help="What one snapshot is: all briefs of a year, of a month, or each brief.",
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=5,
+    show_default=True,
+    help="At most this many positions matching QUERY, most relevant first.",
+)
+@click.option(
+    "--min-score",
+    type=click.FloatRange(0, 1),
+    help="Links between snapshots scoring below this break the chain.",
+)
+@format_option
+@output_option
+@click.pass_context
+@handle_errors
+def history(
+    ctx: click.Context,
+    query: str | None,
+    claim_id: int | None,
+    by: str,
+    limit: int,
+    min_score: float | None,
+    fmt: str,
+    output: Path | None,
+) -> None:
+    """How one position moved across all stored snapshots, step by step.
+
+    QUERY is free text ("defence spending"); the chains of the claims that match it best are
+    shown, each following rewordings from snapshot to snapshot, with what changed at each
+    step, the snapshots where it was not stated, and its figures over time.
+    """
+    from tracker.compare.model import DiffOptions
+    from tracker.compare.timeline import Granularity
+    from tracker.compare.timeline import history as run_history
+    from tracker.report import render_timeline
+
+    if (query is None) == (claim_id is None):
+        raise click.UsageError("give a QUERY or --claim ID (one of them)")
+    result = run_history(
+        open_db(ctx).engine,
+        query,
+        claim_id=claim_id,
+        by=cast(Granularity, by),
+        limit=limit,
+        options=DiffOptions(min_score=min_score),
+    )
+    color = output is None and out.is_terminal
+    emit(render_timeline(result, fmt, color=color), output, color=color)

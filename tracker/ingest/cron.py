@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
@@ -114,6 +114,9 @@ class _Run:
     max_attempts: int
 
     def emit(self, outcome: ItemOutcome) -> None:
+        prefix = f"{outcome.item}: "
+        if outcome.message.startswith(prefix):  # errors name their URL; the item says it once
+            outcome = replace(outcome, message=outcome.message[len(prefix) :])
         self.report.outcomes.append(outcome)
         if self.on_item is not None:
             self.on_item(outcome)

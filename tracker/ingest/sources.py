@@ -10,7 +10,8 @@ kind = "inbox"
 path = "/home/ana/briefs/inbox"    # relative paths are relative to this file
 
 [fetch]                            # optional limits for every request
-timeout = 30                       # seconds
+timeout = 30                       # seconds per connect or read
+backoff = 2                        # seconds before the first retry, doubled each time
 max_mb = 20
 retries = 2
 user_agent = "tracker/0.1.0 (ana@example.org)"
@@ -114,11 +115,10 @@ def _policy(raw: Any, path: Path) -> FetchPolicy:
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: [fetch] must be a table")
     policy = FetchPolicy()
-    numbers = {"timeout": "timeout", "retries": "retries", "max_redirects": "max_redirects"}
     try:
-        for key, attr in numbers.items():
+        for key in ("timeout", "retries", "max_redirects", "backoff", "total_seconds"):
             if key in raw:
-                policy = replace(policy, **{attr: type(getattr(policy, attr))(raw[key])})
+                policy = replace(policy, **{key: type(getattr(policy, key))(raw[key])})
         if "max_mb" in raw:
             policy = replace(policy, max_bytes=int(float(raw["max_mb"]) * 2**20))
     except (TypeError, ValueError):

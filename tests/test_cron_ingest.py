@@ -404,3 +404,22 @@ def test_two_runs_started_at_once_ingest_each_item_once(server: Server, tmp_path
     assert [(r.new, r.exit_status) for r in runs] == [(3, 0), (0, 0)]
     assert json.dumps(runs[1].errors) == "[]"
     time.sleep(0)  # nothing timed here: the order of the two runs is whatever the lock gave
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://example.org/../../etc/passwd",
+        "https://example.org/a/..%2F..%2F..%2Fetc%2Fpasswd",
+        "https://example.org/x/%2e%2e%5c%2e%2e%5cboot.ini",
+    ],
+)
+def test_a_hostile_url_gives_a_bare_file_name(url: str) -> None:
+    from tracker.ingest.fetch import Fetched
+    from tracker.ingest.pages import name_for
+
+    name = name_for(Fetched(url, 200, b"", "text/html", None, None))
+    # One path component with no separator in it: it can name nothing but itself (and the
+    # archive names files by content hash anyway).
+    assert len(name.parts) == 1 and name.suffix == ".html"
+    assert "/" not in name.name and "\\" not in name.name and name.name not in (".", "..")

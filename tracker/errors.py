@@ -23,3 +23,27 @@ class StoreError(TrackerError):
 
 class SelectionError(TrackerError):
     """A diff selection is malformed or selects no brief."""
+
+
+class FetchError(TrackerError):
+    """A URL could not be fetched (network, HTTP status, size limit, refused scheme).
+
+    ``transient`` says whether trying again later may succeed (a timeout, a 503), as opposed
+    to a request that will fail the same way every time (a 404, a file:// link).
+    """
+
+    def __init__(
+        self, message: str, *, transient: bool = False, retry_after: float | None = None
+    ) -> None:
+        super().__init__(message)
+        self.transient = transient
+        # Seconds the server asked us to wait (429/503 with Retry-After).
+        self.retry_after = retry_after
+
+
+class ConfigError(TrackerError):
+    """The sources file (``tracker.toml``) is unreadable, malformed or names a bad source."""
+
+
+class RunLocked(TrackerError):
+    """Another ``tracker ingest --sources`` run holds the lock on this store."""

@@ -61,15 +61,23 @@ def open_db(ctx: click.Context, *, migrate: bool = True) -> Database:
     metavar="URL",
     help="SQLAlchemy URL or path of an SQLite file [env TRACKER_DB; default ./tracker.db].",
 )
+@click.option(
+    "--config",
+    "config_path",
+    envvar="TRACKER_CONFIG",
+    metavar="FILE",
+    help="Sources file [env TRACKER_CONFIG; default tracker.toml beside an SQLite database, "
+    "else in the current directory].",
+)
 @click.version_option(__version__, prog_name="tracker")
 @click.pass_context
-def cli(ctx: click.Context, db_url: str | None) -> None:
+def cli(ctx: click.Context, db_url: str | None, config_path: str | None) -> None:
     """Track how policy positions change across dated briefs.
 
     Briefs are stored as dated snapshots of their claims; raw files are archived under
     snapshots/ beside the database. The schema is created on first use.
     """
-    ctx.obj = {"db_url": db_url}
+    ctx.obj = {"db_url": db_url, "config_path": config_path}
 
 
 def main() -> None:

@@ -1,15 +1,28 @@
-"""`tracker ingest`: files and folders into the store, with progress on a terminal."""
+"""`tracker ingest`: files, folders and URLs into the store; `--sources` for cron runs."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
+from typing import IO
 
 import click
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.text import Text
 
 from tracker.cli.app import cli, err, handle_errors, open_db, out
+from tracker.errors import RunLocked, TrackerError
 from tracker.ingest import IngestFailure, IngestResult, Overrides, ingest_items, iter_brief_files
+from tracker.store.db import Database
+
+# Exit status of a run that found another run holding the lock (EX_TEMPFAIL in sysexits.h:
+# "try again later"), distinct from 1 (something failed) and 2 (usage error).
+EXIT_LOCKED = 75
+
+
+def _is_url(arg: str) -> bool:
+    return "://" in arg
 
 
 @cli.command(
@@ -18,33 +31,85 @@ from tracker.ingest import IngestFailure, IngestResult, Overrides, ingest_items,
 \b
   tracker ingest briefs/                       # a folder, recursively
   tracker ingest brief.pdf --date 2024-04-19 --title "Alliance outlook"
+  tracker ingest https://example.org/2024/outlook.html
+  tracker ingest --sources                     # every source in tracker.toml (for cron)
+  tracker ingest --sources -v --log-file ingest.log --report-dir reports/
 """,
 )
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, metavar="[PATH_OR_URL]...")
 @click.option("--date", help="As-of date to file the brief under (YYYY-MM-DD, YYYY-MM, YYYY).")
 @click.option("--title", help="Title (overrides the file's own).")
 @click.option("--source", help="Publisher or source name.")
 @click.option("--url", help="Where the brief was published.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only failures and the summary.")
+@click.option(
+    "--sources",
+    "from_sources",
+    is_flag=True,
+    help="Fetch every source in tracker.toml once (see `tracker sources`).",
+)
+@click.option("-v", "--verbose", is_flag=True, help="With --sources: a line for every item.")
+@click.option(
+    "--log-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="With --sources: append every item and the summary, timestamped, to FILE.",
+)
+@click.option(
+    "--report-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="With --sources: write an HTML change report of each new brief against the most "
+    "recent earlier year into DIR.",
+)
+@click.option(
+    "--wait",
+    type=click.FloatRange(0),
+    default=10.0,
+    show_default=True,
+    help="With --sources: seconds to wait for another run's lock before giving up.",
+)
 @click.pass_context
 @handle_errors
 def ingest(
     ctx: click.Context,
-    paths: tuple[Path, ...],
+    paths: tuple[str, ...],
     date: str | None,
     title: str | None,
     source: str | None,
     url: str | None,
     quiet: bool,
+    from_sources: bool,
+    verbose: bool,
+    log_file: Path | None,
+    report_dir: Path | None,
+    wait: float,
 ) -> None:
-    """Ingest briefs (.txt, .md, .html, .pdf) from files and folders.
+    """Ingest briefs (.txt, .md, .html, .pdf) from files, folders and http(s) URLs.
 
     Each brief is stored in one transaction; re-ingesting identical content is a no-op. A
     brief that fails is reported (file: reason) and the rest of the batch goes on; the exit
     status is 1 if any brief failed.
+
+    With --sources, every feed, page and inbox in tracker.toml is fetched once. Quiet by
+    default, for cron: nothing is printed when all went well (the summary line too, unless
+    standard output is a terminal); failures go to standard error. Exit status: 0 all well,
+    1 something failed, 75 another run holds the lock.
     """
+    if from_sources:
+        if paths:
+            raise click.UsageError("give either --sources or paths/URLs, not both")
+        _run_sources(ctx, verbose, log_file, report_dir, wait)
+        return
+    if not paths:
+        raise click.UsageError(
+            "Missing argument 'PATH_OR_URL...' (files, folders or URLs), or --sources"
+        )
+    for flag, given in (("-v", verbose), ("--log-file", log_file), ("--report-dir", report_dir)):
+        if given:
+            raise click.UsageError(f"{flag} goes with --sources")
     db = open_db(ctx)
     overrides = Overrides(date=date, title=title, source=source, url=url)
+    files = [Path(p) for p in paths if not _is_url(p)]
+    urls = [p for p in paths if _is_url(p)]
 
     def show(item: Path | IngestFailure, outcome: IngestResult | IngestFailure) -> None:
         if isinstance(outcome, IngestFailure):
@@ -58,7 +123,7 @@ def ingest(
             )
         progress.advance(task)
 
-    items = list(iter_brief_files(list(paths)))
+    items = list(iter_brief_files(files))
     progress = Progress(
         TextColumn("ingesting"),
         BarColumn(),
@@ -70,9 +135,117 @@ def ingest(
     with progress:
         task = progress.add_task("ingest", total=len(items))
         report = ingest_items(db, items, overrides, on_file=show)
-    out.print(
-        f"{report.stored} stored, {report.duplicates} already present, "
-        f"{len(report.failures)} failed"
-    )
-    if report.failures:
+    stored, present, failed = report.stored, report.duplicates, len(report.failures)
+    for link in urls:
+        outcome = _ingest_one_url(db, link, overrides)
+        if isinstance(outcome, str):
+            failed += 1
+            err.print(f"[red]failed[/]  {escape(link)}: {escape(outcome)}")
+            continue
+        if outcome.status == "stored":
+            stored += 1
+        else:
+            present += 1
+        if not quiet:
+            what = "stored" if outcome.status == "stored" else "already present"
+            out.print(
+                f"{what:<16} {link} → brief {outcome.brief_id} "
+                f"({outcome.date}, {outcome.claims} claims)",
+                markup=False,
+            )
+    out.print(f"{stored} stored, {present} already present, {failed} failed")
+    if failed:
         ctx.exit(1)
+
+
+def _ingest_one_url(db: Database, link: str, overrides: Overrides) -> IngestResult | str:
+    """Fetch and ingest one URL; the result, or the one-line reason it failed."""
+    from tracker.ingest.fetch import Fetcher
+    from tracker.ingest.pages import ingest_url
+    from tracker.ingest.sources import config_path, load_config
+
+    policy = load_config(config_path(db.url, click.get_current_context().obj["config_path"]))
+    try:
+        with Fetcher(policy.fetch) as fetcher:
+            page = ingest_url(db, fetcher, link, overrides)
+    except TrackerError as exc:
+        return str(exc)
+    assert page.result is not None  # no validators were sent, so no 304
+    return page.result
+
+
+class _Log:
+    """Timestamped lines appended to --log-file (and nothing when there is none)."""
+
+    def __init__(self, path: Path | None) -> None:
+        self._fh: IO[str] | None = None
+        if path is not None:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                self._fh = path.open("a", encoding="utf-8")
+            except OSError as exc:
+                raise TrackerError(f"cannot open log file {path}: {exc.strerror or exc}") from None
+
+    def write(self, line: str) -> None:
+        if self._fh is not None:
+            stamp = dt.datetime.now().astimezone().isoformat(timespec="seconds")
+            self._fh.write(f"{stamp} {line}\n")
+            self._fh.flush()
+
+    def close(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
+
+
+def _run_sources(
+    ctx: click.Context,
+    verbose: bool,
+    log_file: Path | None,
+    report_dir: Path | None,
+    wait: float,
+) -> None:
+    from tracker.ingest.cron import ItemOutcome, run_sources
+    from tracker.ingest.lock import run_lock
+    from tracker.ingest.sources import config_path, load_config
+
+    db = open_db(ctx)
+    path = config_path(db.url, ctx.obj["config_path"])
+    config = load_config(path)
+    if not config.sources:
+        raise TrackerError(f"no sources in {path}; add one with: tracker sources add URL_OR_FOLDER")
+    log = _Log(log_file)
+
+    def show(outcome: ItemOutcome) -> None:
+        line = f"{outcome.status:<9} {outcome.item}: {outcome.message}"
+        log.write(line)
+        if outcome.detail:
+            log.write(outcome.detail.rstrip())
+        if outcome.status == "failed":
+            err.print(Text(line, style="red" if err.is_terminal else ""))
+        elif verbose:
+            out.print(Text(line))
+
+    try:
+        try:
+            with run_lock(db, path, wait):
+                log.write(f"run started: {len(config.sources)} sources from {path}")
+                report = run_sources(db, config, report_dir=report_dir, on_item=show)
+        except RunLocked as exc:
+            log.write(f"not run: {exc}")
+            err.print(Text(f"Error: {exc}"))
+            ctx.exit(EXIT_LOCKED)
+        for written in report.reports:
+            log.write(f"report {written}")
+            if verbose:
+                out.print(Text(f"report    {written}"))
+        for note in report.notes:
+            log.write(note)
+            if verbose:
+                out.print(Text(f"note      {note}"))
+        summary = f"run {report.run_id}: {report.summary()}"
+        log.write(summary)
+        if verbose or report.exit_status or out.is_terminal:
+            out.print(Text(summary))
+    finally:
+        log.close()
+    ctx.exit(report.exit_status)

@@ -152,12 +152,43 @@ def _already_stored(db: Database, path: Path, content_hash: str) -> IngestResult
         return IngestResult(path, "duplicate", existing.id, existing.title, existing.date, claims)
 
 
+def _apply_defaults(doc: Document, defaults: Overrides) -> None:
+    """Fill what the document does not say itself (a feed entry's title, date, authors)."""
+    if doc.date is None and defaults.date:
+        doc.date = parse_date(defaults.date)
+    if not doc.title and defaults.title:
+        doc.title = defaults.title
+    if not doc.source and defaults.source:
+        doc.source = defaults.source
+    if not doc.url and defaults.url:
+        doc.url = defaults.url
+
+
 def ingest_file(db: Database, path: Path, overrides: Overrides | None = None) -> IngestResult:
     """Ingest one brief in one transaction; raises ``TrackerError`` on a bad brief."""
+    return ingest_bytes(db, path, _read_bytes(path), overrides)
+
+
+def ingest_bytes(
+    db: Database,
+    path: Path,
+    data: bytes,
+    overrides: Overrides | None = None,
+    defaults: Overrides | None = None,
+    authors: Sequence[str] = (),
+) -> IngestResult:
+    """Ingest the bytes of one brief (read from ``path``, or fetched and named by it).
+
+    ``overrides`` win over what the document says; ``defaults`` and ``authors`` only fill
+    what it leaves out. Raises ``TrackerError`` on a bad brief.
+    """
     overrides = overrides or Overrides()
-    data = _read_bytes(path)
     doc = read_document(path, data)
     _apply_overrides(doc, overrides)
+    if defaults is not None:
+        _apply_defaults(doc, defaults)
+    if not doc.authors and authors:
+        doc.authors = list(authors)
     if doc.date is None:
         raise MetadataError(
             "no date found in the file's metadata or name; give one with --date YYYY-MM-DD"

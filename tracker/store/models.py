@@ -25,6 +25,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -50,7 +51,8 @@ class Brief(Base):
     title: Mapped[str] = mapped_column(String(500))
     date: Mapped[dt.date] = mapped_column(Date, index=True)
     source: Mapped[str | None] = mapped_column(String(500))
-    url: Mapped[str | None] = mapped_column(String(2000))
+    # Indexed: a cron run skips feed entries whose URL is already stored.
+    url: Mapped[str | None] = mapped_column(String(2000), index=True)
     authors: Mapped[list[str]] = mapped_column(JSON, default=list)
     # sha256 of the canonical extracted text: the same brief fetched as HTML twice, or saved
     # with other line endings, is still the same brief.
@@ -109,3 +111,64 @@ class QuantityRow(Base):
     end: Mapped[int] = mapped_column(Integer)
 
     claim: Mapped[Claim] = relationship(back_populates="quantities")
+
+
+class Run(Base):
+    """One ``tracker ingest --sources`` run: when, what it found and what went wrong.
+
+    A row is written when the run starts and completed when it ends, so a run that was killed
+    shows up with no ``finished_at``.
+    """
+
+    __tablename__ = "runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    new: Mapped[int] = mapped_column(Integer, default=0)
+    unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    failed: Mapped[int] = mapped_column(Integer, default=0)
+    # [{"source": ..., "item": ..., "reason": ...}] in the order they happened.
+    errors: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+    exit_status: Mapped[int | None] = mapped_column(Integer)
+
+
+class FetchState(Base):
+    """What a server said about a URL last time: the validators of a conditional GET.
+
+    Saved only once the body was fully handled, so a 304 never hides work left undone.
+    """
+
+    __tablename__ = "fetch_state"
+
+    url: Mapped[str] = mapped_column(String(2000), primary_key=True)
+    etag: Mapped[str | None] = mapped_column(String(500))
+    last_modified: Mapped[str | None] = mapped_column(String(100))
+    checked_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class FeedEntry(Base):
+    """An item seen in a feed, kept until it is stored (or given up on).
+
+    Remembering entries makes a failed one survive the feed rotating it out: it is retried on
+    later runs from this row, with the metadata the feed gave, even when the feed answers 304.
+    """
+
+    __tablename__ = "feed_entries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    feed_url: Mapped[str] = mapped_column(String(2000), index=True)
+    url: Mapped[str] = mapped_column(String(2000))
+    title: Mapped[str | None] = mapped_column(String(500))
+    published: Mapped[dt.date | None] = mapped_column(Date)
+    authors: Mapped[list[str]] = mapped_column(JSON, default=list)
+    source: Mapped[str | None] = mapped_column(String(500))
+    # pending (to fetch), stored (brief_id set), failed (the content itself is unusable, or
+    # too many attempts): only pending entries are fetched again.
+    status: Mapped[str] = mapped_column(String(10), index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    brief_id: Mapped[int | None] = mapped_column(ForeignKey("briefs.id", ondelete="SET NULL"))
+    first_seen: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (UniqueConstraint("url"),)

@@ -374,6 +374,12 @@ def test_cli_ingest_one_url_and_a_refused_scheme(server: Server, tmp_path: Path)
     bad = runner.invoke(cli, [*db_args, "ingest", "ftp://example.org/brief.pdf"])
     assert bad.exit_code == 1
     assert "only http and https URLs are fetched, not ftp:// URLs" in bad.stderr
+    missing = server.url("/files/missing.pdf")
+    gone = runner.invoke(cli, [*db_args, "ingest", missing])
+    assert gone.exit_code == 1
+    # One line: the URL once, then the reason.
+    (line,) = gone.stderr.splitlines()
+    assert line.startswith(f"failed  {missing}: HTTP 404") and line.count(missing) == 1
 
 
 def test_two_runs_started_at_once_ingest_each_item_once(server: Server, tmp_path: Path) -> None:

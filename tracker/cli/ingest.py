@@ -115,12 +115,7 @@ def ingest(
         if isinstance(outcome, IngestFailure):
             err.print(f"[red]failed[/]  {escape(str(outcome.path))}: {escape(outcome.reason)}")
         elif not quiet:
-            what = "stored" if outcome.status == "stored" else "already present"
-            progress.console.print(
-                f"{what:<16} {outcome.path} → brief {outcome.brief_id} "
-                f"({outcome.date}, {outcome.claims} claims)",
-                markup=False,
-            )
+            progress.console.print(_stored_line(str(outcome.path), outcome), markup=False)
         progress.advance(task)
 
     items = list(iter_brief_files(files))
@@ -140,22 +135,24 @@ def ingest(
         outcome = _ingest_one_url(db, link, overrides)
         if isinstance(outcome, str):
             failed += 1
-            err.print(f"[red]failed[/]  {escape(link)}: {escape(outcome)}")
+            # Fetch errors name their URL already; say it once.
+            reason = outcome.removeprefix(f"{link}: ")
+            err.print(f"[red]failed[/]  {escape(link)}: {escape(reason)}")
             continue
         if outcome.status == "stored":
             stored += 1
         else:
             present += 1
         if not quiet:
-            what = "stored" if outcome.status == "stored" else "already present"
-            out.print(
-                f"{what:<16} {link} → brief {outcome.brief_id} "
-                f"({outcome.date}, {outcome.claims} claims)",
-                markup=False,
-            )
+            out.print(_stored_line(link, outcome), markup=False)
     out.print(f"{stored} stored, {present} already present, {failed} failed")
     if failed:
         ctx.exit(1)
+
+
+def _stored_line(item: str, result: IngestResult) -> str:
+    what = "stored" if result.status == "stored" else "already present"
+    return f"{what:<16} {item} → brief {result.brief_id} ({result.date}, {result.claims} claims)"
 
 
 def _ingest_one_url(db: Database, link: str, overrides: Overrides) -> IngestResult | str:

@@ -260,7 +260,11 @@ def ingest_items(
     on_file: OnFile | None = None,
 ) -> IngestReport:
     """Ingest files already listed by ``iter_brief_files`` (a caller that needs the count
-    first, for a progress bar, walks the folders once, not twice)."""
+    first, for a progress bar, walks the folders once, not twice).
+
+    A bad brief is collected as a failure; a ``StoreError`` (the store itself failed) stops
+    the batch and is raised.
+    """
     report = IngestReport()
     for item in items:
         outcome: IngestResult | IngestFailure
@@ -269,6 +273,10 @@ def ingest_items(
         else:
             try:
                 outcome = ingest_file(db, item, overrides)
+            except StoreError:
+                # The database or the archive failed (full, read-only, locked): every later
+                # brief would fail the same way, so stop; briefs stored so far are committed.
+                raise
             except TrackerError as exc:
                 outcome = IngestFailure(item, str(exc))
         if isinstance(outcome, IngestFailure):

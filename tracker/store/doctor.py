@@ -62,18 +62,29 @@ def derived_from(claim_text: str, span_text: str) -> bool:
 
 
 def check_store(db: Database) -> list[Problem]:
-    """Every problem found in ``db`` and its archive, in a stable order."""
+    """Every problem found in ``db`` and its archive, in a stable order.
+
+    Raises ``StoreError`` only when the database cannot be read at all (not a database, no
+    such file); a database that opens but is damaged is reported as problems.
+    """
     try:
         problems = _check_schema(db.engine)
         if problems:
             return problems  # the checks below read tables a wrong schema may not have
         problems += _check_sqlite(db.engine)
-        problems += list(_check_briefs(db))
-        problems += _check_orphans(db.engine)
     except (OperationalError, DatabaseError) as exc:
         reason = str(exc.orig) if getattr(exc, "orig", None) else str(exc)
         url = db.engine.url.render_as_string(hide_password=True)
         raise StoreError(f"{url}: {reason}") from None
+    except StoreError as exc:
+        return [Problem("database", f"integrity check failed: {exc}")]
+    try:
+        problems += list(_check_briefs(db))
+        problems += _check_orphans(db.engine)
+    except (StoreError, OperationalError, DatabaseError) as exc:
+        # A damaged page that the integrity check did not reach: report it, do not crash.
+        reason = getattr(exc, "orig", None) or str(exc).splitlines()[0]
+        problems.append(Problem("database", f"cannot read every brief: {reason}"))
     return problems
 
 

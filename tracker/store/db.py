@@ -48,9 +48,12 @@ _SQLITE_FAULTS = (
     ("file is not a database", "file is not a database"),
     (
         "unable to open database file",
-        "cannot open the database file (unable to open database "
-        "file: missing folder, no permission or a read-only file system)",
+        "cannot open the database file (unable to open database file: no permission, or a "
+        "read-only file system)",
     ),
+)
+_READ_ONLY = (
+    "the database is read-only: SQLite must write to {path} and its folder (WAL mode), even to read"
 )
 
 
@@ -96,13 +99,31 @@ def busy_timeout() -> float:
     return value
 
 
+def _writable(path: Path) -> bool:
+    """Whether the database file (if it exists) and its folder can be written.
+
+    ``os.access`` also answers "no" on a read-only file system, even for root.
+    """
+    if path.exists() and not os.access(path, os.W_OK):
+        return False
+    return os.access(path.parent, os.W_OK)
+
+
 def _configure_sqlite(engine: Engine, timeout: float) -> None:
     @event.listens_for(engine, "handle_error")
     def _on_error(context: ExceptionContext) -> None:
         message = str(context.original_exception)
+        where = engine.url.render_as_string(hide_password=True)
+        database = engine.url.database
+        if (
+            ("unable to open" in message or "readonly" in message)
+            and database
+            and database != ":memory:"
+            and not _writable(Path(database))
+        ):
+            raise StoreError(f"{where}: {_READ_ONLY.format(path=database)}")
         for key, explanation in _SQLITE_FAULTS:
             if key in message:
-                where = engine.url.render_as_string(hide_password=True)
                 raise StoreError(f"{where}: {explanation.format(timeout=timeout)}")
 
     @event.listens_for(engine, "connect")

@@ -47,6 +47,12 @@ CASES: dict[str, Callable[[int], str]] = {
     "stars": lambda n: "*a " * (n // 3) + "end.",
     # Numbers everywhere.
     "numbers": lambda n: "5 " * (n // 2) + "percent.",
+    # Short numbered lines without punctuation, which cleanup joins into one paragraph.
+    "numbered lines": lambda n: "".join(f"item {i}\n" for i in range(n // 10)),
+    # One-word sentences, one per line.
+    "tiny sentences": lambda n: "".join(f"Go {i}.\n" for i in range(n // 9)),
+    # Alternating headings and byline-like names.
+    "names": lambda n: "".join(f"Harbour Section {i}\n\nAnna Berg\n\n" for i in range(n // 40)),
     # Spaces before punctuation.
     "space punct": lambda n: "a ." * (n // 3),
 }

@@ -420,14 +420,52 @@ def sniff_format(path: Path, data: bytes) -> str:
     raise InputError(f"unsupported file type {path.suffix or '(none)'!r}")
 
 
+# Control characters that can drive a terminal (ESC starts colour, cursor and title
+# sequences). Tab, newlines and form feed are layout and stay.
+_UNSAFE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+
+
+def _visible(match: re.Match[str]) -> str:
+    """The printable stand-in of a control character (␛ for ESC), one character for one."""
+    code = ord(match.group())
+    if code < 0x20:
+        return chr(0x2400 + code)
+    return "\u2421" if code == 0x7F else "\ufffd"
+
+
+def _defuse(doc: Document) -> None:
+    """Make control characters in a brief visible instead of live.
+
+    Text from briefs reaches terminals (``tracker claims``, text diffs), Markdown and HTML;
+    an escape sequence in it must print as characters, not act. Each one is replaced by one
+    character, so offsets into the text (claim spans) are unchanged. Metadata is one line:
+    its line breaks and tabs become spaces.
+    """
+    doc.text = _UNSAFE.sub(_visible, doc.text)
+
+    def line(value: str | None) -> str | None:
+        if value is None:
+            return None
+        return " ".join(_UNSAFE.sub(_visible, value).split()) or None
+
+    doc.title = line(doc.title)
+    doc.source = line(doc.source)
+    doc.url = line(doc.url)
+    doc.authors = [a for a in (line(a) for a in doc.authors) if a]
+
+
 def read_document(path: Path, data: bytes) -> Document:
-    """Read ``data`` (the bytes of ``path``) with the reader its format needs."""
+    """Read ``data`` (the bytes of ``path``) with the reader its format needs.
+
+    Control characters in the text and metadata are made visible (see ``_defuse``).
+    """
     fmt = sniff_format(path, data)
     if not data:
         raise InputError("the file has no text (it is empty)")
     doc = _READERS[fmt](data, path)
     if not doc.text.strip():
         raise InputError("the file has no text (only white space)")
+    _defuse(doc)
     if doc.date is None:
         doc.date = date_from_filename(path)
     return doc

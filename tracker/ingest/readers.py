@@ -93,11 +93,14 @@ def _utf16_without_bom(data: bytes) -> str | None:
 # Mostly valid UTF-8 (multi-byte sequences decode) with some bytes that do not: a corrupt
 # UTF-8 file, where guessing a legacy encoding would garble every accented letter.
 _UTF8_MULTIBYTE = re.compile(r"[^\x00-\x7f\udc80-\udcff]")
+_UTF8_INVALID = re.compile(r"[\udc80-\udcff]")
 # C0/C1 control characters other than tab, newline, carriage return, form feed and vertical
 # tab: text has none; binary files decoded as text are full of them.
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\ufffd]")
-# Share of control characters above which a "text" file is binary junk.
+# Share of control characters above which a "text" file is binary junk; a few stray escape
+# sequences in a short brief are not (they are made visible, see ``_defuse``).
 _MAX_CONTROL_SHARE = 0.01
+_MAX_CONTROL_FLOOR = 16
 
 
 def decode_text(data: bytes) -> str:
@@ -125,7 +128,12 @@ def decode_text(data: bytes) -> str:
         try:
             data.decode("utf-8")
         except UnicodeDecodeError as exc:
-            if _UTF8_MULTIBYTE.search(data.decode("utf-8", errors="surrogateescape")):
+            escaped = data.decode("utf-8", errors="surrogateescape")
+            valid = len(_UTF8_MULTIBYTE.findall(escaped))
+            invalid = len(_UTF8_INVALID.findall(escaped))
+            # Random bytes hold a few valid sequences by chance; a corrupt UTF-8 file holds
+            # more good multi-byte characters than bad bytes.
+            if valid >= invalid:
                 raise InputError(
                     f"invalid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}) in a "
                     "file that is otherwise UTF-8; repair or re-save it as UTF-8"
@@ -139,7 +147,7 @@ def _check_text(text: str) -> str:
     if nul >= 0:
         raise InputError(f"binary content (NUL character at offset {nul}) in a text file")
     controls = len(_CONTROL.findall(text))
-    if controls > _MAX_CONTROL_SHARE * len(text):
+    if controls > max(_MAX_CONTROL_FLOOR, _MAX_CONTROL_SHARE * len(text)):
         raise InputError(
             f"binary content ({controls} control characters in {len(text)}) in a text file"
         )

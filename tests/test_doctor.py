@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -16,17 +17,24 @@ from tracker.store.db import open_database
 from tracker.store.doctor import check_store, derived_from
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Path]:
-    """A database holding the sample corpus; the tests damage it through plain sqlite3."""
-    path = tmp_path / "tracker.db"
-    database = open_database(str(path))
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample corpus ingested once (database + snapshots/), copied for each test."""
+    folder = tmp_path_factory.mktemp("doctor")
+    database = open_database(str(folder / "tracker.db"))
     try:
         report = ingest_paths(database, [SAMPLE])
         assert report.stored == 6 and not report.failures
     finally:
-        database.engine.dispose()
-    yield path
+        database.engine.dispose()  # checkpoints the WAL: the .db file alone is the database
+    return folder
+
+
+@pytest.fixture
+def store(template: Path, tmp_path: Path) -> Iterator[Path]:
+    """A private copy of the template store; the tests damage it through plain sqlite3."""
+    shutil.copytree(template, tmp_path / "store")
+    yield tmp_path / "store" / "tracker.db"
 
 
 def _sql(path: Path, *statements: str, foreign_keys: bool = False) -> None:

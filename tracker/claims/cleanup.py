@@ -190,12 +190,17 @@ def clean_blocks(text: str, *, hard_wrapped: bool = False) -> list[Block]:
     pending: list[Mapped] = []
     pending_soft_break = False  # the last unit of pending ended at a single newline
 
+    # Whether a text block was emitted yet (a flag, not a scan of ``blocks`` per heading,
+    # which made a brief of many short lines quadratic).
+    seen_text = False
+
     def flush() -> None:
-        nonlocal pending
+        nonlocal pending, seen_text
         if pending:
             merged = _strip_inline(join(pending))
             if merged.text:
                 blocks.append(Block("text", merged, section))
+                seen_text = True
         pending = []
 
     # For each unit, whether the next kept unit (across blank lines and dropped running headers)
@@ -242,7 +247,7 @@ def clean_blocks(text: str, *, hard_wrapped: bool = False) -> list[Block]:
             if (
                 not unit.marked
                 and _BYLINE.match(title)
-                and (title.startswith("By ") or not any(b.kind == "text" for b in blocks))
+                and (title.startswith("By ") or not seen_text)
             ):
                 continue
             if title:

@@ -123,6 +123,22 @@ def _is_abbreviation(token: str) -> bool:
     )
 
 
+# Abbreviations are short; a longer token before a period is never one. Looking back only this
+# far keeps a paragraph of many non-final periods ("Dr. Dr. Dr. ...") linear.
+_MAX_TOKEN = 40
+
+
+def _token_before(text: str, start: int, end: int) -> str:
+    """The word (letters, digits, dots, apostrophes, hyphens) that ends at ``end``."""
+    window = max(start, end - _MAX_TOKEN - 1)
+    word = _WORD_BEFORE.search(text, window, end)
+    if word is None:
+        return ""
+    if word.start(1) == window and window > start:
+        return ""  # longer than any abbreviation
+    return word.group(1)
+
+
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Return ``(start, end)`` spans of the sentences in one paragraph of ``text``.
 
@@ -143,8 +159,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             continue
         punct = match.group(1)
         if punct == ".":
-            word = _WORD_BEFORE.search(text, start, match.start(1) + 1)
-            token = word.group(1) if word else ""
+            token = _token_before(text, start, match.start(1) + 1)
             # "the U.S. The next sentence" is ambiguous; a following lower-case word or a
             # capitalised name after a title abbreviation keeps the sentence going, but a
             # dotted country acronym followed by a common sentence opener ends it.

@@ -13,6 +13,7 @@ and stay whole. Independent clauses joined by a semicolon or "whereas" are split
 
 from __future__ import annotations
 
+import itertools
 import re
 
 _POLICY_VERBS = frozenset(
@@ -186,7 +187,6 @@ _NOT_GERUNDS = frozenset(
 
 _CONNECTOR = re.compile(r"\s*(?:and|or|as well as|and also|plus)\s+", re.IGNORECASE)
 _FIRST_WORD = re.compile(r"[A-Za-z][A-Za-z-]*")
-_TO_BEFORE = re.compile(r"(?:^|\W)to\s*$", re.IGNORECASE)
 # Independent clauses: "...; Japan, in turn, was...", "... imports, whereas Japan lowered ...",
 # and "..., and Japan ranks as ..." (a coordinated clause with its own named subject and
 # finite verb; "X, and Y" of nouns or of verbs sharing one subject does not match).
@@ -270,9 +270,7 @@ def _list_items(sentence: str, start: int, end: int) -> list[tuple[int, int]] | 
     words = list(_FIRST_WORD.finditer(lead))
     lead_item: int | None = None
     for w in reversed(words):
-        if _head_kind(w.group()) == kind and (
-            kind == "gerund" or _TO_BEFORE.search(lead, 0, w.start())
-        ):
+        if _head_kind(w.group()) == kind and (kind == "gerund" or _ends_with_to(lead, w.start())):
             lead_item = lead_seg_start + w.start()
             break
     items: list[tuple[int, int]] = []
@@ -290,6 +288,20 @@ def _list_items(sentence: str, start: int, end: int) -> list[tuple[int, int]] | 
     return [(start + s, start + _rstrip_end(text, s, e)) for s, e in items]
 
 
+def _ends_with_to(text: str, end: int) -> bool:
+    """Whether ``text[:end]`` ends with the word "to" (plus white space).
+
+    Looks back only over the white space before ``end``, so checking every word of a long
+    segment stays linear.
+    """
+    j = end
+    while j > 0 and text[j - 1].isspace():
+        j -= 1
+    if j < 2 or text[j - 2 : j].lower() != "to":
+        return False
+    return j == 2 or not (text[j - 3].isalnum() or text[j - 3] == "_")
+
+
 def _rstrip_end(text: str, s: int, e: int) -> int:
     chunk = text[s:e].rstrip(" ;:!?,")
     # Drop a final stop, but not the one that ends an acronym ("the U.S.").
@@ -298,27 +310,44 @@ def _rstrip_end(text: str, s: int, e: int) -> int:
     return s + len(chunk)
 
 
-def _in_name_list(sentence: str, comma: int) -> bool:
+def _in_name_list(sentence: str, comma: int, open_brackets: int) -> bool:
     """Whether the ", and" at ``comma`` closes a list ("the U.S., Japan, and South Korea must")
-    or sits inside brackets, rather than joining two clauses."""
-    before = sentence[:comma]
-    if before.count("(") > before.count(")"):
+    or sits inside brackets (``open_brackets`` more "(" than ")" before it), rather than
+    joining two clauses."""
+    if open_brackets > 0:
         return True
-    last_item = before.rsplit(",", 1)[-1].split()
-    return "," in before and len(last_item) <= 3 and all(w[:1].isupper() for w in last_item)
+    previous = sentence.rfind(",", 0, comma)
+    if previous < 0:
+        return False
+    last_item = sentence[previous + 1 : comma].split()
+    return len(last_item) <= 3 and all(w[:1].isupper() for w in last_item)
+
+
+_WORD = re.compile(r"\S+")
+
+
+def _has_words(text: str, start: int, end: int, n: int) -> bool:
+    """Whether ``text[start:end]`` holds at least ``n`` words (stops counting at ``n``)."""
+    return sum(1 for _ in itertools.islice(_WORD.finditer(text, start, end), n)) >= n
 
 
 def atomic_spans(sentence: str) -> list[tuple[int, int]]:
     """Spans of the atomic claims in ``sentence`` (the whole sentence when it is one claim)."""
     clauses: list[tuple[int, int]] = []
     pos = 0
+    # Brackets are counted incrementally (not re-counted before each break): a sentence with
+    # thousands of breaks stays linear.
+    depth = counted = 0
     for match in _CLAUSE_BREAK.finditer(sentence):
-        left = sentence[pos : match.start()]
-        right = sentence[match.end() :]
-        if match.group().startswith(",") and _in_name_list(sentence, match.start()):
+        depth += sentence.count("(", counted, match.start())
+        depth -= sentence.count(")", counted, match.start())
+        counted = match.start()
+        if match.group().startswith(",") and _in_name_list(sentence, match.start(), depth):
             continue
         # Both sides must be real clauses, not a short aside or a list of nouns.
-        if len(left.split()) >= 5 and len(right.split()) >= 5:
+        if _has_words(sentence, pos, match.start(), 5) and _has_words(
+            sentence, match.end(), len(sentence), 5
+        ):
             clauses.append((pos, match.start()))
             pos = match.end()
     clauses.append((pos, len(sentence)))

@@ -8,9 +8,12 @@ dictionary, python-frontmatter for Markdown front matter. Plain text needs only 
 from __future__ import annotations
 
 import codecs
+import contextlib
 import datetime as dt
 import io
+import logging
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -65,6 +68,90 @@ def decode(data: bytes) -> str:
     if best is not None:
         return str(best)
     return data.decode("cp1252", errors="replace")
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """``"utf-16-le"``/``"utf-16-be"`` when the bytes look like UTF-16 text without a BOM.
+
+    Text in a Latin script saved as UTF-16 has a NUL in every other byte (the high byte of
+    each ASCII character) and almost none in the other half. That pattern is unmistakable, so
+    such files are decoded rather than refused; anything less clear is not guessed at.
+    """
+    sample = data[:8192]
+    sample = sample[: len(sample) - len(sample) % 2]
+    pairs = len(sample) // 2
+    if pairs < 4:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    if odd >= 0.3 * pairs and even <= 0.02 * pairs:
+        return "utf-16-le"
+    if even >= 0.3 * pairs and odd <= 0.02 * pairs:
+        return "utf-16-be"
+    return None
+
+
+# Mostly valid UTF-8 (multi-byte sequences decode) with some bytes that do not: a corrupt
+# UTF-8 file, where guessing a legacy encoding would garble every accented letter.
+_UTF8_MULTIBYTE = re.compile(r"[^\x00-\x7f\udc80-\udcff]")
+_UTF8_INVALID = re.compile(r"[\udc80-\udcff]")
+# C0/C1 control characters other than tab, newline, carriage return, form feed and vertical
+# tab: text has none; binary files decoded as text are full of them.
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\ufffd]")
+# Share of control characters above which a "text" file is binary junk; a few stray escape
+# sequences in a short brief are not (they are made visible, see ``_defuse``).
+_MAX_CONTROL_SHARE = 0.01
+_MAX_CONTROL_FLOOR = 16
+
+
+def decode_text(data: bytes) -> str:
+    """Decode the bytes of a text file (txt, md, html), refusing what is not text.
+
+    BOMs are honoured, UTF-16 without a BOM is recognised by its NUL pattern, UTF-8 is tried
+    strictly, and other files are decoded with the most likely legacy encoding. Raises
+    ``InputError`` for NUL bytes, corrupt UTF-8 and binary content.
+    """
+    if not data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)) and not data.startswith(
+        (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+    ):
+        codec = _utf16_without_bom(data)
+        if codec is not None:
+            try:
+                return _check_text(data.decode(codec))
+            except UnicodeDecodeError as exc:
+                raise InputError(
+                    f"looks like {codec.upper()} without a byte-order mark but does not decode "
+                    f"({exc.reason} at byte {exc.start})"
+                ) from None
+        nul = data.find(b"\x00")
+        if nul >= 0:
+            raise InputError(f"binary content (NUL byte at offset {nul}) in a text file")
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            escaped = data.decode("utf-8", errors="surrogateescape")
+            valid = len(_UTF8_MULTIBYTE.findall(escaped))
+            invalid = len(_UTF8_INVALID.findall(escaped))
+            # Random bytes hold a few valid sequences by chance; a corrupt UTF-8 file holds
+            # more good multi-byte characters than bad bytes.
+            if valid >= invalid:
+                raise InputError(
+                    f"invalid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}) in a "
+                    "file that is otherwise UTF-8; repair or re-save it as UTF-8"
+                ) from None
+    return _check_text(decode(data))
+
+
+def _check_text(text: str) -> str:
+    """Refuse decoded text that is binary junk (NULs or many control characters)."""
+    nul = text.find("\x00")
+    if nul >= 0:
+        raise InputError(f"binary content (NUL character at offset {nul}) in a text file")
+    controls = len(_CONTROL.findall(text))
+    if controls > max(_MAX_CONTROL_FLOOR, _MAX_CONTROL_SHARE * len(text)):
+        raise InputError(
+            f"binary content ({controls} control characters in {len(text)}) in a text file"
+        )
+    return text
 
 
 _DATE_FORMATS = (
@@ -137,7 +224,7 @@ def _split_authors(value: Any) -> list[str]:
 
 def read_txt(data: bytes, path: Path) -> Document:
     """Plain text; ``Title:``/``Date:``-style header lines at the top are metadata."""
-    text = decode(data)
+    text = decode_text(data)
     doc = Document(text=text, format="txt")
     lines = text.splitlines()
     # Header lines ("Date: 2023-06-02") are honoured only before the first blank line.
@@ -170,7 +257,7 @@ def read_md(data: bytes, path: Path) -> Document:
     import frontmatter
     import yaml
 
-    raw = decode(data)
+    raw = decode_text(data)
     try:
         meta, body = frontmatter.parse(raw)
     except yaml.YAMLError as exc:
@@ -193,22 +280,54 @@ def read_md(data: bytes, path: Path) -> Document:
     return doc
 
 
+# Sentences of a cookie wall or consent banner: what a page saved without its article shows.
+_CONSENT = re.compile(
+    r"\bcookies?\b|\bconsent\b|\bprivacy (?:policy|settings|preferences)\b|"
+    r"\b(?:accept|reject|allow) all\b|\bmanage (?:your )?(?:preferences|settings|choices)\b|"
+    r"\bour partners\b|\bpersonal data\b|\benable javascript\b",
+    re.IGNORECASE,
+)
+# A real article that mentions cookies is longer than any consent banner.
+_CONSENT_MAX_WORDS = 250
+
+
+def _is_consent_notice(text: str) -> bool:
+    """Whether the main text of a page is a cookie wall rather than an article.
+
+    Short and mostly about cookies or consent: at least half of its sentences or lines say so.
+    """
+    if len(text.split()) > _CONSENT_MAX_WORDS:
+        return False
+    parts = [p for p in re.split(r"(?<=[.!?])\s+|\n+", text) if p.strip()]
+    hits = sum(bool(_CONSENT.search(p)) for p in parts)
+    return hits > 0 and hits * 2 >= len(parts)
+
+
 def read_html(data: bytes, path: Path) -> Document:
     """Main text and metadata of a web page via trafilatura."""
     import trafilatura
 
-    html = decode(data)
-    result = trafilatura.bare_extraction(
-        html,
-        with_metadata=True,
-        include_comments=False,
-        include_tables=False,
-        favor_precision=True,
-        url=None,
-    )
+    html = decode_text(data)
+    try:
+        with _quiet_logger("trafilatura"), _quiet_logger("htmldate"):
+            result = trafilatura.bare_extraction(
+                html,
+                with_metadata=True,
+                include_comments=False,
+                include_tables=False,
+                favor_precision=True,
+                url=None,
+            )
+    except RecursionError:
+        raise InputError("cannot parse the HTML page (its elements nest too deeply)") from None
+    except (ValueError, TypeError, AttributeError) as exc:
+        # lxml and trafilatura fail on some malformed markup; that is a property of the file.
+        raise InputError(f"cannot parse the HTML page ({exc})") from None
     text = getattr(result, "text", None) if result is not None else None
     if not text or not text.strip():
         raise InputError("no main text found in the HTML page")
+    if _is_consent_notice(text):
+        raise InputError("the HTML page is only a cookie or consent notice, not an article")
     doc = Document(text=text, format="html")
     doc.title = getattr(result, "title", None)
     date = getattr(result, "date", None)
@@ -220,30 +339,77 @@ def read_html(data: bytes, path: Path) -> Document:
     return doc
 
 
+@contextlib.contextmanager
+def _quiet_logger(name: str) -> Iterator[None]:
+    """Silence a parser's log while it reads one file.
+
+    pypdf and trafilatura log every oddity of a damaged file (Python prints them on stderr when
+    no logging is configured); the one-line ``InputError`` is what the user needs to see.
+    """
+    logger = logging.getLogger(name)
+    level = logger.level
+    logger.setLevel(logging.CRITICAL + 1)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
 def read_pdf(data: bytes, path: Path) -> Document:
     """Text layer and info dictionary of a PDF via pypdf."""
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
+    if b"%PDF" not in data[:1024]:
+        raise InputError("not a PDF file (no %PDF header)")
     try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            raise InputError("the PDF is encrypted")
-        pages = [page.extract_text() or "" for page in reader.pages]
-        info = reader.metadata
-    except (PdfReadError, ValueError, KeyError, TypeError) as exc:
-        raise InputError(f"cannot read the PDF ({exc})") from None
-    text = "\n\n".join(p.strip() for p in pages if p.strip())
+        with _quiet_logger("pypdf"):
+            text, title, authors, created = _pdf_contents(data)
+    except InputError:
+        raise
+    except RecursionError:
+        raise InputError("cannot read the PDF (its objects nest too deeply)") from None
+    except Exception as exc:
+        # pypdf reports malformed files with many exception types (PdfReadError, ValueError,
+        # KeyError, struct and zlib errors...); any of them means the file is damaged.
+        reason = str(exc).splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise InputError(f"cannot read the PDF ({reason})") from None
     if not text.strip():
         raise InputError("the PDF has no text layer (scanned?)")
     doc = Document(text=text, format="pdf", hard_wrapped=True)
-    if info is not None:
-        doc.title = (info.title or "").strip() or None
-        doc.authors = _split_authors(info.author)
-        created = info.creation_date if "/CreationDate" in info else None
-        if created:
-            doc.date = created.date()
+    doc.title = title
+    doc.authors = authors
+    doc.date = created
     return doc
+
+
+def _pdf_contents(data: bytes) -> tuple[str, str | None, list[str], dt.date | None]:
+    """Text, title, authors and creation date of a PDF; pypdf's errors pass through."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(data))
+    if reader.is_encrypted:
+        # Many PDFs are encrypted only against editing, with an empty user password: those
+        # open without one. A real password is the user's to give, not ours to guess.
+        try:
+            opened = bool(reader.decrypt(""))
+        except Exception:
+            opened = False
+        if not opened:
+            raise InputError("the PDF is encrypted (a password is needed to read it)")
+    pages = [page.extract_text() or "" for page in reader.pages]
+    text = "\n\n".join(p.strip() for p in pages if p.strip())
+    title: str | None = None
+    authors: list[str] = []
+    created: dt.date | None = None
+    info = reader.metadata
+    if info is not None:
+        title = str(info.title or "").strip() or None
+        authors = _split_authors(info.author)
+        try:
+            stamp = info.creation_date if "/CreationDate" in info else None
+        except ValueError:  # a malformed date string is metadata we can do without
+            stamp = None
+        if stamp is not None:
+            created = stamp.date()
+    return text, title, authors, created
 
 
 _READERS = {"txt": read_txt, "md": read_md, "html": read_html, "pdf": read_pdf}
@@ -262,18 +428,52 @@ def sniff_format(path: Path, data: bytes) -> str:
     raise InputError(f"unsupported file type {path.suffix or '(none)'!r}")
 
 
+# Control characters that can drive a terminal (ESC starts colour, cursor and title
+# sequences). Tab, newlines and form feed are layout and stay.
+_UNSAFE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+
+
+def _visible(match: re.Match[str]) -> str:
+    """The printable stand-in of a control character (␛ for ESC), one character for one."""
+    code = ord(match.group())
+    if code < 0x20:
+        return chr(0x2400 + code)
+    return "\u2421" if code == 0x7F else "\ufffd"
+
+
+def _defuse(doc: Document) -> None:
+    """Make control characters in a brief visible instead of live.
+
+    Text from briefs reaches terminals (``tracker claims``, text diffs), Markdown and HTML;
+    an escape sequence in it must print as characters, not act. Each one is replaced by one
+    character, so offsets into the text (claim spans) are unchanged. Metadata is one line:
+    its line breaks and tabs become spaces.
+    """
+    doc.text = _UNSAFE.sub(_visible, doc.text)
+
+    def line(value: str | None) -> str | None:
+        if value is None:
+            return None
+        return " ".join(_UNSAFE.sub(_visible, value).split()) or None
+
+    doc.title = line(doc.title)
+    doc.source = line(doc.source)
+    doc.url = line(doc.url)
+    doc.authors = [a for a in (line(a) for a in doc.authors) if a]
+
+
 def read_document(path: Path, data: bytes) -> Document:
-    """Read ``data`` (the bytes of ``path``) with the reader its format needs."""
+    """Read ``data`` (the bytes of ``path``) with the reader its format needs.
+
+    Control characters in the text and metadata are made visible (see ``_defuse``).
+    """
     fmt = sniff_format(path, data)
-    if (
-        fmt != "pdf"
-        and b"\x00" in data[:4096]
-        and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
-    ):
-        raise InputError("binary content (NUL bytes) in a text file")
+    if not data:
+        raise InputError("the file has no text (it is empty)")
     doc = _READERS[fmt](data, path)
     if not doc.text.strip():
-        raise InputError("the file has no text")
+        raise InputError("the file has no text (only white space)")
+    _defuse(doc)
     if doc.date is None:
         doc.date = date_from_filename(path)
     return doc

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -122,13 +123,40 @@ def _walk(folder: Path, seen: set[tuple[int, int]]) -> Iterator[Path | IngestFai
 
 
 def _read_bytes(path: Path) -> bytes:
+    """The file's bytes, refusing before reading what is too large or not a regular file.
+
+    The file is opened once and checked through that handle, so a file replaced between the
+    folder walk and the read (by a directory, a FIFO, a bigger file) is judged as it is now.
+    """
+    limit = f"the {MAX_FILE_BYTES // 2**20} MB limit"
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise InputError(f"file is larger than the {MAX_FILE_BYTES // 2**20} MB limit")
-        return path.read_bytes()
+        # Non-blocking open: opening a FIFO named like a brief must not wait for a writer.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        try:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode):
+                kind = "a directory" if stat.S_ISDIR(st.st_mode) else "a device, FIFO or socket"
+                raise InputError(f"not a regular file ({kind})")
+            if st.st_size > MAX_FILE_BYTES:
+                raise InputError(f"file is {st.st_size / 2**20:.0f} MB, larger than {limit}")
+            # Read one byte past the limit: a file that grew since fstat is still refused
+            # without reading it whole.
+            chunks = []
+            remaining = MAX_FILE_BYTES + 1
+            while remaining > 0:
+                chunk = os.read(fd, min(remaining, 1 << 20))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                remaining -= len(chunk)
+        finally:
+            os.close(fd)
     except OSError as exc:
         raise InputError(exc.strerror or str(exc)) from None
+    data = b"".join(chunks)
+    if len(data) > MAX_FILE_BYTES:
+        raise InputError(f"file is larger than {limit}")
+    return data
 
 
 def _apply_overrides(doc: Document, overrides: Overrides) -> None:
@@ -263,7 +291,11 @@ def ingest_items(
     on_file: OnFile | None = None,
 ) -> IngestReport:
     """Ingest files already listed by ``iter_brief_files`` (a caller that needs the count
-    first, for a progress bar, walks the folders once, not twice)."""
+    first, for a progress bar, walks the folders once, not twice).
+
+    A bad brief is collected as a failure; a ``StoreError`` (the store itself failed) stops
+    the batch and is raised.
+    """
     report = IngestReport()
     for item in items:
         outcome: IngestResult | IngestFailure
@@ -272,6 +304,10 @@ def ingest_items(
         else:
             try:
                 outcome = ingest_file(db, item, overrides)
+            except StoreError:
+                # The database or the archive failed (full, read-only, locked): every later
+                # brief would fail the same way, so stop; briefs stored so far are committed.
+                raise
             except TrackerError as exc:
                 outcome = IngestFailure(item, str(exc))
         if isinstance(outcome, IngestFailure):

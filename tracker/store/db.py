@@ -17,7 +17,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import ExceptionContext, make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 
 from tracker.errors import StoreError
@@ -25,8 +25,36 @@ from tracker.resources import resource_dir
 
 DEFAULT_DB = "tracker.db"
 ENV_VAR = "TRACKER_DB"
-# Seconds a writer waits for another process's lock before SQLite gives up.
-SQLITE_BUSY_TIMEOUT = 30
+# Seconds a writer waits for another process's lock before SQLite gives up; the environment
+# variable overrides it (a cron job may want longer, a test much shorter).
+SQLITE_BUSY_TIMEOUT = 30.0
+BUSY_TIMEOUT_VAR = "TRACKER_BUSY_TIMEOUT"
+# What SQLite says (substring of its message) → what the user is told. Checked on every
+# database error of every command, so a locked, full, read-only or corrupt database is one
+# line, never a traceback, whichever statement met it.
+_SQLITE_FAULTS = (
+    (
+        "database is locked",
+        "database is locked by another process (gave up after {timeout:g} s; "
+        f"{BUSY_TIMEOUT_VAR} sets how long to wait)",
+    ),
+    ("readonly database", "the database is read-only (attempt to write a readonly database)"),
+    ("database or disk is full", "the disk is full (database or disk is full)"),
+    ("disk I/O error", "disk I/O error"),
+    (
+        "malformed",
+        "the database file is corrupt (database disk image is malformed); restore it from a backup",
+    ),
+    ("file is not a database", "file is not a database"),
+    (
+        "unable to open database file",
+        "cannot open the database file (unable to open database file: no permission, or a "
+        "read-only file system)",
+    ),
+)
+_READ_ONLY = (
+    "the database is read-only: SQLite must write to {path} and its folder (WAL mode), even to read"
+)
 
 
 @dataclass(frozen=True)
@@ -57,7 +85,47 @@ def archive_root_for(url: str) -> Path:
     return Path.cwd() / "snapshots"
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def busy_timeout() -> float:
+    """Seconds to wait for a locked SQLite database (``TRACKER_BUSY_TIMEOUT``, default 30)."""
+    raw = os.environ.get(BUSY_TIMEOUT_VAR, "").strip()
+    if not raw:
+        return SQLITE_BUSY_TIMEOUT
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value < 1e6:
+        raise StoreError(f"{BUSY_TIMEOUT_VAR}={raw!r}: expected a number of seconds")
+    return value
+
+
+def _writable(path: Path) -> bool:
+    """Whether the database file (if it exists) and its folder can be written.
+
+    ``os.access`` also answers "no" on a read-only file system, even for root.
+    """
+    if path.exists() and not os.access(path, os.W_OK):
+        return False
+    return os.access(path.parent, os.W_OK)
+
+
+def _configure_sqlite(engine: Engine, timeout: float) -> None:
+    @event.listens_for(engine, "handle_error")
+    def _on_error(context: ExceptionContext) -> None:
+        message = str(context.original_exception)
+        where = engine.url.render_as_string(hide_password=True)
+        database = engine.url.database
+        if (
+            ("unable to open" in message or "readonly" in message)
+            and database
+            and database != ":memory:"
+            and not _writable(Path(database))
+        ):
+            raise StoreError(f"{where}: {_READ_ONLY.format(path=database)}")
+        for key, explanation in _SQLITE_FAULTS:
+            if key in message:
+                raise StoreError(f"{where}: {explanation.format(timeout=timeout)}")
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         cur = dbapi_conn.cursor()
@@ -66,7 +134,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT * 1000}")
+        cur.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
         cur.close()
 
 
@@ -79,8 +147,9 @@ def create_db_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT})
-        _configure_sqlite(engine)
+        timeout = busy_timeout()
+        engine = create_engine(url, connect_args={"timeout": timeout})
+        _configure_sqlite(engine, timeout)
         return engine
     try:
         return create_engine(url, pool_pre_ping=True)

@@ -54,6 +54,7 @@ def test_blank_database_upgraded_to_head_matches_models(db: Database) -> None:
     assert "ix_briefs_date" in repr(drift)
 
 
+@pytest.mark.sqlite_only
 def test_sqlite_is_in_wal_mode_with_foreign_keys(db: Database) -> None:
     with db.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"

@@ -101,17 +101,20 @@ def backend(request: pytest.FixtureRequest) -> str:
     return name
 
 
-def new_database(backend: str, folder: Path) -> tuple[Database, str | None]:
-    """A blank database (migrated on open) with its archive in ``folder``; (db, pg schema)."""
+def new_database(
+    backend: str, folder: Path, *, migrate: bool = True
+) -> tuple[Database, str | None]:
+    """A blank database (migrated on open unless told not to) with its archive in ``folder``;
+    returns (db, the PostgreSQL schema or None)."""
     if backend == "sqlite":
-        return open_database(str(folder / "tracker.db")), None
+        return open_database(str(folder / "tracker.db"), migrate=migrate), None
     schema = "t_" + uuid.uuid4().hex[:12]
     admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f"CREATE SCHEMA {schema}"))
     admin.dispose()
     url = make_url(PG_URL).update_query_dict({"options": f"-csearch_path={schema}"})
-    database = open_database(url.render_as_string(hide_password=False))
+    database = open_database(url.render_as_string(hide_password=False), migrate=migrate)
     return dataclasses.replace(database, archive_root=folder / "snapshots"), schema
 
 

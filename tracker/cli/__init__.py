@@ -4,7 +4,7 @@ Each module registers the commands it is named for on the one ``cli`` group; imp
 here is what makes ``tracker --help`` list them.
 """
 
-from tracker.cli import diff, ingest, store
+from tracker.cli import diff, ingest, search, store
 from tracker.cli.app import cli, main
 
-__all__ = ["cli", "diff", "ingest", "main", "store"]
+__all__ = ["cli", "diff", "ingest", "main", "search", "store"]

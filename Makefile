@@ -1,6 +1,7 @@
 # Two entry points for a fresh machine with Python 3.11 and make:
 #   make demo   virtualenv, install, ingest the sample corpus, diff two years, write reports
 #   make test   virtualenv with test extras, then ruff, mypy and the whole pytest suite
+#               (on SQLite and on a private PostgreSQL server, see scripts/ensure-postgres.sh)
 PYTHON ?= python3.11
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -41,9 +42,11 @@ typecheck: $(VENV)/.installed-test
 
 pytest: $(VENV)/.installed-test
 	scripts/ensure-chromium.sh
+	scripts/ensure-postgres.sh
 	$(BIN)/pytest -q
 
 test: lint typecheck pytest
 
 clean:
+	scripts/stop-postgres.sh
 	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache

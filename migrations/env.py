@@ -4,6 +4,7 @@ from alembic import context
 from sqlalchemy import create_engine
 
 from tracker.store.models import Base
+from tracker.store.search import is_search_object
 
 config = context.config
 target_metadata = Base.metadata
@@ -27,6 +28,8 @@ def _run_on(connection: object) -> None:
         # SQLite cannot ALTER most things: batch mode copies the table instead.
         render_as_batch=True,
         compare_type=True,
+        # The full-text search tables and index are not in the models (not portable).
+        include_name=lambda name, _type, _parents: not is_search_object(name),
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -1,13 +1,26 @@
-"""Shared fixtures: a fresh database per test, the real seed briefs, the sample corpus."""
+"""Shared fixtures: a fresh database per test, the real seed briefs, the sample corpus.
+
+Every test that uses ``db``, ``seeded_db`` or ``sample_db`` runs once per selected backend
+(ids ``[sqlite]`` / ``[postgresql]``) unless it is marked ``sqlite_only``. Select backends with
+``--backends sqlite,postgresql`` or ``TRACKER_TEST_BACKENDS`` (default: both). PostgreSQL is
+reached at ``TRACKER_TEST_PG_URL`` (default: the server of scripts/ensure-postgres.sh); each
+PostgreSQL database is a fresh schema there, dropped afterwards. When no server answers, the
+PostgreSQL cases are skipped with the connection error as the reason.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import os
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from tracker.ingest import Overrides, ingest_file
 from tracker.store.db import Database, open_database
@@ -19,12 +32,107 @@ SAMPLE = ROOT / "snapshots" / "sample"
 DATA = Path(__file__).resolve().parent / "data"
 
 
-@pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    """A blank SQLite database (migrated on open) with its archive in tmp_path."""
-    database = open_database(str(tmp_path / "tracker.db"))
-    yield database
+BACKENDS = ("sqlite", "postgresql")
+PG_URL = os.environ.get(
+    "TRACKER_TEST_PG_URL", "postgresql+psycopg://tracker:tracker@127.0.0.1:54329/tracker_test"
+)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--backends",
+        default=os.environ.get("TRACKER_TEST_BACKENDS", ",".join(BACKENDS)),
+        help="comma-separated database backends to run the storage tests on "
+        "[env TRACKER_TEST_BACKENDS; default sqlite,postgresql]",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "sqlite_only: runs on SQLite only (SQLite specifics, or backend-neutral)"
+    )
+
+
+def selected_backends(config: pytest.Config) -> list[str]:
+    names = [b.strip() for b in str(config.getoption("--backends")).split(",") if b.strip()]
+    unknown = sorted(set(names) - set(BACKENDS))
+    if unknown:
+        raise pytest.UsageError(f"--backends: unknown backend {unknown[0]!r} (known: {BACKENDS})")
+    return names
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "backend" in metafunc.fixturenames:
+        names = selected_backends(metafunc.config)
+        if metafunc.definition.get_closest_marker("sqlite_only"):
+            names = [n for n in names if n == "sqlite"]
+        metafunc.parametrize("backend", names, indirect=True, scope="session")
+
+
+_pg_problem: list[str] = []
+
+
+def _pg_reason() -> str | None:
+    """Why PostgreSQL cannot be used (checked once), or None when a server answers."""
+    if not _pg_problem:
+        try:
+            engine = create_engine(PG_URL)
+            with engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+            engine.dispose()
+            _pg_problem.append("")
+        except Exception as exc:
+            first = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+            _pg_problem.append(
+                f"PostgreSQL not reachable at {make_url(PG_URL).render_as_string()} ({first}); "
+                "run scripts/ensure-postgres.sh or set TRACKER_TEST_PG_URL"
+            )
+    return _pg_problem[0] or None
+
+
+@pytest.fixture(scope="session")
+def backend(request: pytest.FixtureRequest) -> str:
+    """The backend this test runs on (parametrised by pytest_generate_tests)."""
+    name: str = request.param
+    if name == "postgresql":
+        reason = _pg_reason()
+        if reason:
+            pytest.skip(reason)
+    return name
+
+
+def new_database(
+    backend: str, folder: Path, *, migrate: bool = True
+) -> tuple[Database, str | None]:
+    """A blank database (migrated on open unless told not to) with its archive in ``folder``;
+    returns (db, the PostgreSQL schema or None)."""
+    if backend == "sqlite":
+        return open_database(str(folder / "tracker.db"), migrate=migrate), None
+    schema = "t_" + uuid.uuid4().hex[:12]
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    admin.dispose()
+    url = make_url(PG_URL).update_query_dict({"options": f"-csearch_path={schema}"})
+    database = open_database(url.render_as_string(hide_password=False), migrate=migrate)
+    return dataclasses.replace(database, archive_root=folder / "snapshots"), schema
+
+
+def drop_database(database: Database, schema: str | None) -> None:
     database.engine.dispose()
+    if schema is not None:
+        admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
+@pytest.fixture
+def db(backend: str, tmp_path: Path) -> Iterator[Database]:
+    """A blank database on ``backend`` (migrated on open) with its archive in tmp_path."""
+    database, schema = new_database(backend, tmp_path)
+    yield database
+    drop_database(database, schema)
 
 
 def seed_manifest() -> list[dict[str, str]]:
@@ -56,22 +164,22 @@ def ingest_seeds(database: Database) -> dict[str, int]:
 
 
 @pytest.fixture(scope="session")
-def seeded_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+def seeded_db(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
     """One database holding the five seeds, shared by read-only tests."""
-    database = open_database(str(tmp_path_factory.mktemp("seeded") / "tracker.db"))
+    database, schema = new_database(backend, tmp_path_factory.mktemp("seeded"))
     ingest_seeds(database)
     yield database
-    database.engine.dispose()
+    drop_database(database, schema)
 
 
 @pytest.fixture(scope="session")
-def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+def sample_db(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
     """One database holding the sample corpus, shared by read-only tests."""
-    database = open_database(str(tmp_path_factory.mktemp("sample") / "tracker.db"))
+    database, schema = new_database(backend, tmp_path_factory.mktemp("sample"))
     for path in sorted(SAMPLE.iterdir()):
         ingest_file(database, path)
     yield database
-    database.engine.dispose()
+    drop_database(database, schema)
 
 
 @pytest.fixture

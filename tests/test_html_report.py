@@ -19,6 +19,9 @@ from tracker.report.html import render_html, safe_url
 from tracker.report.json_report import render_json
 from tracker.store.db import Database
 
+# Rendering does not depend on the database backend: these run on SQLite only.
+pytestmark = pytest.mark.sqlite_only
+
 
 class Dom(HTMLParser):
     """A tiny DOM summary: start tags with attributes, script bodies, and all text."""
@@ -194,6 +197,7 @@ def _visible(dom_html: str) -> list[str]:
 
 
 @pytest.mark.browser
+@pytest.mark.usefixtures("backend")  # parametrises the corpora fetched by name below
 @pytest.mark.parametrize("corpus", ["sample_db", "seeded_db"])
 def test_filters_and_search_work_in_chromium(
     corpus: str, request: pytest.FixtureRequest, tmp_path: Path

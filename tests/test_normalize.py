@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import unicodedata
 from itertools import pairwise
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import tracker.claims.normalize as norm
 from tracker.claims import extract_claims
 from tracker.claims.cleanup import clean_blocks
 from tracker.claims.normalize import canonical_document, normalize
@@ -120,3 +122,42 @@ def test_extract_claims_spans_are_in_bounds(text: str, hard_wrapped: bool) -> No
         assert claim.norm_text == normalize(claim.text)
         for quantity in claim.quantities:
             assert claim.start <= quantity.start < quantity.end <= claim.end
+
+
+# -- the hint tests that skip regex passes never change the result --------------------------
+
+
+def _normalize_every_pass(text: str) -> str:
+    """normalize as it was before the hint tests: every pattern runs on every text."""
+    text = unicodedata.normalize("NFKC", text).translate(norm._PUNCT)
+    text = norm._DOLLAR_ESCAPE.sub(r"\1", text)
+    text = norm._US_UPPER.sub("usa", text).lower()
+    for pattern, repl, _hints in norm._PHRASES:
+        text = pattern.sub(repl, text)
+    text = norm._ISE.sub(norm._ise, text)
+    text = " ".join(norm._SPELLING.get(w, w) for w in text.split())
+    return norm._SPACES.sub(" ", text).strip()
+
+
+_FOLD_PIECES = st.sampled_from(
+    [
+        " ", "  ", ".", "-", "%", "\\", "$", "5", "0", "The", "the", "United", "States",
+        "Kingdom", "of", "America", "U.S.", "U.S", "US", "us", "U.S.A", "U.K.", "E.U.",
+        "European", "Union", "Britain", "per", "cent", "percent", "percentage", "points",
+        "point", "gross", "domestic", "product", "PRC", "DPRK", "People's", "Republic",
+        "China", "Democratic", "Korea", "greenhouse", "gases", "GHG", "carbon", "dioxide",
+        "CO2", "organise", "organisation", "promise", "defence", "\u00a0", "\u2014", "ise",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_FOLD_PIECES, max_size=30).map("".join))
+def test_hints_never_change_normalize(text: str) -> None:
+    assert normalize(text) == _normalize_every_pass(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text())
+def test_hints_never_change_normalize_on_any_text(text: str) -> None:
+    assert normalize(text) == _normalize_every_pass(text)

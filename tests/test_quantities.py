@@ -8,6 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import tracker.claims.quantities as quantities_module
+from tests.conftest import seed_manifest, seed_text
 from tracker.claims.quantities import (
     Quantity,
     extract_quantities,
@@ -654,3 +656,37 @@ def test_range_with_to_is_one_quantity_but_from_to_is_two() -> None:
     assert q.raw == "36 to 38 percent" and q.value == 37.0 and q.unit == "%"
     moved = extract_quantities("The goal went from 26 to 46 percent.")
     assert [q.raw for q in moved] == ["46 percent"]
+
+
+# -- the pass-skipping fast path finds exactly what running every pass finds -----------------
+
+_WORDY = st.sampled_from(
+    [
+        " ", "-", "first", "FIRST", "f\u0131rst", "F\u0130RST", "\u017fecond", "seCond", "third",
+        "twelfth", "one", "ONE", "tw\u00f6", "seven", "\u017feven", "million", "billion",
+        "buyers", "troops", "largest", "-largest", "-time", "4", "2030", "\u00a3", "5th", "no",
+    ]
+)  # fmt: skip
+
+
+def _all_passes(text: str) -> list[Quantity]:
+    return quantities_module._extract(text, quantities_module._PASSES)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.one_of(_PIECES, _WORDY), max_size=40).map("".join))
+def test_skipping_passes_never_changes_the_result(text: str) -> None:
+    assert extract_quantities(text) == _all_passes(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text())
+def test_skipping_passes_never_changes_the_result_on_any_text(text: str) -> None:
+    assert extract_quantities(text) == _all_passes(text)
+
+
+def test_skipping_passes_on_the_seed_briefs() -> None:
+    lines = [line for brief in seed_manifest() for line in seed_text(brief["file"][:3]).split("\n")]
+    assert sum(bool(extract_quantities(line)) for line in lines) > 20
+    for line in lines:
+        assert extract_quantities(line) == _all_passes(line)

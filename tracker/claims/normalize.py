@@ -55,6 +55,8 @@ _SPELLING = {
     "judgement": "judgment",
 }
 _ISE = re.compile(r"\b(\w{3,})is(e|es|ed|ing|ation|ations)\b")
+# Every match of _ISE contains one of these.
+_ISE_HINTS = ("ise", "ising", "isation")
 _ISE_KEEP = frozenset(
     [
         "advise",
@@ -110,20 +112,42 @@ _ISE_KEEP = frozenset(
     ]
 )
 
-_PHRASES = [
-    (re.compile(r"\bgross domestic product\b"), "gdp"),
+# (pattern, replacement, substrings one of which the text must contain for the pattern to
+# match): the cheap `in` tests skip most of the regex scans, which dominated normalize.
+_PHRASES: list[tuple[re.Pattern[str], str, tuple[str, ...]]] = [
+    (re.compile(r"\bgross domestic product\b"), "gdp", ("gross domestic product",)),
     # Before the percent rule, which would otherwise turn "percentage points" into "% points".
-    (re.compile(r"\bpercentage points?\b"), "pp"),
-    (re.compile(r"\bper\s?cent(?:age)?\b"), "%"),
-    (re.compile(r"(\d)\s+%"), r"\1%"),
-    (re.compile(r"\b(?:the\s+)?united states of america\b|\bu\.s\.a\.?"), "usa"),
-    (re.compile(r"\b(?:the\s+)?united states\b|\bu\.s\.(?=\W|$)|\bu\.s\b|\bus(?=-)"), "usa"),
-    (re.compile(r"\b(?:the\s+)?united kingdom\b|\bu\.k\.(?=\W|$)|\bbritain\b"), "uk"),
-    (re.compile(r"\beuropean union\b|\be\.u\.(?=\W|$)"), "eu"),
-    (re.compile(r"\bpeople's republic of china\b|\bprc\b"), "china"),
-    (re.compile(r"\bdemocratic people's republic of korea\b|\bdprk\b"), "north korea"),
-    (re.compile(r"\bgreenhouse gas(?:es)?\b|\bghg\b"), "ghg"),
-    (re.compile(r"\bcarbon dioxide\b|\bco2\b"), "co2"),
+    (re.compile(r"\bpercentage points?\b"), "pp", ("percentage point",)),
+    (re.compile(r"\bper\s?cent(?:age)?\b"), "%", ("cent",)),
+    (re.compile(r"(\d)\s+%"), r"\1%", ("%",)),
+    (
+        re.compile(r"\b(?:the\s+)?united states of america\b|\bu\.s\.a\.?"),
+        "usa",
+        ("united states of america", "u.s.a"),
+    ),
+    (
+        re.compile(r"\b(?:the\s+)?united states\b|\bu\.s\.(?=\W|$)|\bu\.s\b|\bus(?=-)"),
+        "usa",
+        ("united states", "u.s", "us-"),
+    ),
+    (
+        re.compile(r"\b(?:the\s+)?united kingdom\b|\bu\.k\.(?=\W|$)|\bbritain\b"),
+        "uk",
+        ("united kingdom", "u.k.", "britain"),
+    ),
+    (re.compile(r"\beuropean union\b|\be\.u\.(?=\W|$)"), "eu", ("european union", "e.u.")),
+    (
+        re.compile(r"\bpeople's republic of china\b|\bprc\b"),
+        "china",
+        ("people's republic of china", "prc"),
+    ),
+    (
+        re.compile(r"\bdemocratic people's republic of korea\b|\bdprk\b"),
+        "north korea",
+        ("democratic people's republic of korea", "dprk"),
+    ),
+    (re.compile(r"\bgreenhouse gas(?:es)?\b|\bghg\b"), "ghg", ("greenhouse gas", "ghg")),
+    (re.compile(r"\bcarbon dioxide\b|\bco2\b"), "co2", ("carbon dioxide", "co2")),
 ]
 # Upper-case "US" (the country) must be told from "us" (the pronoun) before lower-casing.
 _US_UPPER = re.compile(r"\bUS\b|\bU\.S\.(?=\W|$)")
@@ -143,14 +167,20 @@ def _ise(match: re.Match[str]) -> str:
 def normalize(text: str) -> str:
     """Fold spelling, abbreviations, punctuation and case into a canonical form."""
     text = unicodedata.normalize("NFKC", text).translate(_PUNCT)
-    text = _DOLLAR_ESCAPE.sub(r"\1", text)
-    text = _US_UPPER.sub("usa", text).lower()
-    for pattern, repl in _PHRASES:
-        text = pattern.sub(repl, text)
-    text = _ISE.sub(_ise, text)
+    if "\\" in text:
+        text = _DOLLAR_ESCAPE.sub(r"\1", text)
+    if "US" in text or "U.S." in text:
+        text = _US_UPPER.sub("usa", text)
+    text = text.lower()
+    # Each hint test runs on the text as the previous passes left it, so a replacement that
+    # creates a later pattern's input ("5 per cent" -> "5 %" -> "5%") is still seen.
+    for pattern, repl, hints in _PHRASES:
+        if any(hint in text for hint in hints):
+            text = pattern.sub(repl, text)
+    if any(hint in text for hint in _ISE_HINTS):
+        text = _ISE.sub(_ise, text)
     words = text.split()
-    text = " ".join(_SPELLING.get(w, w) for w in words)
-    return _SPACES.sub(" ", text).strip()
+    return " ".join(_SPELLING.get(w, w) for w in words)
 
 
 def canonical_document(text: str) -> str:

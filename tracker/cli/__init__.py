@@ -4,7 +4,18 @@ Each module registers the commands it is named for on the one ``cli`` group; imp
 here is what makes ``tracker --help`` list them.
 """
 
-from tracker.cli import diff, doctor, history, ingest, runs, sources, store
+from tracker.cli import diff, doctor, history, ingest, runs, search, sources, store
 from tracker.cli.app import cli, main
 
-__all__ = ["cli", "diff", "doctor", "history", "ingest", "main", "runs", "sources", "store"]
+__all__ = [
+    "cli",
+    "diff",
+    "doctor",
+    "history",
+    "ingest",
+    "main",
+    "runs",
+    "search",
+    "sources",
+    "store",
+]

@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from tracker.cli.app import cli, handle_errors, open_db, out
 from tracker.errors import TrackerError
-from tracker.store.db import current_revision, head_revision, upgrade
+from tracker.store.copy import copy_database
+from tracker.store.db import current_revision, head_revision, open_database, upgrade
 from tracker.store.repo import get_brief, list_briefs
 
 
@@ -63,7 +64,7 @@ def claims(ctx: click.Context, brief_id: int) -> None:
 
 @cli.group(epilog="Example:\n\n\b\n  tracker db current")
 def db() -> None:
-    """Database schema: show or apply migrations."""
+    """Database schema and contents: show or apply migrations, copy to another database."""
 
 
 @db.command(
@@ -97,3 +98,43 @@ def db_current(ctx: click.Context) -> None:
     database = open_db(ctx.find_root(), migrate=False)
     current = current_revision(database.engine)
     out.print(f"database: {current or '(blank)'}  head: {head_revision()}")
+
+
+@db.command(
+    "copy",
+    epilog="""Examples:
+
+\b
+  tracker db copy tracker.db postgresql+psycopg://me@dbhost/tracker
+  tracker db copy postgresql+psycopg://me@dbhost/tracker backup.db""",
+)
+@click.argument("source", metavar="SRC")
+@click.argument("destination", metavar="DEST")
+@handle_errors
+def db_copy(source: str, destination: str) -> None:
+    """Copy all briefs (text, claims, quantities, archive references) from SRC into DEST.
+
+    SRC and DEST are database URLs or SQLite paths. Briefs already in DEST are skipped, so
+    running it again after an interruption finishes the copy. Raw files are copied from
+    SRC's snapshots/ folder into DEST's (beside an SQLite file, else the current folder).
+    """
+    src = open_database(source)
+    dest = open_database(destination)
+    try:
+        report = copy_database(src, dest)
+    finally:
+        src.engine.dispose()
+        dest.engine.dispose()
+    out.print(
+        f"copied {report.briefs} brief(s) with {report.claims} claims and "
+        f"{report.quantities} quantities; {report.already_present} already present"
+    )
+    if report.archive_files or report.archive_missing:
+        out.print(
+            f"archive: {report.archive_files} raw file(s) copied to {dest.archive_root}"
+            + (
+                f"; {report.archive_missing} not found under {src.archive_root}"
+                if report.archive_missing
+                else ""
+            )
+        )

@@ -6,7 +6,6 @@ import numpy as np
 from rapidfuzz import fuzz
 from scipy.sparse import csr_matrix
 from sqlalchemy import Engine
-from sqlalchemy.orm import Session
 
 from tracker.compare.align import align, group_duplicates
 from tracker.compare.candidates import candidate_pairs, self_pairs, vectorize
@@ -15,6 +14,7 @@ from tracker.compare.features import claim_features
 from tracker.compare.model import KINDS, Change, ClaimRef, Diff, DiffOptions, Selection
 from tracker.compare.scoring import score_pairs
 from tracker.compare.selection import load_selection
+from tracker.store.db import read_snapshot
 
 # Pairs scoring below this are not the same position: reported as removed + added.
 MATCH_THRESHOLD = 0.16
@@ -25,8 +25,8 @@ DUPLICATE_RATIO = 90.0
 
 
 def diff(engine: Engine, old_spec: str, new_spec: str, options: DiffOptions | None = None) -> Diff:
-    """Load two selections in one read transaction and compare them."""
-    with Session(engine) as session, session.begin():
+    """Load two selections from one snapshot of the database and compare them."""
+    with read_snapshot(engine) as session:
         old = load_selection(session, old_spec)
         new = load_selection(session, new_spec)
     return compare(old, new, options or DiffOptions())

@@ -8,6 +8,8 @@ not know (written by a newer tracker) is refused rather than touched.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import ExceptionContext, make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
+from sqlalchemy.orm import Session
 
 from tracker.errors import StoreError
 from tracker.resources import resource_dir
@@ -246,3 +249,29 @@ def open_database(value: str | None = None, *, migrate: bool = True) -> Database
         engine.dispose()
         raise _db_error(engine, exc) from None
     return Database(engine=engine, url=url, archive_root=archive_root_for(url))
+
+
+@contextmanager
+def read_snapshot(engine: Engine) -> Iterator[Session]:
+    """A read-only session in which every query sees the same state of the database.
+
+    A diff reads briefs, quantities and claims in separate statements; an ingest committing
+    between them must not show up in some of them only. PostgreSQL's default (READ
+    COMMITTED) takes a new snapshot per statement, so the session runs REPEATABLE READ.
+    Python's sqlite3 opens no transaction for SELECTs, so each would see the newest data:
+    an explicit BEGIN makes SQLite (in WAL mode) keep the snapshot of the first read.
+    """
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as conn:
+            conn.exec_driver_sql("BEGIN")
+            with Session(bind=conn) as session:
+                yield session
+            conn.rollback()
+    else:
+        options: dict[str, object] = {"isolation_level": "REPEATABLE READ"}
+        if engine.dialect.name == "postgresql":
+            options["postgresql_readonly"] = True
+        with engine.connect().execution_options(**options) as conn:
+            with Session(bind=conn) as session:
+                yield session
+            conn.rollback()

@@ -20,6 +20,8 @@ import frontmatter
 import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader, PdfWriter
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from tests.conftest import SAMPLE
 from tests.test_readers import PDF_LINES, make_pdf
@@ -31,6 +33,7 @@ from tracker.ingest.readers import read_document
 from tracker.ingest.service import MAX_FILE_BYTES
 from tracker.store.db import Database
 from tracker.store.doctor import check_store
+from tracker.store.models import Brief
 
 # -- inputs, all made up here ---------------------------------------------------------------
 
@@ -298,9 +301,8 @@ def test_archive_paths_never_leave_snapshots(db: Database, tmp_path: Path, name:
     path = tmp_path / name
     path.write_text(HOSTILE_MD, encoding="utf-8")
     ingest_file(db, path)
-    conn = sqlite3.connect(str(db.engine.url.database))
-    archive_path, title = conn.execute("SELECT archive_path, title FROM briefs").fetchone()
-    conn.close()
+    with Session(db.engine) as session:
+        archive_path, title = session.execute(select(Brief.archive_path, Brief.title)).one()
     assert title == "../../etc/passwd"  # stored as data, never used as a path
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     assert archive_path == f"2022/{digest[:32]}.md"

@@ -347,6 +347,7 @@ def test_html_timeline_escapes_hostile_text(tmp_path: Path) -> None:
 
 
 @pytest.mark.browser
+@pytest.mark.sqlite_only  # the page is the same whatever the store
 def test_status_filter_search_and_topic_order_work_in_chromium(
     sample_db: Database, tmp_path: Path
 ) -> None:

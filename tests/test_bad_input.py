@@ -152,7 +152,8 @@ def test_each_bad_input_is_one_line_naming_the_reason(case: str) -> None:
 def test_utf16_without_bom_is_decoded(codec: str) -> None:
     text = "Date: 2021-02-03\n\nLa capitainerie draguera le chenal nord avant l’hiver.\n"
     doc = read_document(Path("brief.txt"), text.encode(codec))
-    assert doc.text == text
+    assert doc.text == " " * 16 + text.removeprefix("Date: 2021-02-03")  # header blanked
+    assert doc.date is not None and doc.date.isoformat() == "2021-02-03"
 
 
 def test_utf16_without_bom_that_does_not_decode_is_refused() -> None:
@@ -358,13 +359,42 @@ def test_no_escape_sequence_reaches_the_terminal(runner: CliRunner, tmp_path: Pa
         assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f]", output), output
 
 
+def test_file_names_with_escape_sequences_print_as_symbols(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / f"2022-01-01-evil{ESCAPES}.txt").write_text(PROSE, encoding="utf-8")
+    (inbox / f"2022-01-01-empty{ESCAPES}.txt").write_text("", encoding="utf-8")
+    result = runner.invoke(cli, ["--db", str(tmp_path / "t.db"), "ingest", str(inbox)])
+    assert result.exit_code == 1
+    for output in (result.stdout, result.stderr):
+        assert "␛[2J" in output
+        assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f]", output), output
+
+
+def test_ingesting_the_folder_that_holds_the_database_skips_its_archive(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    (tmp_path / "2022-01-01-harbour.txt").write_text(PROSE, encoding="utf-8")
+    args = ["--db", str(tmp_path / "tracker.db"), "ingest", str(tmp_path)]
+    first = runner.invoke(cli, args)
+    assert first.stdout.splitlines()[-1] == "1 stored, 0 already present, 0 failed"
+    assert (tmp_path / "snapshots" / "2022").is_dir()  # the archive is now inside the folder
+    again = runner.invoke(cli, args)
+    assert "snapshots" not in again.stdout
+    assert again.stdout.splitlines()[-1] == "0 stored, 1 already present, 0 failed"
+
+
 # -- the done-when test: one folder mixing every case with good briefs ----------------------
 
 GOOD = {
     "2021-06-18-japan-2030-goal-coal-finance.md": None,  # sample corpus: copied
     "2023-06-02-gx-bonds.txt": None,
     "2021-10-25-sixth-strategic-energy-plan.html": None,
-    "2022-02-02-utf16-no-bom.txt": ("Title: Chenal\n\n" + PROSE).encode("utf-16-le"),
+    "2022-02-02-utf16-no-bom.txt": (
+        "Title: Chenal\n\n" + PROSE.replace("harbour", "estuary")
+    ).encode("utf-16-le"),
     "2022-03-03-cp1252.txt": PROSE.replace("harbour", "préfecture").encode("cp1252"),
     "2022-04-04-long-sentence.txt": _long_sentence().encode(),
     "2022-05-05-tiny-lines.txt": _tiny_lines().encode(),

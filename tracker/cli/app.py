@@ -16,6 +16,7 @@ from rich.console import Console
 from tracker import __version__
 from tracker.errors import TrackerError
 from tracker.store.db import Database, open_database
+from tracker.textsafe import visible_controls
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -36,9 +37,16 @@ def handle_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except TrackerError as exc:
-            raise click.ClickException(str(exc)) from None
+            raise click.ClickException(shown(str(exc))) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def shown(text: str) -> str:
+    """Text from outside (file names, URLs, error reasons) as it may reach a terminal: control
+    characters become visible symbols, so a file named with an escape sequence cannot recolour
+    or retitle the terminal."""
+    return visible_controls(text)
 
 
 def open_db(ctx: click.Context, *, migrate: bool = True) -> Database:

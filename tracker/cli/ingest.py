@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.text import Text
 
-from tracker.cli.app import cli, err, handle_errors, open_db, out
+from tracker.cli.app import cli, err, handle_errors, open_db, out, shown
 from tracker.errors import RunLocked, TrackerError
 from tracker.ingest import IngestFailure, IngestResult, Overrides, ingest_items, iter_brief_files
 from tracker.store.db import Database
@@ -113,12 +113,13 @@ def ingest(
 
     def show(item: Path | IngestFailure, outcome: IngestResult | IngestFailure) -> None:
         if isinstance(outcome, IngestFailure):
-            err.print(f"[red]failed[/]  {escape(str(outcome.path))}: {escape(outcome.reason)}")
+            path, reason = shown(str(outcome.path)), shown(outcome.reason)
+            err.print(f"[red]failed[/]  {escape(path)}: {escape(reason)}")
         elif not quiet:
-            progress.console.print(_stored_line(str(outcome.path), outcome), markup=False)
+            progress.console.print(shown(_stored_line(str(outcome.path), outcome)), markup=False)
         progress.advance(task)
 
-    items = list(iter_brief_files(files))
+    items = list(iter_brief_files(files, skip=[db.archive_root]))
     progress = Progress(
         TextColumn("ingesting"),
         BarColumn(),
@@ -137,14 +138,14 @@ def ingest(
             failed += 1
             # Fetch errors name their URL already; say it once.
             reason = outcome.removeprefix(f"{link}: ")
-            err.print(f"[red]failed[/]  {escape(link)}: {escape(reason)}")
+            err.print(f"[red]failed[/]  {escape(shown(link))}: {escape(shown(reason))}")
             continue
         if outcome.status == "stored":
             stored += 1
         else:
             present += 1
         if not quiet:
-            out.print(_stored_line(link, outcome), markup=False)
+            out.print(shown(_stored_line(link, outcome)), markup=False)
     out.print(f"{stored} stored, {present} already present, {failed} failed")
     if failed:
         ctx.exit(1)
@@ -213,7 +214,7 @@ def _run_sources(
     log = _Log(log_file)
 
     def show(outcome: ItemOutcome) -> None:
-        line = f"{outcome.status:<9} {outcome.item}: {outcome.message}"
+        line = shown(f"{outcome.status:<9} {outcome.item}: {outcome.message}")
         log.write(line)
         if outcome.detail:
             log.write(outcome.detail.rstrip())

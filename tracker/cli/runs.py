@@ -8,7 +8,7 @@ import click
 from rich.table import Table
 from rich.text import Text
 
-from tracker.cli.app import cli, handle_errors, open_db, out
+from tracker.cli.app import cli, handle_errors, open_db, out, shown
 from tracker.errors import TrackerError
 from tracker.store.models import Run
 from tracker.store.runs import get_run, recent_runs
@@ -64,7 +64,7 @@ def runs(ctx: click.Context, run_id: int | None, limit: int) -> None:
             )
         )
         for error in run.errors:
-            out.print(Text(f"failed  {error.get('item')}: {error.get('reason')}"))
+            out.print(Text(shown(f"failed  {error.get('item')}: {error.get('reason')}")))
         return
     rows = recent_runs(engine, limit)
     if not rows:

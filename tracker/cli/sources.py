@@ -8,7 +8,7 @@ import click
 from rich.table import Table
 from rich.text import Text
 
-from tracker.cli.app import cli, err, handle_errors, out
+from tracker.cli.app import cli, err, handle_errors, out, shown
 from tracker.ingest.sources import (
     KINDS,
     add_source,
@@ -73,7 +73,7 @@ def sources_add(ctx: click.Context, target: str, kind: str | None) -> None:
     path = sources_file(ctx)
     source = make_source(target, kind)
     add_source(path, source)
-    out.print(Text(f"added {source.kind} {source.location}"))
+    out.print(Text(shown(f"added {source.kind} {source.location}")))
     err.print(Text(f"sources file: {path}"), style="dim")
 
 
@@ -110,4 +110,4 @@ def sources_remove(ctx: click.Context, target: str) -> None:
     Briefs already stored from it stay in the database.
     """
     removed = remove_source(sources_file(ctx), target)
-    out.print(Text(f"removed {removed.kind} {removed.location}"))
+    out.print(Text(shown(f"removed {removed.kind} {removed.location}")))

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from tracker.errors import InputError, MetadataError
+from tracker.textsafe import visible_controls
 
 SUPPORTED_SUFFIXES = {
     ".txt": "txt",
@@ -223,17 +224,23 @@ def _split_authors(value: Any) -> list[str]:
 
 
 def read_txt(data: bytes, path: Path) -> Document:
-    """Plain text; ``Title:``/``Date:``-style header lines at the top are metadata."""
+    """Plain text; ``Title:``/``Date:``-style header lines at the top are metadata.
+
+    The header block is metadata, not prose: it is blanked out of the brief's text (so a
+    "Title: …" line never joins the first claim), and the title fallback (the first short
+    line) looks below it.
+    """
     text = decode_text(data)
     doc = Document(text=text, format="txt")
-    lines = text.splitlines()
-    # Header lines ("Date: 2023-06-02") are honoured only before the first blank line.
-    for line in lines[:8]:
-        if not line.strip():
-            break
+    lines = text.splitlines(keepends=True)
+    header_end = 0
+    # Header lines ("Date: 2023-06-02") are honoured only as a block at the very top, before
+    # the first blank line.
+    for i, line in enumerate(lines[:8]):
         header = _HEADER_LINE.match(line.strip())
         if not header:
-            continue
+            break
+        header_end = i + 1
         key, value = header.group(1).lower(), header.group(2).strip()
         if key == "title":
             doc.title = value
@@ -245,8 +252,14 @@ def read_txt(data: bytes, path: Path) -> Document:
             doc.url = value
         else:
             doc.authors = _split_authors(value)
+    if header_end:
+        # Blanked, not cut: offsets into the text stay offsets into the file as archived.
+        blank = "".join(
+            " " * len(ln.rstrip("\r\n")) + ln[len(ln.rstrip("\r\n")) :] for ln in lines[:header_end]
+        )
+        doc.text = blank + "".join(lines[header_end:])
     if doc.title is None:
-        first = next((ln.strip() for ln in lines if ln.strip()), "")
+        first = next((ln.strip() for ln in lines[header_end:] if ln.strip()), "")
         if first and len(first) <= 200 and not first.endswith("."):
             doc.title = first.lstrip("# ").strip()
     return doc
@@ -428,19 +441,6 @@ def sniff_format(path: Path, data: bytes) -> str:
     raise InputError(f"unsupported file type {path.suffix or '(none)'!r}")
 
 
-# Control characters that can drive a terminal (ESC starts colour, cursor and title
-# sequences). Tab, newlines and form feed are layout and stay.
-_UNSAFE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
-
-
-def _visible(match: re.Match[str]) -> str:
-    """The printable stand-in of a control character (␛ for ESC), one character for one."""
-    code = ord(match.group())
-    if code < 0x20:
-        return chr(0x2400 + code)
-    return "\u2421" if code == 0x7F else "\ufffd"
-
-
 def _defuse(doc: Document) -> None:
     """Make control characters in a brief visible instead of live.
 
@@ -449,12 +449,12 @@ def _defuse(doc: Document) -> None:
     character, so offsets into the text (claim spans) are unchanged. Metadata is one line:
     its line breaks and tabs become spaces.
     """
-    doc.text = _UNSAFE.sub(_visible, doc.text)
+    doc.text = visible_controls(doc.text)
 
     def line(value: str | None) -> str | None:
         if value is None:
             return None
-        return " ".join(_UNSAFE.sub(_visible, value).split()) or None
+        return " ".join(visible_controls(value).split()) or None
 
     doc.title = line(doc.title)
     doc.source = line(doc.source)

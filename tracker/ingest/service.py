@@ -75,29 +75,44 @@ class IngestReport:
         return sum(r.status == "duplicate" for r in self.results)
 
 
-def iter_brief_files(paths: Sequence[Path]) -> Iterator[Path | IngestFailure]:
+def iter_brief_files(
+    paths: Sequence[Path], *, skip: Sequence[Path] = ()
+) -> Iterator[Path | IngestFailure]:
     """Expand files and folders (recursively, sorted, hidden entries skipped).
 
     Folders yield only files with a supported suffix; a file named explicitly is always tried.
     Problems with a path (missing, a symlink loop) are yielded as failures, not raised.
+    Folders in ``skip`` are left out silently: the store's own archive, when the database
+    lives inside the folder being ingested, holds copies of briefs, not new ones.
     """
+    skip_keys = set()
+    for folder in skip:
+        try:
+            st = folder.stat()
+        except OSError:
+            continue
+        skip_keys.add((st.st_dev, st.st_ino))
     for path in paths:
         if not path.exists():
             yield IngestFailure(path, "no such file or directory")
         elif path.is_dir():
             seen: set[tuple[int, int]] = set()
-            yield from _walk(path, seen)
+            yield from _walk(path, seen, skip_keys)
         else:
             yield path
 
 
-def _walk(folder: Path, seen: set[tuple[int, int]]) -> Iterator[Path | IngestFailure]:
+def _walk(
+    folder: Path, seen: set[tuple[int, int]], skip: set[tuple[int, int]]
+) -> Iterator[Path | IngestFailure]:
     try:
         st = folder.stat()
     except OSError as exc:
         yield IngestFailure(folder, exc.strerror or str(exc))
         return
     key = (st.st_dev, st.st_ino)
+    if key in skip:
+        return
     if key in seen:  # a symlink loop would otherwise recurse forever
         yield IngestFailure(folder, "symlink loop (folder already visited)")
         return
@@ -117,7 +132,7 @@ def _walk(folder: Path, seen: set[tuple[int, int]]) -> Iterator[Path | IngestFai
             yield IngestFailure(path, exc.strerror or str(exc))
             continue
         if is_dir:
-            yield from _walk(path, seen)
+            yield from _walk(path, seen, skip)
         elif path.suffix.lower() in SUPPORTED_SUFFIXES:
             yield path
 

@@ -9,12 +9,15 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from tests.conftest import SAMPLE
 from tracker.cli import cli
 from tracker.ingest import ingest_paths
-from tracker.store.db import open_database
+from tracker.store.db import Database, open_database
 from tracker.store.doctor import check_store, derived_from
+from tracker.store.models import Brief, Claim
 
 
 @pytest.fixture(scope="module")
@@ -208,3 +211,29 @@ def test_doctor_on_a_file_that_is_not_a_database(runner: CliRunner, tmp_path: Pa
 )
 def test_derived_from(claim: str, span: str, ok: bool) -> None:
     assert derived_from(claim, span) is ok
+
+
+# -- on every backend (PostgreSQL included) -----------------------------------------------------
+
+
+def test_doctor_on_each_backend_passes_then_names_damage(sample_db_copy: Database) -> None:
+    db = sample_db_copy
+    assert check_store(db) == []
+    with Session(db.engine) as session, session.begin():
+        claim = session.scalars(select(Claim).order_by(Claim.id).limit(1)).one()
+        claim.end = claim.start - 1  # a span that ends before it starts
+        brief = session.get(Brief, claim.brief_id)
+        assert brief is not None
+        archive_path = brief.archive_path
+    (db.archive_root / archive_path).unlink()
+    problems = [str(p) for p in check_store(db)]
+    assert any("span" in p for p in problems), problems
+    assert any("missing" in p and archive_path in p for p in problems), problems
+
+
+@pytest.fixture
+def sample_db_copy(db: Database) -> Database:
+    """A private store (any backend) holding the sample corpus, free to damage."""
+    report = ingest_paths(db, [SAMPLE])
+    assert report.stored == 6
+    return db

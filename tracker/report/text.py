@@ -20,6 +20,19 @@ from tracker.report.describe import (
 from tracker.report.worddiff import word_diff
 
 
+def buffer_console(buffer: io.StringIO, *, color: bool) -> Console:
+    """A console writing to ``buffer``: ANSI colour only when ``color``; no wrapping, markup
+    highlighting or emoji codes (claim text prints as written)."""
+    return Console(
+        file=buffer,
+        force_terminal=color,
+        no_color=not color,
+        highlight=False,
+        soft_wrap=True,
+        emoji=False,
+    )
+
+
 def _selection_line(label: str, diff: Diff, old: bool) -> str:
     sel = diff.old if old else diff.new
     briefs = "; ".join(f"#{b.id} {b.date.isoformat()} {b.title}" for b in sel.briefs)
@@ -71,14 +84,7 @@ def render_text(diff: Diff, *, color: bool = False) -> str:
     piped output keeps one line per claim for grep.
     """
     buffer = io.StringIO()
-    console = Console(
-        file=buffer,
-        force_terminal=color,
-        no_color=not color,
-        highlight=False,
-        soft_wrap=True,
-        emoji=False,
-    )
+    console = buffer_console(buffer, color=color)
     console.print(_selection_line("from", diff, True))
     console.print(_selection_line("to  ", diff, False))
     for kind, group in groups(diff):

@@ -15,17 +15,7 @@ from tracker.report.describe import (
     step_change_phrase,
     trajectory_phrase,
 )
-
-
-def _console(buffer: io.StringIO, color: bool) -> Console:
-    return Console(
-        file=buffer,
-        force_terminal=color,
-        no_color=not color,
-        highlight=False,
-        soft_wrap=True,
-        emoji=False,
-    )
+from tracker.report.text import buffer_console
 
 
 def _count(n: int, noun: str) -> str:
@@ -117,7 +107,7 @@ def render_timeline_text(tl: Timeline, *, color: bool = False) -> str:
     status; a position stated once is one line.
     """
     buffer = io.StringIO()
-    console = _console(buffer, color)
+    console = buffer_console(buffer, color=color)
     console.print(f"periods: {period_line(tl)}")
     console.print()
     if tl.is_history:

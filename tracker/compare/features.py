@@ -148,11 +148,16 @@ def features(norm_text: str) -> Features:
     return from_tokens(content_tokens(norm_text))
 
 
+def claim_tokens(claim: ClaimRef) -> tuple[str, ...]:
+    """Content tokens stored at ingest, or computed when they are missing or stale."""
+    if claim.tokens is not None:
+        return tuple(claim.tokens.split())
+    return content_tokens(claim.norm_text)
+
+
 def claim_features(claim: ClaimRef) -> Features:
     """Features from the tokens stored at ingest, or computed when they are missing or stale."""
-    if claim.tokens is not None:
-        return from_tokens(tuple(claim.tokens.split()))
-    return features(claim.norm_text)
+    return from_tokens(claim_tokens(claim))
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -175,8 +175,18 @@ def _link(a: _Unit, b: _Unit, change: Change) -> None:
     a.next, b.prev, b.change = b, a, change
 
 
-def build_timeline(periods: Sequence[Period], options: DiffOptions | None = None) -> Timeline:
-    """Chain the claims of ``periods`` (in the order given) into positions."""
+def build_timeline(
+    periods: Sequence[Period],
+    options: DiffOptions | None = None,
+    *,
+    bridge_if: Callable[[ClaimRef], bool] | None = None,
+) -> Timeline:
+    """Chain the claims of ``periods`` (in the order given) into positions.
+
+    Gaps are bridged for every chain, or with ``bridge_if`` only for chains holding a claim
+    it accepts (a history query needs its own chains only, and bridging is the costly part
+    on a long store). Chains come unlabelled: see ``label_chains``.
+    """
     options = options or DiffOptions()
     if len(periods) < 2:
         raise SelectionError("a timeline needs at least two periods")
@@ -214,10 +224,19 @@ def build_timeline(periods: Sequence[Period], options: DiffOptions | None = None
             else:  # merge
                 _absorb(a, into=_partner(b, forward=False), units=units)
 
-    _bridge_gaps(periods, units, pairwise)
-    labeller = TopicLabeller(c for p in periods for c in p.selection.claims)
-    chains = _chains(periods, units, labeller)
+    _bridge_gaps(periods, units, pairwise, bridge_if)
+    chains = _chains(periods, units)
     return Timeline(periods=tuple(periods), chains=tuple(chains), options=options)
+
+
+def label_chains(periods: Sequence[Period], chains: Sequence[Chain]) -> list[Chain]:
+    """The chains with their topic labels, words weighted across all claims of ``periods``."""
+    labeller = TopicLabeller(c for p in periods for c in p.selection.claims)
+    out = []
+    for chain in chains:
+        topic, terms = labeller.label([s.claim for s in chain.steps])
+        out.append(replace(chain, topic=topic, terms=terms))
+    return out
 
 
 def _partner(u: _Unit, *, forward: bool) -> _Unit | None:
@@ -233,13 +252,22 @@ def _absorb(part: _Unit, into: _Unit | None, units: dict[int, _Unit]) -> None:
         into.also.append(claim)
 
 
-def _bridge_gaps(periods: Sequence[Period], units: dict[int, _Unit], options: DiffOptions) -> None:
+def _bridge_gaps(
+    periods: Sequence[Period],
+    units: dict[int, _Unit],
+    options: DiffOptions,
+    bridge_if: Callable[[ClaimRef], bool] | None,
+) -> None:
     """Link a position that vanished with one that appeared at least two periods later.
 
     The leftovers are compared like two selections, so the same threshold and scoring decide
     whether "not stated in 2023" is a gap in one position or two different positions.
     """
-    distinct = {id(u): u for u in units.values()}.values()
+    distinct: Iterable[_Unit] = {id(u): u for u in units.values()}.values()
+    if bridge_if is not None:
+        distinct = [
+            u for chain in _walk_chains(distinct) if _any_claim(chain, bridge_if) for u in chain
+        ]
     last = len(periods) - 1
     for k in range(last - 1):
         ends = sorted((u for u in distinct if u.period == k and u.next is None), key=_order)
@@ -264,24 +292,36 @@ def _pool(spec: str, group: Sequence[_Unit]) -> Selection:
     return Selection(spec=spec, briefs=(), claims=tuple(u.claim for u in group))
 
 
-def _chains(
-    periods: Sequence[Period], units: dict[int, _Unit], labeller: TopicLabeller
-) -> list[Chain]:
-    heads = sorted({id(u): u for u in units.values() if u.prev is None}.values(), key=_order)
-    chains: list[Chain] = []
+def _walk_chains(units: Iterable[_Unit]) -> list[list[_Unit]]:
+    """The linked units as chains, in reading order of their first claims."""
+    heads = sorted((u for u in units if u.prev is None), key=_order)
+    chains = []
     for head in heads:
-        steps: list[Step] = []
+        chain: list[_Unit] = []
         node: _Unit | None = head
         while node is not None:
-            also = tuple(sorted(node.also, key=lambda c: c.order))
-            steps.append(Step(node.period, node.claim, also, node.change))
+            chain.append(node)
             node = node.next
-        topic, terms = labeller.label([s.claim for s in steps])
+        chains.append(chain)
+    return chains
+
+
+def _any_claim(chain: Sequence[_Unit], accept: Callable[[ClaimRef], bool]) -> bool:
+    return any(accept(c) for u in chain for c in (u.claim, *u.also))
+
+
+def _chains(periods: Sequence[Period], units: dict[int, _Unit]) -> list[Chain]:
+    chains: list[Chain] = []
+    for chain in _walk_chains({id(u): u for u in units.values()}.values()):
+        steps = [
+            Step(u.period, u.claim, tuple(sorted(u.also, key=lambda c: c.order)), u.change)
+            for u in chain
+        ]
         chains.append(
             Chain(
                 id=len(chains) + 1,
-                topic=topic,
-                terms=terms,
+                topic="",
+                terms=(),
                 status=_status(steps, len(periods)),
                 steps=tuple(steps),
                 trajectory=trajectory(steps),
@@ -415,7 +455,8 @@ def timeline(
     chains = [
         c for c in built.chains if (not statuses or c.status in statuses) and _wanted(c, options)
     ]
-    return Timeline(built.periods, tuple(_renumber(_report_order(chains))), options)
+    labelled = label_chains(built.periods, chains)
+    return Timeline(built.periods, tuple(_renumber(_report_order(labelled))), options)
 
 
 def _wanted(chain: Chain, options: DiffOptions) -> bool:
@@ -473,18 +514,23 @@ def history(
                 "try --by month or --by brief"
             )
         periods = [Period(label, load_selection(session, spec)) for label, spec in specs]
-    if claim_id is not None and not any(
-        c.id == claim_id for p in periods for c in p.selection.claims
-    ):
-        raise SelectionError(f"no claim with id {claim_id} (see: tracker claims BRIEF_ID)")
-    built = build_timeline(periods, options)
-
     if claim_id is not None:
-        chains = [c for c in built.chains if _holds(c, claim_id)]
+        if not any(c.id == claim_id for p in periods for c in p.selection.claims):
+            raise SelectionError(f"no claim with id {claim_id} (see: tracker claims BRIEF_ID)")
+        built = build_timeline(periods, options, bridge_if=lambda c: c.id == claim_id)
+        chains = label_chains(periods, [c for c in built.chains if _holds(c, claim_id)])
         return Timeline(built.periods, tuple(_renumber(chains)), options, claim_id=claim_id)
 
     assert query is not None
-    score: Callable[[ClaimRef], float] = relevance_scorer(query)
+    scorer = relevance_scorer(query)
+    scores: dict[int, float] = {}
+
+    def score(claim: ClaimRef) -> float:
+        if claim.id not in scores:
+            scores[claim.id] = scorer(claim)
+        return scores[claim.id]
+
+    built = build_timeline(periods, options, bridge_if=lambda c: score(c) > 0)
     ranked: list[tuple[float, float, Chain]] = []
     for chain in built.chains:
         # Best claim first; then how much of the chain is about the query, so a chain that
@@ -496,6 +542,7 @@ def history(
     chosen = [replace(c, relevance=round(best, 3)) for best, _, c in ranked[:limit]]
     if not chosen:
         raise SelectionError(f"no claim matches {query!r} (try other words, or tracker search)")
+    chosen = label_chains(periods, chosen)
     return Timeline(built.periods, tuple(_renumber(chosen)), options, query=query)
 
 

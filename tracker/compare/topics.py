@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 
 from tracker.compare.candidates import pooled_idf
-from tracker.compare.features import claim_features, surface_tokens
+from tracker.compare.features import claim_tokens, surface_tokens
 from tracker.compare.model import ClaimRef
 
 # Acronyms among the actor keys of the lexicon, shown in capitals.
@@ -38,7 +38,7 @@ class TopicLabeller:
         df: Counter[str] = Counter()
         n = 0
         for claim in claims:
-            df.update(set(claim_features(claim).tokens))
+            df.update(set(claim_tokens(claim)))
             n += 1
         terms = list(df)
         local = np.fromiter((df[t] for t in terms), dtype=np.float64, count=len(terms))

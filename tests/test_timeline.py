@@ -376,7 +376,7 @@ def test_status_filter_search_and_topic_order_work_in_chromium(
     groups: dict[str, list[str]] = {}
     for a in by_topic:
         groups.setdefault(a["data-status"] or "", []).append(a["data-topic"] or "")
-    assert all(topics == sorted(topics) for topics in groups.values())
+    assert all(topics == sorted(topics, key=str.lower) for topics in groups.values())
     assert any(
         topics != [c.topic for c in tl.chains if c.status == status]
         for status, topics in groups.items()
@@ -420,3 +420,18 @@ def test_trajectory_follows_the_continuing_figure_and_keeps_ranges(tmp_path: Pat
         "36 to 38 percent by 2030 (2021) → 36 to 38 percent by 2030 [goal] (2022) → "
         "40 to 50 percent by 2040 (2023)"
     ) in text
+
+
+def test_report_order_puts_moved_figures_first_then_topics(sample_db: Database) -> None:
+    tl = timeline(sample_db.engine, ["2021", "2023", "2024"])
+    for status in STATUSES:
+        group = [c for c in tl.chains if c.status == status and len(c.steps) > 1]
+        moved = [
+            any(s.change is not None and "quantity" in s.change.aspects for s in c.steps)
+            for c in group
+        ]
+        assert moved == sorted(moved, reverse=True)  # figures that moved lead their status
+        for flag in (True, False):
+            topics = [c.topic.lower() for c, m in zip(group, moved, strict=True) if m is flag]
+            assert topics == sorted(topics)
+    assert any("quantity" in (s.change.aspects if s.change else ()) for s in tl.chains[0].steps)

@@ -467,14 +467,20 @@ def _wanted(chain: Chain, options: DiffOptions) -> bool:
 
 
 def _report_order(chains: Sequence[Chain]) -> list[Chain]:
-    """Status first (most movement first); within a status, chains of several steps by
-    topic, then positions stated once in reading order."""
+    """Status first (most movement first). Within a status: chains whose figures moved, then
+    the other chains of several steps, each by topic (case-insensitive); then positions
+    stated once, in reading order."""
+
+    def figures_moved(chain: Chain) -> bool:
+        return any(s.change is not None and "quantity" in s.change.aspects for s in chain.steps)
+
     return sorted(
         chains,
         key=lambda c: (
             STATUSES.index(c.status),
             len(c.steps) == 1,
-            c.topic if len(c.steps) > 1 else "",
+            not figures_moved(c),
+            c.topic.casefold() if len(c.steps) > 1 else "",
             c.steps[0].claim.order,
         ),
     )

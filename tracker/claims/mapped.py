@@ -13,6 +13,11 @@ from array import array
 from dataclasses import dataclass
 
 
+# A run of white space that is not already one plain space: a single space between words
+# needs no work, and matching only the other runs spares a match object per word.
+_SPACE_RUN = re.compile(r"\s{2,}|[^\S ]")
+
+
 @dataclass(frozen=True)
 class Mapped:
     """A string plus the original offset of each of its characters."""
@@ -34,8 +39,12 @@ class Mapped:
 
     def strip(self) -> Mapped:
         """Drop surrounding white space."""
-        left = len(self.text) - len(self.text.lstrip())
-        right = len(self.text.rstrip())
+        text = self.text
+        # Most lines and paragraphs have nothing to strip: no copy of their offsets then.
+        if not text or not (text[0].isspace() or text[-1].isspace()):
+            return self
+        left = len(text) - len(text.lstrip())
+        right = len(text.rstrip())
         return self.slice(left, max(left, right))
 
     def span(self, start: int = 0, end: int | None = None) -> tuple[int, int]:
@@ -72,7 +81,7 @@ class Mapped:
 
     def collapse_spaces(self) -> Mapped:
         """Fold every run of white space into one space (mapped to the run's first char)."""
-        return _join_pieces(self, re.compile(r"\s+"), " ")
+        return _join_pieces(self, _SPACE_RUN, " ")
 
 
 def join(parts: list[Mapped], sep: str = " ") -> Mapped:

@@ -50,6 +50,13 @@ def _ingest_seeds(db: Database) -> IngestReport:
     return report
 
 
+def _claim_row(c: Claim, quantities: list[list[object]]) -> list[object]:
+    return [
+        c.ordinal, c.text, c.norm_text, c.start, c.end, c.sentence, c.section, c.tokens,
+        c.tokens_version, quantities,
+    ]  # fmt: skip
+
+
 def _dump(db: Database, report: IngestReport, name: str) -> list[str]:
     outcomes = {
         "results": [(r.path.name, r.status, r.brief_id, r.claims) for r in report.results],
@@ -84,13 +91,7 @@ def _dump(db: Database, report: IngestReport, name: str) -> list[str]:
                 "format": brief.format,
                 "words": brief.word_count,
                 "text_sha": hashlib.sha256(brief.text.encode()).hexdigest(),
-                "claims": [
-                    [
-                        c.ordinal, c.text, c.norm_text, c.start, c.end, c.sentence, c.section,
-                        c.tokens, c.tokens_version, quantities.get(c.id, []),
-                    ]  # fmt: skip
-                    for c in claims
-                ],
+                "claims": [_claim_row(c, quantities.get(c.id, [])) for c in claims],
             }
             lines.append(json.dumps(record, ensure_ascii=False, sort_keys=True))
     return lines

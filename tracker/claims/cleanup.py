@@ -13,7 +13,6 @@ sentences are rejoined across what was removed, then inline syntax is stripped.
 from __future__ import annotations
 
 import re
-from array import array
 from dataclasses import dataclass
 from typing import Literal
 
@@ -96,12 +95,9 @@ class _Unit:
 def _lines(text: str) -> list[Mapped]:
     out: list[Mapped] = []
     pos = 0
-    # One offset array for the whole text, sliced per line: cheaper than building each
-    # line's offsets from a range.
-    every = array("q", range(len(text)))
     for line in text.splitlines(keepends=True):
         body = line.rstrip("\r\n")
-        out.append(Mapped(body, every[pos : pos + len(body)]).strip())
+        out.append(Mapped.of(body, pos).strip())
         pos += len(line)
     return out
 
@@ -110,15 +106,32 @@ def _lines(text: str) -> list[Mapped]:
 # ("ı" and "İ" match "i", "ſ" matches "s", the Kelvin sign matches "k"). Without them, a
 # case-insensitive match of an ASCII pattern is a case-sensitive match in the lower-cased text.
 _CASE_TRAPS = re.compile("[\u0130\u0131\u017f\u212a]")
-_BOILERPLATE_LOWER = re.compile(_BOILERPLATE.pattern)
+
+
+# A fixed piece of each alternative of ``_BOILERPLATE`` (of the lower-cased text), and the
+# starts of its anchored alternatives.
+_BOILERPLATE_HINTS = (
+    "would like to thank", "full list of ", "editorial ", "nonpartisan organi",
+    "those of the author", "views expressed", "all rights reserved", "subscribe to",
+    "sign up for ", "cookies", "published",
+)  # fmt: skip
+_BOILERPLATE_STARTS = ("share this", "read more", "related", "tag", "download ")
 
 
 def _is_boilerplate(text: str) -> bool:
-    """``_BOILERPLATE.search(text)``, twice as fast: a case-insensitive search tries every
-    alternative at every position, a case-sensitive one skips to the possible first letters."""
-    if _CASE_TRAPS.search(text):
-        return bool(_BOILERPLATE.search(text))
-    return bool(_BOILERPLATE_LOWER.search(text.lower()))
+    """``_BOILERPLATE.search(text)``, without its cost on the lines that are plainly not.
+
+    A case-insensitive search tries every alternative at every position. Unless the text
+    holds one of the ``_CASE_TRAPS``, a match needs one of the hints in the lower-cased text,
+    and a few substring tests rule most lines out.
+    """
+    if not _CASE_TRAPS.search(text):
+        low = text.lower()
+        if not low.startswith(_BOILERPLATE_STARTS) and not any(
+            hint in low for hint in _BOILERPLATE_HINTS
+        ):
+            return False
+    return bool(_BOILERPLATE.search(text))
 
 
 # The longest text ``_FUNCTION_END`` can match ("including", or a stop before a final newline).
@@ -131,6 +144,11 @@ def _ends_on_function_word(text: str) -> bool:
     The pattern is anchored at the end, so a search of the whole text tries (and fails at)
     every earlier position. ``\\b`` still sees the character before the window.
     """
+    last = text[-1:]
+    # A match ends on a letter, one of the marks, or a final newline: a sentence that ends on
+    # a stop (most prose) is ruled out without a search.
+    if not (last.isalpha() or last in ",-–—(/&\n"):
+        return False
     return bool(_FUNCTION_END.search(text, max(0, len(text) - _FUNCTION_END_REACH)))
 
 

@@ -9,21 +9,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tests.conftest import SAMPLE
 from tracker.cli import cli
-from tracker.ingest import (
-    IngestFailure,
-    Overrides,
-    ingest_file,
-    ingest_paths,
-    iter_brief_files,
-    service,
-)
+from tracker.ingest import IngestFailure, Overrides, ingest_file, ingest_paths, iter_brief_files
 from tracker.store.db import Database, open_database
-from tracker.store.models import Claim
 from tracker.store.repo import get_brief, list_briefs
 
 GOOD_TXT = (
@@ -252,53 +242,3 @@ def test_failure_line_keeps_brackets_in_the_path(runner: CliRunner, tmp_path: Pa
     result = runner.invoke(cli, ["--db", str(tmp_path / "t.db"), "ingest", str(path)])
     assert result.exit_code == 1
     assert str(path) in result.stderr
-
-
-# -- a large batch prepares its briefs in worker processes, with the same outcome ------------
-
-
-def _stored(database: Database) -> list[tuple[object, ...]]:
-    with Session(database.engine) as session:
-        rows = session.execute(
-            select(
-                Claim.brief_id, Claim.ordinal, Claim.text, Claim.norm_text, Claim.start,
-                Claim.end, Claim.sentence, Claim.section, Claim.tokens,
-            ).order_by(Claim.id)
-        )  # fmt: skip
-        return [tuple(row) for row in rows]
-
-
-@pytest.mark.sqlite_only
-def test_parallel_batch_gives_the_serial_outcome(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    folder = tmp_path / "in"
-    for path in sorted(SAMPLE.iterdir()):
-        write(folder / path.name, path.read_text(encoding="utf-8"))
-    # A copy of a brief (already present), briefs that fail, and one inside a subfolder.
-    first = sorted(SAMPLE.iterdir())[0]
-    write(folder / "zz-copy" / first.name, first.read_text(encoding="utf-8"))
-    write(folder / "a-no-date.txt", NO_DATE)
-    write(folder / "b-bad.md", BAD_YAML)
-    write(folder / "c-empty.txt", "Date: 2020-01-01\n\n#\n")
-    write(folder / "sub" / "good.txt", GOOD_TXT)
-    outcomes = []
-    for name, min_files in (("serial", 10_000), ("parallel", 2)):
-        monkeypatch.setattr(service, "PARALLEL_MIN_FILES", min_files)
-        monkeypatch.setattr(service, "PARALLEL_MIN_BYTES", 0)
-        database = open_database(str(tmp_path / f"{name}.db"))
-        items = list(iter_brief_files([folder]))
-        assert (service._worker_count(items) > 1) == (name == "parallel")
-        report = ingest_paths(database, [folder])
-        outcomes.append(
-            (
-                [(r.path, r.status, r.brief_id, r.title, r.date, r.claims) for r in report.results],
-                [(f.path, f.reason) for f in report.failures],
-                _stored(database),
-            )
-        )
-        database.engine.dispose()
-    serial, parallel = outcomes
-    assert parallel == serial
-    assert [r[1] for r in serial[0]].count("duplicate") == 1
-    assert len(serial[1]) == 3 and len(serial[2]) > 100

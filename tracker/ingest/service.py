@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
-import multiprocessing
 import os
 import stat
-from collections import deque
-from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -19,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
-from tracker.claims import ClaimDraft, extract_claims
+from tracker.claims import extract_claims
 from tracker.claims.normalize import canonical_document
 from tracker.compare.features import FEATURES_VERSION, content_tokens
 from tracker.errors import InputError, MetadataError, StoreError, TrackerError
@@ -31,11 +27,6 @@ from tracker.store.repo import add_brief, find_brief_by_hash
 
 # Refuse files larger than this instead of reading them whole into memory.
 MAX_FILE_BYTES = 50 * 1024 * 1024
-# A batch of at least this many files and bytes prepares its briefs (read, claims, tokens) in
-# worker processes while this process stores them: below it, starting the workers costs more
-# than it saves.
-PARALLEL_MIN_FILES = 8
-PARALLEL_MIN_BYTES = 2 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -234,33 +225,7 @@ def ingest_bytes(
     ``overrides`` win over what the document says; ``defaults`` and ``authors`` only fill
     what it leaves out. Raises ``TrackerError`` on a bad brief.
     """
-    brief = _read(path, data, overrides or Overrides(), defaults, authors)
-    stored = _already_stored(db, path, brief.content_hash)
-    if stored is not None:
-        return stored
-    return _store(db, _with_claims(brief))
-
-
-@dataclass
-class _Prepared:
-    """A brief read and checked, with its claims and their matching tokens once extracted."""
-
-    path: Path
-    data: bytes
-    doc: Document
-    title: str
-    content_hash: str
-    claims: list[ClaimDraft] | None = None
-    tokens: list[str] | None = None
-
-
-def _read(
-    path: Path,
-    data: bytes,
-    overrides: Overrides,
-    defaults: Overrides | None = None,
-    authors: Sequence[str] = (),
-) -> _Prepared:
+    overrides = overrides or Overrides()
     doc = read_document(path, data)
     _apply_overrides(doc, overrides)
     if defaults is not None:
@@ -273,27 +238,12 @@ def _read(
         )
     title = (doc.title or path.stem).strip()[:500]
     content_hash = hashlib.sha256(canonical_document(doc.text).encode("utf-8")).hexdigest()
-    return _Prepared(path, data, doc, title, content_hash)
 
+    stored = _already_stored(db, path, content_hash)
+    if stored is not None:
+        return stored
 
-def _with_claims(brief: _Prepared) -> _Prepared:
-    brief.claims = extract_claims(brief.doc.text, hard_wrapped=brief.doc.hard_wrapped)
-    brief.tokens = [" ".join(content_tokens(c.norm_text)) for c in brief.claims]
-    return brief
-
-
-def _prepare_file(path: Path, overrides: Overrides) -> _Prepared:
-    """Everything about one file that needs no database (run in a worker process)."""
-    return _with_claims(_read(path, _read_bytes(path), overrides))
-
-
-def _store(db: Database, prepared: _Prepared) -> IngestResult:
-    """Archive and insert a prepared brief in one transaction."""
-    path, data, doc, title, content_hash = (
-        prepared.path, prepared.data, prepared.doc, prepared.title, prepared.content_hash,
-    )  # fmt: skip
-    claims, tokens = prepared.claims or [], prepared.tokens or []
-    assert doc.date is not None  # checked by _read
+    claims = extract_claims(doc.text, hard_wrapped=doc.hard_wrapped)
     if not claims:
         raise InputError("no sentence found in the text")
     try:
@@ -319,7 +269,7 @@ def _store(db: Database, prepared: _Prepared) -> IngestResult:
                 session,
                 brief,
                 claims,
-                tokens=tokens,
+                tokens=[" ".join(content_tokens(c.norm_text)) for c in claims],
                 tokens_version=FEATURES_VERSION,
             )
     except IntegrityError:
@@ -362,39 +312,13 @@ def ingest_items(
     the batch and is raised.
     """
     report = IngestReport()
-    items = list(items)
-    workers = _worker_count(items)
-    outcomes: Generator[Future[_Prepared] | None, None, None] = (
-        _prepared_in_workers(items, overrides or Overrides(), workers)
-        if workers > 1
-        else (None for _ in items)
-    )
-    # closing(): a StoreError that stops the batch also stops the workers at once.
-    with contextlib.closing(outcomes):
-        _ingest_in_order(db, items, outcomes, overrides, on_file, report)
-    return report
-
-
-def _ingest_in_order(
-    db: Database,
-    items: Sequence[Path | IngestFailure],
-    outcomes: Iterable[Future[_Prepared] | None],
-    overrides: Overrides | None,
-    on_file: OnFile | None,
-    report: IngestReport,
-) -> None:
-    for item, future in zip(items, outcomes, strict=True):
+    for item in items:
         outcome: IngestResult | IngestFailure
         if isinstance(item, IngestFailure):
             outcome = item
         else:
             try:
-                if future is None:
-                    outcome = ingest_file(db, item, overrides)
-                else:
-                    prepared = future.result()  # re-raises the worker's TrackerError
-                    stored = _already_stored(db, item, prepared.content_hash)
-                    outcome = stored if stored is not None else _store(db, prepared)
+                outcome = ingest_file(db, item, overrides)
             except StoreError:
                 # The database or the archive failed (full, read-only, locked): every later
                 # brief would fail the same way, so stop; briefs stored so far are committed.
@@ -407,45 +331,4 @@ def _ingest_in_order(
             report.results.append(outcome)
         if on_file is not None:
             on_file(item, outcome)
-
-
-def _worker_count(items: Sequence[Path | IngestFailure]) -> int:
-    """How many worker processes should prepare this batch's briefs (1: none)."""
-    paths = [item for item in items if not isinstance(item, IngestFailure)]
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    if not cores or cores < 2 or len(paths) < PARALLEL_MIN_FILES:
-        return 1
-    size = 0
-    for path in paths:
-        with contextlib.suppress(OSError):  # the file's own read will say what is wrong
-            size += path.stat().st_size
-    return min(cores, len(paths)) if size >= PARALLEL_MIN_BYTES else 1
-
-
-def _prepared_in_workers(
-    items: Sequence[Path | IngestFailure], overrides: Overrides, workers: int
-) -> Generator[Future[_Prepared] | None, None, None]:
-    """One future per item (None for a failure already known), in the items' order.
-
-    At most a few briefs per worker are in flight, so memory stays bounded however large the
-    batch. Workers are started with "spawn": a forked child would inherit this process's
-    database connections. When the caller stops early (a StoreError), the briefs not started
-    yet are cancelled.
-    """
-    context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
-    ahead: deque[Future[_Prepared] | None] = deque()
-    pending = iter(items)
-    try:
-        for _ in range(len(items)):
-            while len(ahead) < 3 * workers:
-                item = next(pending, None)
-                if item is None:
-                    break
-                if isinstance(item, IngestFailure):
-                    ahead.append(None)
-                else:
-                    ahead.append(pool.submit(_prepare_file, item, overrides))
-            yield ahead.popleft()
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    return report

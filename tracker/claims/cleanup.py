@@ -42,6 +42,8 @@ _BOLD = re.compile(r"\*\*([^*\n]+?)\*\*|__([^_\n]+?)__")
 _ITALIC = re.compile(r"(?<![\w*])\*([^*\n]+?)\*(?![\w*])")
 # "in yesterday's ." : a link whose text the extractor dropped leaves a space before punctuation.
 _SPACE_BEFORE_PUNCT = re.compile(r"(?<=[\w’'\"”)])\s+([.,;:!?])(?=\s|$)(?!\s+\.)")
+# What ``_SPACE_BEFORE_PUNCT`` needs; much cheaper to look for than the pattern's lookbehind.
+_SPACE_PUNCT_HINT = re.compile(r"\s[.,;:!?]")
 _RUN_IN = re.compile(r"^\*\*([^*\n]{1,120}?)\*\*\s*")
 _TERMINAL = re.compile(r"[.!?:;][\"'”’)\]]*$")
 _INNER_SENTENCE_END = re.compile(r"[a-z0-9)%\"”’][.!?][\"'”’)]*\s+[A-Z\"“]")
@@ -100,6 +102,56 @@ def _lines(text: str) -> list[Mapped]:
     return out
 
 
+# The characters that ``re.IGNORECASE`` matches to an ASCII letter although they are not ASCII
+# ("ı" and "İ" match "i", "ſ" matches "s", the Kelvin sign matches "k"). Without them, a
+# case-insensitive match of an ASCII pattern is a case-sensitive match in the lower-cased text.
+_CASE_TRAPS = re.compile("[\u0130\u0131\u017f\u212a]")
+
+
+# A fixed piece of each alternative of ``_BOILERPLATE`` (of the lower-cased text), and the
+# starts of its anchored alternatives.
+_BOILERPLATE_HINTS = (
+    "would like to thank", "full list of ", "editorial ", "nonpartisan organi",
+    "those of the author", "views expressed", "all rights reserved", "subscribe to",
+    "sign up for ", "cookies", "published",
+)  # fmt: skip
+_BOILERPLATE_STARTS = ("share this", "read more", "related", "tag", "download ")
+
+
+def _is_boilerplate(text: str) -> bool:
+    """``_BOILERPLATE.search(text)``, without its cost on the lines that are plainly not.
+
+    A case-insensitive search tries every alternative at every position. Unless the text
+    holds one of the ``_CASE_TRAPS``, a match needs one of the hints in the lower-cased text,
+    and a few substring tests rule most lines out.
+    """
+    if not _CASE_TRAPS.search(text):
+        low = text.lower()
+        if not low.startswith(_BOILERPLATE_STARTS) and not any(
+            hint in low for hint in _BOILERPLATE_HINTS
+        ):
+            return False
+    return bool(_BOILERPLATE.search(text))
+
+
+# The longest text ``_FUNCTION_END`` can match ("including", or a stop before a final newline).
+_FUNCTION_END_REACH = 12
+
+
+def _ends_on_function_word(text: str) -> bool:
+    """``_FUNCTION_END.search(text)``, looking only at the end of ``text``.
+
+    The pattern is anchored at the end, so a search of the whole text tries (and fails at)
+    every earlier position. ``\\b`` still sees the character before the window.
+    """
+    last = text[-1:]
+    # A match ends on a letter, one of the marks, or a final newline: a sentence that ends on
+    # a stop (most prose) is ruled out without a search.
+    if not (last.isalpha() or last in ",-–—(/&\n"):
+        return False
+    return bool(_FUNCTION_END.search(text, max(0, len(text) - _FUNCTION_END_REACH)))
+
+
 def _is_upper_header(text: str) -> bool:
     letters = [c for c in text if c.isalpha()]
     return len(letters) >= 3 and all(c.isupper() for c in letters)
@@ -118,7 +170,7 @@ def _classify(line: Mapped, repeated: set[str]) -> _Unit:
         return _Unit("drop", line)
     if _CAPTION_PREFIX.match(text) or _CAPTION_CREDIT.search(text):
         return _Unit("drop", line)
-    if _AUTHOR_BLURB.match(text) or _BOILERPLATE.search(text):
+    if _AUTHOR_BLURB.match(text) or _is_boilerplate(text):
         return _Unit("drop", line)
     bullet = _BULLET.match(text)
     if bullet:
@@ -148,7 +200,7 @@ def _continues(prev: str, nxt: str, *, nxt_is_heading_like: bool) -> bool:
         return False
     if not nxt_is_heading_like:
         return True
-    return nxt[:1].islower() or nxt[:1] in ",;:)—–" or bool(_FUNCTION_END.search(prev))
+    return nxt[:1].islower() or nxt[:1] in ",;:)—–" or _ends_on_function_word(prev)
 
 
 def _heading_title(text: str) -> str:
@@ -159,8 +211,18 @@ def _heading_title(text: str) -> str:
 
 
 def _strip_inline(m: Mapped) -> Mapped:
-    for pattern in (_LINK, _ESCAPE, _BOLD, _ITALIC, _SPACE_BEFORE_PUNCT):
-        m = m.keep_groups(pattern)
+    # Each pattern runs only when the text (as the previous passes left it) holds the
+    # character it needs: most paragraphs have no markup at all.
+    if "[" in m.text:
+        m = m.keep_groups(_LINK)
+    if "\\" in m.text:
+        m = m.keep_groups(_ESCAPE)
+    if "**" in m.text or "__" in m.text:
+        m = m.keep_groups(_BOLD)
+    if "*" in m.text:
+        m = m.keep_groups(_ITALIC)
+    if _SPACE_PUNCT_HINT.search(m.text):
+        m = m.keep_groups(_SPACE_BEFORE_PUNCT)
     return m.collapse_spaces().strip()
 
 
@@ -194,10 +256,19 @@ def clean_blocks(text: str, *, hard_wrapped: bool = False) -> list[Block]:
     # which made a brief of many short lines quadratic).
     seen_text = False
 
+    # The last text unit and its stripped form: a paragraph of one line is stripped once,
+    # not again when it is flushed.
+    last_stripped: tuple[Mapped, Mapped] | None = None
+
     def flush() -> None:
         nonlocal pending, seen_text
         if pending:
-            merged = _strip_inline(join(pending))
+            if len(pending) > 1:
+                merged = _strip_inline(join(pending))
+            elif last_stripped is not None and last_stripped[0] is pending[0]:
+                merged = last_stripped[1]
+            else:
+                merged = _strip_inline(pending[0])
             if merged.text:
                 blocks.append(Block("text", merged, section))
                 seen_text = True
@@ -228,8 +299,9 @@ def clean_blocks(text: str, *, hard_wrapped: bool = False) -> list[Block]:
             continue
         if unit.kind == "text":
             stripped = _strip_inline(unit.m)
+            last_stripped = (unit.m, stripped)
             broken = prose_next[index] and (
-                lower_next[index] or bool(_FUNCTION_END.search(stripped.text))
+                lower_next[index] or _ends_on_function_word(stripped.text)
             )
             heading_like = not unit.bullet and not broken and _looks_like_heading(stripped.text)
             if heading_like and not (

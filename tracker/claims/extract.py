@@ -68,8 +68,8 @@ def extract_claims(text: str, *, hard_wrapped: bool = False) -> list[ClaimDraft]
                         value=q.value,
                         unit=q.unit,
                         raw=q.raw,
-                        start=para.offsets[a + q.start],
-                        end=para.offsets[a + q.end - 1] + 1,
+                        start=para.origin(a + q.start),
+                        end=para.origin(a + q.end - 1) + 1,
                     )
                     for q in extract_quantities(para.text[a:b])
                 ]

@@ -72,10 +72,10 @@ def _actor_at(words: list[str], i: int) -> tuple[str, int] | None:
 
 
 def _words(norm_text: str) -> list[str]:
-    return [
-        w.removesuffix("'s").strip("'")
-        for w in _WORD.findall(norm_text.replace("-", " ").replace("/", " "))
-    ]
+    found: list[str] = _WORD.findall(norm_text.replace("-", " ").replace("/", " "))
+    if "'" not in norm_text:  # most claims: nothing to take off the words
+        return found
+    return [w.removesuffix("'s").strip("'") for w in found]
 
 
 def content_tokens(norm_text: str) -> tuple[str, ...]:
@@ -88,6 +88,14 @@ def content_tokens(norm_text: str) -> tuple[str, ...]:
     words = _words(norm_text)
     tokens: list[str] = []
     token_of = _TOKEN_OF
+    if _ACTOR_FIRST.isdisjoint(words):  # most claims name no actor: no n-gram look-ups
+        for word in words:
+            token = token_of.get(word)
+            if token is None:
+                token = token_of[word] = _token(word)
+            if token:
+                tokens.append(token)
+        return tuple(tokens)
     i, n = 0, len(words)
     while i < n:
         word = words[i]

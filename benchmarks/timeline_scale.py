@@ -81,7 +81,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "briefs"
-        files, sentences, size = write_briefs(folder)
+        _, sentences, size = write_briefs(folder)
         url = str(Path(tmp) / "tracker.db")
         start = time.perf_counter()
         db = open_database(url)

@@ -29,6 +29,7 @@ from tracker.compare.model import (
     Selection,
 )
 from tracker.compare.selection import load_selection
+from tracker.compare.semantic import Encoder
 from tracker.compare.topics import TopicLabeller
 from tracker.errors import SelectionError
 from tracker.store.models import Brief
@@ -175,11 +176,23 @@ def _link(a: _Unit, b: _Unit, change: Change) -> None:
     a.next, b.prev, b.change = b, a, change
 
 
-def build_timeline(periods: Sequence[Period], options: DiffOptions | None = None) -> Timeline:
-    """Chain the claims of ``periods`` (in the order given) into positions."""
+def build_timeline(
+    periods: Sequence[Period],
+    options: DiffOptions | None = None,
+    *,
+    encoder: Encoder | None = None,
+) -> Timeline:
+    """Chain the claims of ``periods`` (in the order given) into positions.
+
+    ``encoder`` (optional sentence embeddings) is passed to every comparison.
+    """
     options = options or DiffOptions()
     if len(periods) < 2:
         raise SelectionError("a timeline needs at least two periods")
+    if encoder is not None and not encoder.remembers:
+        # Each snapshot is on both sides of a comparison: encode its claims once.
+        with encoder.remembering():
+            return build_timeline(periods, options, encoder=encoder)
     # Only matching settings apply to the pairwise comparisons; filters apply to chains.
     pairwise = DiffOptions(min_score=options.min_score)
     units: dict[int, _Unit] = {}  # claim id (any member) → its unit
@@ -195,7 +208,7 @@ def build_timeline(periods: Sequence[Period], options: DiffOptions | None = None
         return found
 
     for k in range(len(periods) - 1):
-        diff = compare(periods[k].selection, periods[k + 1].selection, pairwise)
+        diff = compare(periods[k].selection, periods[k + 1].selection, pairwise, encoder=encoder)
         # Register every claim first: a split or merge part must find its partner's unit.
         for ch in diff.changes:
             if ch.old is not None:
@@ -214,7 +227,7 @@ def build_timeline(periods: Sequence[Period], options: DiffOptions | None = None
             else:  # merge
                 _absorb(a, into=_partner(b, forward=False), units=units)
 
-    _bridge_gaps(periods, units, pairwise)
+    _bridge_gaps(periods, units, pairwise, encoder)
     labeller = TopicLabeller(c for p in periods for c in p.selection.claims)
     chains = _chains(periods, units, labeller)
     return Timeline(periods=tuple(periods), chains=tuple(chains), options=options)
@@ -233,7 +246,12 @@ def _absorb(part: _Unit, into: _Unit | None, units: dict[int, _Unit]) -> None:
         into.also.append(claim)
 
 
-def _bridge_gaps(periods: Sequence[Period], units: dict[int, _Unit], options: DiffOptions) -> None:
+def _bridge_gaps(
+    periods: Sequence[Period],
+    units: dict[int, _Unit],
+    options: DiffOptions,
+    encoder: Encoder | None,
+) -> None:
     """Link a position that vanished with one that appeared at least two periods later.
 
     The leftovers are compared like two selections, so the same threshold and scoring decide
@@ -247,7 +265,7 @@ def _bridge_gaps(periods: Sequence[Period], units: dict[int, _Unit], options: Di
         if not ends or not starts:
             continue
         by_claim = {u.claim.id: u for u in (*ends, *starts)}
-        diff = compare(_pool("gap-old", ends), _pool("gap-new", starts), options)
+        diff = compare(_pool("gap-old", ends), _pool("gap-new", starts), options, encoder=encoder)
         for ch in diff.changes:
             if ch.old is None or ch.new is None or ch.relation != "one-to-one":
                 continue
@@ -402,6 +420,7 @@ def timeline(
     options: DiffOptions | None = None,
     *,
     statuses: Sequence[Status] = (),
+    encoder: Encoder | None = None,
 ) -> Timeline:
     """``tracker diff A B C``: every position chained across the given selections.
 
@@ -411,7 +430,7 @@ def timeline(
     options = options or DiffOptions()
     with Session(engine) as session, session.begin():
         periods = load_periods(session, specs)
-    built = build_timeline(periods, options)
+    built = build_timeline(periods, options, encoder=encoder)
     chains = [
         c for c in built.chains if (not statuses or c.status in statuses) and _wanted(c, options)
     ]
@@ -452,6 +471,7 @@ def history(
     by: Granularity = "year",
     limit: int = 5,
     options: DiffOptions | None = None,
+    encoder: Encoder | None = None,
 ) -> Timeline:
     """``tracker history``: the chains of one position across every period of the store.
 
@@ -477,7 +497,7 @@ def history(
         c.id == claim_id for p in periods for c in p.selection.claims
     ):
         raise SelectionError(f"no claim with id {claim_id} (see: tracker claims BRIEF_ID)")
-    built = build_timeline(periods, options)
+    built = build_timeline(periods, options, encoder=encoder)
 
     if claim_id is not None:
         chains = [c for c in built.chains if _holds(c, claim_id)]

@@ -34,9 +34,11 @@ from tracker.errors import TrackerError
 FloatArray = npt.NDArray[np.float32]
 
 REQUIRED_FILES = ("config.json", "tokenizer.json", "model.safetensors")
-# Inputs are encoded in length-sorted batches of this many: sorting cuts padding, and larger
-# batches gain nothing on a CPU while the attention scores grow with batch × length².
+# Inputs are encoded in length-sorted batches of at most this many texts and padded tokens:
+# sorting cuts padding, and larger batches gain nothing on a CPU while the attention scores
+# grow with batch × length² (16 texts of 256 tokens: 50 MB).
 BATCH_SIZE = 64
+BATCH_TOKENS = 4096
 # sentence-transformers' default when the directory has no sentence_bert_config.json.
 DEFAULT_MAX_TOKENS = 256
 
@@ -181,9 +183,8 @@ class Encoder:
             return out
         ids_per_text = [e.ids for e in self._tokenizer.encode_batch(list(texts))]
         order = sorted(range(len(texts)), key=lambda i: len(ids_per_text[i]))
-        for start in range(0, len(order), BATCH_SIZE):
-            batch = order[start : start + BATCH_SIZE]
-            width = max(len(ids_per_text[i]) for i in batch)
+        for batch in _batches([len(ids_per_text[i]) for i in order], order):
+            width = len(ids_per_text[batch[-1]])
             ids = np.zeros((len(batch), width), dtype=np.int64)
             mask = np.zeros((len(batch), width), dtype=_F32)
             for row, i in enumerate(batch):
@@ -209,7 +210,9 @@ class Encoder:
             qkv += layer.qkv_b
             qkv = qkv.reshape(batch, width, 3, heads, head_dim).transpose(2, 0, 3, 1, 4)
             q, k, v = qkv[0], qkv[1], qkv[2]
-            scores = (q @ k.transpose(0, 1, 3, 2)) * scale + bias
+            scores = q @ k.transpose(0, 1, 3, 2)
+            scores *= scale
+            scores += bias
             scores -= scores.max(-1, keepdims=True)
             np.exp(scores, out=scores)
             scores /= scores.sum(-1, keepdims=True)
@@ -230,6 +233,21 @@ class Encoder:
         weights = mask[:, :, None]
         pooled: FloatArray = (hidden * weights).sum(1) / np.maximum(weights.sum(1), _F32(1e-9))
         return pooled
+
+
+def _batches(lengths: list[int], order: list[int]) -> Iterator[list[int]]:
+    """Split ``order`` (sorted by ``lengths``, ascending) into batches within the limits."""
+    start = 0
+    while start < len(order):
+        end = start + 1
+        while (
+            end < len(order)
+            and end - start < BATCH_SIZE
+            and (end - start + 1) * lengths[end] <= BATCH_TOKENS
+        ):
+            end += 1
+        yield order[start:end]
+        start = end
 
 
 def load_encoder(path: str | os.PathLike[str]) -> Encoder:

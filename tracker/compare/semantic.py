@@ -350,8 +350,13 @@ def pair_cosines(
     new_at = np.zeros(len(new_texts), dtype=np.int64)
     old_at[used_old] = [distinct[old_texts[i]] for i in used_old]
     new_at[used_new] = [distinct[new_texts[j]] for j in used_new]
-    a, b = vectors[old_at[rows]], vectors[new_at[cols]]
-    cosines: npt.NDArray[np.float64] = (a * b).sum(axis=1, dtype=np.float64)
+    cosines = np.empty(len(rows), dtype=np.float64)
+    # In slices: gathering the rows of a million pairs at once would take gigabytes.
+    step = 8192
+    for start in range(0, len(rows), step):
+        a = vectors[old_at[rows[start : start + step]]]
+        a *= vectors[new_at[cols[start : start + step]]]
+        cosines[start : start + step] = a.sum(axis=1, dtype=np.float64)
     return cosines
 
 

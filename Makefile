@@ -43,6 +43,7 @@ typecheck: $(VENV)/.installed-test
 pytest: $(VENV)/.installed-test
 	scripts/ensure-chromium.sh
 	scripts/ensure-postgres.sh
+	scripts/ensure-model.sh $(BIN)/python
 	$(BIN)/pytest -q
 
 test: lint typecheck pytest

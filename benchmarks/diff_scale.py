@@ -192,11 +192,18 @@ def _global_index(briefs: list[list[int]]) -> dict[int, int]:
     return offsets
 
 
-def worker_diff(db_path: Path, meta_path: Path, out_path: Path | None, profile: bool) -> None:
+def worker_diff(
+    db_path: Path,
+    meta_path: Path,
+    out_path: Path | None,
+    profile: bool,
+    embeddings: str | None = None,
+) -> None:
     import cProfile
     import pstats
 
     from tracker.compare.engine import diff
+    from tracker.compare.semantic import load_encoder
     from tracker.store.db import open_database
 
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
@@ -206,7 +213,9 @@ def worker_diff(db_path: Path, meta_path: Path, out_path: Path | None, profile: 
     t0 = time.perf_counter()
     if profiler is not None:
         profiler.enable()
-    result = diff(db.engine, "2020", "2024")
+    # The model is loaded inside the timed span, as `tracker --embeddings DIR diff` does.
+    encoder = load_encoder(embeddings) if embeddings else None
+    result = diff(db.engine, "2020", "2024", encoder=encoder)
     if profiler is not None:
         profiler.disable()
     elapsed = time.perf_counter() - t0
@@ -255,13 +264,16 @@ def _run(args: list[str]) -> None:
     subprocess.run([sys.executable, __file__, *args], check=True)
 
 
-def run_size(n: int, seed: int, briefs: int, tmp: Path, profile: bool = False) -> dict[str, Any]:
+def run_size(
+    n: int, seed: int, briefs: int, tmp: Path, profile: bool = False, embeddings: str | None = None
+) -> dict[str, Any]:
     db_path, meta_path, out_path = tmp / f"n{n}.db", tmp / f"n{n}.json", tmp / f"n{n}.out"
     common = ["--db", str(db_path), "--meta", str(meta_path)]
     _run(
         ["--worker", "setup", "--n", str(n), "--seed", str(seed), "--briefs", str(briefs), *common]
     )
-    _run(["--worker", "diff", "--out", str(out_path), *common, *(["--cprofile"] * profile)])
+    extra = [*(["--cprofile"] * profile), *(["--embeddings", embeddings] if embeddings else [])]
+    _run(["--worker", "diff", "--out", str(out_path), *common, *extra])
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
     stats: dict[str, Any] = json.loads(out_path.read_text(encoding="utf-8"))
     keys = ("n", "synth_s", "store_s", "build_s", "insert_s", "setup_peak_rss_mb")
@@ -304,6 +316,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=20240101)
     parser.add_argument("--briefs", type=int, default=4, help="briefs per side (default 4)")
     parser.add_argument("--json", action="store_true", help="also print raw results as JSON")
+    parser.add_argument(
+        "--embeddings", metavar="DIR", help="sentence-embedding model for the diff (default off)"
+    )
     # Internal: the per-size subprocesses.
     parser.add_argument("--worker", choices=("setup", "diff"), help=argparse.SUPPRESS)
     parser.add_argument("--n", type=int, help=argparse.SUPPRESS)
@@ -317,20 +332,24 @@ def main() -> None:
         worker_setup(args.n, args.seed, args.briefs, args.db, args.meta)
         return
     if args.worker == "diff":
-        worker_diff(args.db, args.meta, args.out, args.cprofile)
+        worker_diff(args.db, args.meta, args.out, args.cprofile, args.embeddings)
         return
 
     with tempfile.TemporaryDirectory(prefix="tracker-bench-") as tmp_name:
         tmp = Path(tmp_name)
         if args.profile:
-            rows = [run_size(args.profile, args.seed, args.briefs, tmp, profile=True)]
+            rows = [
+                run_size(args.profile, args.seed, args.briefs, tmp, True, args.embeddings)
+            ]
         else:
             sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
             rows = []
             for n in sizes:
                 print(f"N={n} ...", file=sys.stderr, flush=True)
-                rows.append(run_size(n, args.seed, args.briefs, tmp))
+                rows.append(run_size(n, args.seed, args.briefs, tmp, embeddings=args.embeddings))
     print(f"\nold × new claims, {args.briefs} briefs per side, seed {args.seed}")
+    if args.embeddings:
+        print(f"with sentence embeddings from {args.embeddings} (model load inside diff s)")
     print("peak MB: peak RSS of the diff process; base MB: its RSS before the diff (imports)")
     print_table(rows)
     if args.json:

@@ -30,6 +30,7 @@ Nothing is random; the same inputs give the same numbers.
     .venv/bin/python benchmarks/manifesto_agreement.py
     .venv/bin/python benchmarks/manifesto_agreement.py --old 61620_201211.csv --new 61620_201611.csv
     .venv/bin/python benchmarks/manifesto_agreement.py --list
+    .venv/bin/python benchmarks/manifesto_agreement.py --embeddings MODEL_DIR   # tracker[semantic]
 """
 
 from __future__ import annotations
@@ -52,7 +53,8 @@ from _common import DATASETS, BriefSpec, peak_rss_mb, require, store_briefs
 from rapidfuzz import fuzz, process, utils
 
 from tracker.claims.extract import MIN_CLAIM_WORDS
-from tracker.compare.engine import diff
+from tracker.compare.engine import SEMANTIC_VETO, diff
+from tracker.compare.semantic import Encoder, load_encoder
 from tracker.store.db import open_database
 
 PLATFORMS = DATASETS / "manifesto_us_platforms"
@@ -218,6 +220,9 @@ def main() -> None:
     parser.add_argument(
         "--top", type=int, default=TARGET_PAIRS, help="also score each side's best N pairs"
     )
+    parser.add_argument(
+        "--embeddings", metavar="DIR", help="sentence-embedding model the engine uses (off)"
+    )
     parser.add_argument("--list", action="store_true", help="list the platform files and exit")
     parser.add_argument("--json", action="store_true", help="also print the results as JSON")
     args = parser.parse_args()
@@ -230,6 +235,7 @@ def main() -> None:
     metrics = Metrics(twin_keys(require(args.data / SCHEME)))
     old = load_platform(args.data, args.old, args.min_words)
     new = load_platform(args.data, args.new, args.min_words)
+    encoder: Encoder | None = load_encoder(args.embeddings) if args.embeddings else None
 
     with tempfile.TemporaryDirectory(prefix="tracker-bench-") as tmp:
         db = open_database(str(Path(tmp) / "tracker.db"))
@@ -239,7 +245,7 @@ def main() -> None:
             [BriefSpec(old.title, old.date, old.texts), BriefSpec(new.title, new.date, new.texts)],
         )
         t1 = time.perf_counter()
-        result = diff(db.engine, f"brief:{old_id}", f"brief:{new_id}")
+        result = diff(db.engine, f"brief:{old_id}", f"brief:{new_id}", encoder=encoder)
         t2 = time.perf_counter()
         db.engine.dispose()
 
@@ -288,6 +294,8 @@ def main() -> None:
         "twins: "
         + ", ".join("/".join(g) for g in sorted(twin_groups(metrics.keys), key=lambda g: g[0]))
     )
+    if encoder is not None:
+        print(f"embeddings: {encoder.model_dir} (veto below {SEMANTIC_VETO})")
     print(f"engine: {result.summary}")
     print(f"baseline: token_set_ratio cutoff {cutoff:.1f} for {len(base)} one-to-one pairs")
     if top:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from rich.console import Console
@@ -17,6 +17,9 @@ from tracker import __version__
 from tracker.errors import TrackerError
 from tracker.store.db import Database, open_database
 from tracker.textsafe import visible_controls
+
+if TYPE_CHECKING:
+    from tracker.compare.semantic import Encoder
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -53,6 +56,19 @@ def open_db(ctx: click.Context, *, migrate: bool = True) -> Database:
     return open_database(ctx.obj["db_url"], migrate=migrate)
 
 
+def open_encoder(ctx: click.Context) -> Encoder | None:
+    """The sentence-embedding model of ``--embeddings``, loaded now; None when not given.
+
+    Loaded by the commands that compare claims only, so no other command pays for it.
+    """
+    path = ctx.obj.get("embeddings")
+    if not path:
+        return None
+    from tracker.compare.semantic import load_encoder
+
+    return load_encoder(path)
+
+
 @click.group(
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
     epilog="""Example:
@@ -77,15 +93,26 @@ def open_db(ctx: click.Context, *, migrate: bool = True) -> Database:
     help="Sources file [env TRACKER_CONFIG; default tracker.toml beside an SQLite database, "
     "else in the current directory].",
 )
+@click.option(
+    "--embeddings",
+    "embeddings",
+    envvar="TRACKER_EMBEDDINGS",
+    metavar="DIR",
+    help="Local sentence-embedding model (a sentence-transformers BERT directory) that diff "
+    "and history use to veto pairs unlike in meaning; needs tracker[semantic] "
+    "[env TRACKER_EMBEDDINGS; default off].",
+)
 @click.version_option(__version__, prog_name="tracker")
 @click.pass_context
-def cli(ctx: click.Context, db_url: str | None, config_path: str | None) -> None:
+def cli(
+    ctx: click.Context, db_url: str | None, config_path: str | None, embeddings: str | None
+) -> None:
     """Track how policy positions change across dated briefs.
 
     Briefs are stored as dated snapshots of their claims; raw files are archived under
     snapshots/ beside the database. The schema is created on first use.
     """
-    ctx.obj = {"db_url": db_url, "config_path": config_path}
+    ctx.obj = {"db_url": db_url, "config_path": config_path, "embeddings": embeddings}
 
 
 def main() -> None:

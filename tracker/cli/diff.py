@@ -7,7 +7,7 @@ from typing import cast
 
 import click
 
-from tracker.cli.app import cli, err, handle_errors, open_db, out
+from tracker.cli.app import cli, err, handle_errors, open_db, open_encoder, out
 from tracker.fsutil import write_atomically
 
 FORMATS = ["text", "json", "markdown", "html"]
@@ -116,17 +116,19 @@ def diff_cmd(
         grep=grep,
     )
     engine = open_db(ctx).engine
+    encoder = open_encoder(ctx)
     color = output is None and out.is_terminal
     if len(specs) == 2:
         from tracker.compare.engine import diff as run_diff
         from tracker.report import render
 
-        text = render(run_diff(engine, specs[0], specs[1], options), fmt, color=color)
+        result = run_diff(engine, specs[0], specs[1], options, encoder=encoder)
+        text = render(result, fmt, color=color)
     else:
         from tracker.compare.timeline import timeline
         from tracker.report import render_timeline
 
         chosen = tuple(cast(Status, s) for s in statuses)
-        result = timeline(engine, specs, options, statuses=chosen)
-        text = render_timeline(result, fmt, color=color)
+        chained = timeline(engine, specs, options, statuses=chosen, encoder=encoder)
+        text = render_timeline(chained, fmt, color=color)
     emit(text, output, color=color)

@@ -7,7 +7,7 @@ from typing import cast
 
 import click
 
-from tracker.cli.app import cli, handle_errors, open_db, out
+from tracker.cli.app import cli, handle_errors, open_db, open_encoder, out
 from tracker.cli.diff import emit, format_option, output_option
 
 
@@ -75,6 +75,7 @@ def history(
         by=cast(Granularity, by),
         limit=limit,
         options=DiffOptions(min_score=min_score),
+        encoder=open_encoder(ctx),
     )
     color = output is None and out.is_terminal
     emit(render_timeline(result, fmt, color=color), output, color=color)

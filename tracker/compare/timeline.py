@@ -29,6 +29,7 @@ from tracker.compare.model import (
     Selection,
 )
 from tracker.compare.selection import load_selection
+from tracker.compare.semantic import Encoder
 from tracker.compare.topics import TopicLabeller
 from tracker.errors import SelectionError
 from tracker.store.models import Brief
@@ -180,16 +181,22 @@ def build_timeline(
     options: DiffOptions | None = None,
     *,
     bridge_if: Callable[[ClaimRef], bool] | None = None,
+    encoder: Encoder | None = None,
 ) -> Timeline:
     """Chain the claims of ``periods`` (in the order given) into positions.
 
     Gaps are bridged for every chain, or with ``bridge_if`` only for chains holding a claim
     it accepts (a history query needs its own chains only, and bridging is the costly part
-    on a long store). Chains come unlabelled: see ``label_chains``.
+    on a long store). Chains come unlabelled: see ``label_chains``. ``encoder`` (optional
+    sentence embeddings) is passed to every comparison.
     """
     options = options or DiffOptions()
     if len(periods) < 2:
         raise SelectionError("a timeline needs at least two periods")
+    if encoder is not None and not encoder.remembers:
+        # Each snapshot is on both sides of a comparison: encode its claims once.
+        with encoder.remembering():
+            return build_timeline(periods, options, bridge_if=bridge_if, encoder=encoder)
     # Only matching settings apply to the pairwise comparisons; filters apply to chains.
     pairwise = DiffOptions(min_score=options.min_score)
     units: dict[int, _Unit] = {}  # claim id (any member) → its unit
@@ -205,7 +212,7 @@ def build_timeline(
         return found
 
     for k in range(len(periods) - 1):
-        diff = compare(periods[k].selection, periods[k + 1].selection, pairwise)
+        diff = compare(periods[k].selection, periods[k + 1].selection, pairwise, encoder=encoder)
         # Register every claim first: a split or merge part must find its partner's unit.
         for ch in diff.changes:
             if ch.old is not None:
@@ -224,7 +231,7 @@ def build_timeline(
             else:  # merge
                 _absorb(a, into=_partner(b, forward=False), units=units)
 
-    _bridge_gaps(periods, units, pairwise, bridge_if)
+    _bridge_gaps(periods, units, pairwise, bridge_if, encoder)
     chains = _chains(periods, units)
     return Timeline(periods=tuple(periods), chains=tuple(chains), options=options)
 
@@ -257,6 +264,7 @@ def _bridge_gaps(
     units: dict[int, _Unit],
     options: DiffOptions,
     bridge_if: Callable[[ClaimRef], bool] | None,
+    encoder: Encoder | None,
 ) -> None:
     """Link a position that vanished with one that appeared at least two periods later.
 
@@ -275,7 +283,7 @@ def _bridge_gaps(
         if not ends or not starts:
             continue
         by_claim = {u.claim.id: u for u in (*ends, *starts)}
-        diff = compare(_pool("gap-old", ends), _pool("gap-new", starts), options)
+        diff = compare(_pool("gap-old", ends), _pool("gap-new", starts), options, encoder=encoder)
         for ch in diff.changes:
             if ch.old is None or ch.new is None or ch.relation != "one-to-one":
                 continue
@@ -442,6 +450,7 @@ def timeline(
     options: DiffOptions | None = None,
     *,
     statuses: Sequence[Status] = (),
+    encoder: Encoder | None = None,
 ) -> Timeline:
     """``tracker diff A B C``: every position chained across the given selections.
 
@@ -451,7 +460,7 @@ def timeline(
     options = options or DiffOptions()
     with Session(engine) as session, session.begin():
         periods = load_periods(session, specs)
-    built = build_timeline(periods, options)
+    built = build_timeline(periods, options, encoder=encoder)
     chains = [
         c for c in built.chains if (not statuses or c.status in statuses) and _wanted(c, options)
     ]
@@ -499,6 +508,7 @@ def history(
     by: Granularity = "year",
     limit: int = 5,
     options: DiffOptions | None = None,
+    encoder: Encoder | None = None,
 ) -> Timeline:
     """``tracker history``: the chains of one position across every period of the store.
 
@@ -523,7 +533,9 @@ def history(
     if claim_id is not None:
         if not any(c.id == claim_id for p in periods for c in p.selection.claims):
             raise SelectionError(f"no claim with id {claim_id} (see: tracker claims BRIEF_ID)")
-        built = build_timeline(periods, options, bridge_if=lambda c: c.id == claim_id)
+        built = build_timeline(
+            periods, options, bridge_if=lambda c: c.id == claim_id, encoder=encoder
+        )
         chains = label_chains(periods, [c for c in built.chains if _holds(c, claim_id)])
         return Timeline(built.periods, tuple(_renumber(chains)), options, claim_id=claim_id)
 
@@ -536,7 +548,7 @@ def history(
             scores[claim.id] = scorer(claim)
         return scores[claim.id]
 
-    built = build_timeline(periods, options, bridge_if=lambda c: score(c) > 0)
+    built = build_timeline(periods, options, bridge_if=lambda c: score(c) > 0, encoder=encoder)
     ranked: list[tuple[float, float, Chain]] = []
     for chain in built.chains:
         # Best claim first; then how much of the chain is about the query, so a chain that

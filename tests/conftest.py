@@ -90,6 +90,17 @@ def _pg_reason() -> str | None:
     return _pg_problem[0] or None
 
 
+# The user's own settings must not leak into the tests (a TRACKER_EMBEDDINGS in the shell
+# would turn the embedding veto on for every CLI test); tests that want one set it.
+USER_SETTINGS = ("TRACKER_DB", "TRACKER_CONFIG", "TRACKER_EMBEDDINGS", "TRACKER_BUSY_TIMEOUT")
+
+
+@pytest.fixture(autouse=True)
+def _no_user_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in USER_SETTINGS:
+        monkeypatch.delenv(name, raising=False)
+
+
 @pytest.fixture(scope="session")
 def backend(request: pytest.FixtureRequest) -> str:
     """The backend this test runs on (parametrised by pytest_generate_tests)."""

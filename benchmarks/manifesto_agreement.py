@@ -23,7 +23,9 @@ Baseline on the same claims: rapidfuzz ``fuzz.token_set_ratio`` over all old × 
 (``process.cdist``, default processor), taken greedily one-to-one, best score first, until it
 has as many pairs as the engine (``--baseline-pairs`` to override): the score of the last pair
 taken is the cutoff that gives the baseline the engine's pair count. "chance" is the agreement
-expected from random pairs with each side's code frequencies.
+expected from random pairs with each side's code frequencies. "alike >= 90/80" is the ceiling
+the labels allow: each old text with its closest new text (rapidfuzz ratio >= 90 or >= 80,
+nearly the same words): how often the coders gave the same sentence the same code.
 
 Nothing is random; the same inputs give the same numbers.
 
@@ -202,6 +204,19 @@ def baseline_pairs(
     return pairs, cutoff
 
 
+def alike_pairs(old: Sequence[str], new: Sequence[str], min_ratio: float) -> list[tuple[int, int]]:
+    """Each old text with its most similar new text, where they are nearly the same words.
+
+    Their code agreement is what the labels themselves allow: two coders (or one coder in two
+    years) giving the same sentence the same code. No matcher can be expected to do better.
+    """
+    scores = process.cdist(
+        old, new, scorer=fuzz.ratio, processor=utils.default_process, dtype=np.float32, workers=-1
+    )
+    best = scores.argmax(axis=1)
+    return [(i, int(j)) for i, j in enumerate(best) if scores[i, j] >= min_ratio]
+
+
 # --------------------------------------------------------------------------------------
 # Main.
 
@@ -282,6 +297,8 @@ def main() -> None:
         ("baseline", "text differs", [(i, j) for i, j in b_all if norm_old[i] != norm_new[j]]),
         ("baseline", "same text", [(i, j) for i, j in b_all if norm_old[i] == norm_new[j]]),
         ("baseline", f"top {top}", b_all[:top]),
+        ("alike >= 90", "", alike_pairs(old.texts, new.texts, 90)),
+        ("alike >= 80", "", alike_pairs(old.texts, new.texts, 80)),
     ]
     shared = len({(i, j) for i, j, _, _ in engine_pairs} & {(i, j) for i, j, _ in base})
     chance = metrics.chance(old.codes, new.codes)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from tests.httpserver import Server, serve
 from tests.site import full_site, good_site
 from tracker.cli import cli
+from tracker.errors import RunLocked
 from tracker.ingest.cron import run_sources
 from tracker.ingest.fetch import Fetcher, FetchPolicy
 from tracker.ingest.lock import run_lock
@@ -429,3 +430,19 @@ def test_a_hostile_url_gives_a_bare_file_name(url: str) -> None:
     # archive names files by content hash anyway).
     assert len(name.parts) == 1 and name.suffix == ".html"
     assert "/" not in name.name and "\\" not in name.name and name.name not in (".", "..")
+
+
+def test_runs_from_two_machines_sharing_one_database_exclude_each_other(
+    db: Database, tmp_path: Path
+) -> None:
+    # Two hosts have their own tracker.toml (so their own lock files when the database is a
+    # server); on PostgreSQL the database's advisory lock still keeps them apart.
+    host_a, host_b = tmp_path / "a", tmp_path / "b"
+    host_a.mkdir()
+    host_b.mkdir()
+    with run_lock(db, host_a / "tracker.toml", wait=0):
+        second = run_lock(db, host_b / "tracker.toml", wait=0)
+        with pytest.raises(RunLocked):
+            second.__enter__()
+    with run_lock(db, host_b / "tracker.toml", wait=0):  # released: the next run goes ahead
+        pass

@@ -99,6 +99,7 @@ def test_history_of_defence_spending_on_the_seeds(runner: CliRunner, seeded_db: 
     assert best["topic"] == "defense spending"
 
     text = runner.invoke(cli, ["--db", seeded_db.url, "history", "defence spending"]).output
+    assert text.startswith("history of “defence spending”: ")
     assert "2021  — not stated" in text
     assert "1 percent of gross domestic product → 2% of GDP (+1 pp)" in text
     assert "trajectory: 1% of GDP [above, cap] (2023) → 2% of GDP by 2027 (2024)" in text

@@ -108,7 +108,14 @@ def render_timeline_text(tl: Timeline, *, color: bool = False) -> str:
     """
     buffer = io.StringIO()
     console = buffer_console(buffer, color=color)
-    console.print(f"periods: {period_line(tl)}")
+    if tl.query is not None:
+        n = len(tl.chains)
+        console.print(
+            Text(f"history of “{tl.query}”: {_count(n, 'position')}, most relevant first")
+        )
+    elif tl.claim_id is not None:
+        console.print(Text(f"history of claim {tl.claim_id}"))
+    console.print(Text(f"periods: {period_line(tl)}"))
     console.print()
     if tl.is_history:
         for chain in tl.chains:

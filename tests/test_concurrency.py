@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 import tracker.compare.engine as engine_module
+import tracker.compare.timeline as timeline_module
 import tracker.ingest.service as service
 from tracker.compare.engine import diff
 from tracker.ingest import Overrides, ingest_file
@@ -142,3 +143,29 @@ def test_snapshot_session_does_not_see_later_commits(db: Database, tmp_path: Pat
         assert session.scalar(select(func.count(Brief.id))) == 0
     with read_snapshot(db.engine) as session:
         assert session.scalar(select(func.count(Claim.id))) == 3
+
+
+def test_a_timeline_during_an_ingest_sees_one_snapshot(
+    db: Database, tmp_path: Path, monkeypatch: Any
+) -> None:
+    for name, text in (("old.txt", OLD), ("new.txt", NEW)):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        ingest_file(db, tmp_path / name)
+    late = tmp_path / "late.txt"
+    late.write_text(LATE, encoding="utf-8")
+
+    real_load = timeline_module.load_selection
+    loads: list[str] = []
+
+    def load_then_ingest(session: Session, spec: str) -> Any:
+        selection = real_load(session, spec)
+        if not loads:
+            assert ingest_file(db, late, Overrides()).status == "stored"
+        loads.append(spec)
+        return selection
+
+    monkeypatch.setattr(timeline_module, "load_selection", load_then_ingest)
+    during = timeline_module.timeline(db.engine, ["2021", "2024", "2021..2024"])
+    assert loads == ["2021", "2024", "2021..2024"]
+    for period in during.periods[1:]:
+        assert "Harbour addendum" not in [b.title for b in period.selection.briefs]

@@ -32,6 +32,7 @@ from tracker.compare.selection import load_selection
 from tracker.compare.semantic import Encoder
 from tracker.compare.topics import TopicLabeller
 from tracker.errors import SelectionError
+from tracker.store.db import read_snapshot
 from tracker.store.models import Brief
 
 Status = Literal[
@@ -458,7 +459,7 @@ def timeline(
     is reported.
     """
     options = options or DiffOptions()
-    with Session(engine) as session, session.begin():
+    with read_snapshot(engine) as session:
         periods = load_periods(session, specs)
     built = build_timeline(periods, options, encoder=encoder)
     chains = [
@@ -520,7 +521,7 @@ def history(
     if (query is None) == (claim_id is None):
         raise SelectionError("give either a query or a claim id")
     options = options or DiffOptions()
-    with Session(engine) as session, session.begin():
+    with read_snapshot(engine) as session:
         specs = period_specs(session, by)
         if not specs:
             raise SelectionError("no briefs stored yet (see: tracker ingest)")

@@ -100,27 +100,35 @@ def test_racing_ingests_of_the_same_brief_store_it_once(db: Database, tmp_path: 
         assert session.scalar(select(func.count(Claim.id))) == 3
 
 
-def test_diff_during_an_ingest_sees_one_snapshot(
-    db: Database, tmp_path: Path, monkeypatch: Any
-) -> None:
+def _ingest_after_first_load(
+    db: Database, tmp_path: Path, monkeypatch: Any, module: Any
+) -> list[str]:
+    """Store a 2021 and a 2024 brief; patch ``module.load_selection`` so that another writer
+    commits a second 2024 brief right after the first selection is read. Returns the list
+    the patched loader appends each spec to."""
     for name, text in (("old.txt", OLD), ("new.txt", NEW)):
         (tmp_path / name).write_text(text, encoding="utf-8")
         ingest_file(db, tmp_path / name)
     late = tmp_path / "late.txt"
     late.write_text(LATE, encoding="utf-8")
-
-    real_load = engine_module.load_selection
+    real_load = module.load_selection
     loads: list[str] = []
 
     def load_then_ingest(session: Session, spec: str) -> Any:
         selection = real_load(session, spec)
         if not loads:
-            # Another writer commits a 2024 brief after the diff read its old side.
             assert ingest_file(db, late, Overrides()).status == "stored"
         loads.append(spec)
         return selection
 
-    monkeypatch.setattr(engine_module, "load_selection", load_then_ingest)
+    monkeypatch.setattr(module, "load_selection", load_then_ingest)
+    return loads
+
+
+def test_diff_during_an_ingest_sees_one_snapshot(
+    db: Database, tmp_path: Path, monkeypatch: Any
+) -> None:
+    loads = _ingest_after_first_load(db, tmp_path, monkeypatch, engine_module)
     during = diff(db.engine, "2021", "2024")
     assert loads == ["2021", "2024"]
     assert [b.title for b in during.new.briefs] == ["Harbour decision"]
@@ -148,23 +156,7 @@ def test_snapshot_session_does_not_see_later_commits(db: Database, tmp_path: Pat
 def test_a_timeline_during_an_ingest_sees_one_snapshot(
     db: Database, tmp_path: Path, monkeypatch: Any
 ) -> None:
-    for name, text in (("old.txt", OLD), ("new.txt", NEW)):
-        (tmp_path / name).write_text(text, encoding="utf-8")
-        ingest_file(db, tmp_path / name)
-    late = tmp_path / "late.txt"
-    late.write_text(LATE, encoding="utf-8")
-
-    real_load = timeline_module.load_selection
-    loads: list[str] = []
-
-    def load_then_ingest(session: Session, spec: str) -> Any:
-        selection = real_load(session, spec)
-        if not loads:
-            assert ingest_file(db, late, Overrides()).status == "stored"
-        loads.append(spec)
-        return selection
-
-    monkeypatch.setattr(timeline_module, "load_selection", load_then_ingest)
+    loads = _ingest_after_first_load(db, tmp_path, monkeypatch, timeline_module)
     during = timeline_module.timeline(db.engine, ["2021", "2024", "2021..2024"])
     assert loads == ["2021", "2024", "2021..2024"]
     for period in during.periods[1:]:

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from tracker.errors import FetchError, InputError, StoreError, TrackerError
 from tracker.ingest.feeds import parse_feed
-from tracker.ingest.fetch import Fetcher, check_url
+from tracker.ingest.fetch import Fetched, Fetcher, check_url
 from tracker.ingest.inbox import SETTLE_SECONDS, InboxOutcome, process_inbox
 from tracker.ingest.pages import ingest_fetched
 from tracker.ingest.service import IngestResult, Overrides
@@ -146,13 +146,17 @@ class _Run:
                 )
             )
 
+    def conditional_get(self, url: str) -> Fetched:
+        """GET ``url`` with the validators of its last answer (a 304 when nothing changed)."""
+        with Session(self.db.engine) as session:
+            etag, last_modified = get_validators(session, url)
+        return self.fetcher.get(url, etag=etag, last_modified=last_modified)
+
     # -- feeds --------------------------------------------------------------------------
 
     def feed(self, source: Source) -> None:
         url = source.location
-        with Session(self.db.engine) as session:
-            etag, last_modified = get_validators(session, url)
-        fetched = self.fetcher.get(url, etag=etag, last_modified=last_modified)
+        fetched = self.conditional_get(url)
         if fetched.not_modified:
             self.emit(ItemOutcome(source, url, "unchanged", "feed not modified (HTTP 304)"))
         else:
@@ -232,9 +236,7 @@ class _Run:
 
     def page(self, source: Source) -> None:
         url = source.location
-        with Session(self.db.engine) as session:
-            etag, last_modified = get_validators(session, url)
-        fetched = self.fetcher.get(url, etag=etag, last_modified=last_modified)
+        fetched = self.conditional_get(url)
         if fetched.not_modified:
             self.emit(ItemOutcome(source, url, "unchanged", "page not modified (HTTP 304)"))
             return

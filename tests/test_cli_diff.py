@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -25,7 +26,14 @@ def test_text_output_groups_changes_and_ends_with_a_summary(
     assert "Modified claims (" in result.output and "Added claims (" in result.output
     assert "[-" in result.output and "{+" in result.output  # word diff marks when piped
     assert "\x1b[" not in result.output  # no colour codes when not a terminal
-    assert lines[-1].endswith("unchanged") and "modified" in lines[-1]
+    summary = re.fullmatch(
+        r"(\d+) modified, \d+ added, \d+ removed, (\d+) unchanged; "
+        r"matches: (\d+) strong, (\d+) probable, (\d+) weak",
+        lines[-1],
+    )
+    assert summary, lines[-1]
+    modified, unchanged, *bands = map(int, summary.groups())
+    assert sum(bands) == modified + unchanged  # every pair is in one confidence band
 
 
 def test_json_to_file_matches_stdout(
@@ -65,6 +73,29 @@ def test_kind_grep_and_min_score_filter(runner: CliRunner, sample_db: Database) 
     )
     strict = json.loads(runner.invoke(cli, [*args, "--min-score", "0.9"]).output)
     assert strict["summary"]["modified"] < base["summary"]["modified"]
+
+
+def test_each_pair_carries_its_confidence_band(runner: CliRunner, sample_db: Database) -> None:
+    args = [*_db_arg(sample_db), "diff", "2021", "2024", "--format", "json"]
+    data = json.loads(runner.invoke(cli, args).output)
+    pairs = [c for c in data["changes"] if c["old"] and c["new"]]
+    singles = [c for c in data["changes"] if not (c["old"] and c["new"])]
+    assert singles and all(c["confidence"] is None for c in singles)
+    for c in pairs:
+        band = "strong" if c["score"] >= 0.4 else "probable" if c["score"] >= 0.3 else "weak"
+        assert c["confidence"] == band, c
+    bands = [c["confidence"] for c in pairs]
+    assert data["confidence"] == {b: bands.count(b) for b in ("strong", "probable", "weak")}
+    assert data["confidence"]["weak"] > 0  # the sample has weak pairs, so this tests something
+
+    # --min-score 0.3 reports no weak pair: each one becomes a removed and an added claim.
+    strict = json.loads(runner.invoke(cli, [*args, "--min-score", "0.3"]).output)
+    assert strict["confidence"]["weak"] == 0
+    assert strict["confidence"]["strong"] == data["confidence"]["strong"]
+
+    text = runner.invoke(cli, [*_db_arg(sample_db), "diff", "2021", "2024"]).output
+    assert text.count("(weak match)") == data["confidence"]["weak"]
+    assert text.count("(strong match)") == data["confidence"]["strong"]
 
 
 def test_bad_and_empty_selections_are_one_line_errors(

@@ -67,6 +67,16 @@ def test_counts_per_kind_match_the_json(sample_db: Database) -> None:
     assert {f"#{a['id']}" for a in cards} <= anchors
 
 
+def test_cards_carry_the_confidence_of_their_pair(sample_db: Database) -> None:
+    result = diff(sample_db.engine, "2021", "2024")
+    dom = parse(render_html(result))
+    shown = [a["data-confidence"] for a in articles(dom)]
+    # Cards are ordered by kind and priority, so compare as multisets.
+    assert sorted(shown, key=str) == sorted((c.confidence or "" for c in result.changes), key=str)
+    labels = [x.strip() for x in dom.text if x.strip().endswith(" match")]
+    assert labels.count("weak match") == result.confidence["weak"] > 0
+
+
 def test_report_is_standalone_and_accessible(sample_db: Database) -> None:
     html = render_html(diff(sample_db.engine, "2021", "2024"))
     dom = parse(html)
@@ -228,6 +238,11 @@ def test_filters_and_search_work_in_chromium(
     )
     assert len(_visible(searched)) == expected > 0
     assert f">{expected}</span> of {len(result.changes)} changes shown" in searched
+
+    # Unticking "weak" hides weak pairs only: added and removed claims have no match to weigh.
+    trusted = _visible(_browse(url + "#match=strong,probable", tmp_path, "--dump-dom"))
+    expected = sum(1 for c in result.changes if c.confidence != "weak")
+    assert len(trusted) == expected < len(result.changes)
 
     shot = tmp_path / "report.png"
     _browse(url, tmp_path, "--window-size=1280,1600", f"--screenshot={shot}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -130,6 +131,13 @@ def test_multiway_diff_of_the_seeds_reads_in_text_and_html(
     block = result.output.split("] defense spending — ", 1)[1].split("\n\n", 1)[0]
     assert block.startswith("appeared, 2023 → 2024")
     assert "1 percent of gross domestic product → 2% of GDP (+1 pp)" in block
+    # Links of the "weak" confidence band, and only those, are flagged for the reader.
+    links = [x for x in lines if re.search(r"^\s+(modified|unchanged) .*score \d\.\d{3}", x)]
+    assert links
+    for link in links:
+        score = float(re.search(r"score (\d\.\d{3})", link).group(1))
+        assert link.endswith("(weak link)") == (score < 0.3), link
+    assert any(x.endswith("(weak link)") for x in links)
     out = tmp_path / "timeline.html"
     html = runner.invoke(
         cli,

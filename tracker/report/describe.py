@@ -66,10 +66,14 @@ def brief_of(diff: Diff, claim: ClaimRef) -> BriefRef | None:
 
 
 def headline(change: Change) -> str:
-    """ "modified (quantity, wording) score 0.81"."""
+    """ "modified (quantity, wording) score 0.81 (strong match)"."""
     aspects = f" ({', '.join(change.aspects)})" if change.aspects else ""
     relation = f" [{change.relation}]" if change.relation != "one-to-one" else ""
-    score = f" score {change.score:.2f}" if change.score is not None else ""
+    score = (
+        f" score {change.score:.3f} ({change.confidence} match)"
+        if change.score is not None
+        else ""
+    )
     return f"{change.kind}{aspects}{relation}{score}"
 
 
@@ -90,20 +94,19 @@ def groups(diff: Diff) -> list[tuple[ChangeKind, list[Change]]]:
 
 
 def summary_line(diff: Diff) -> str:
-    """ "3 modified, 1 added, 0 removed, 2 unchanged"."""
+    """ "3 modified, 1 added, 0 removed, 2 unchanged; matches: 4 strong, 0 probable, 1 weak"."""
     s = diff.summary
-    return (
+    line = (
         f"{s['modified']} modified, {s['added']} added, {s['removed']} removed, "
         f"{s['unchanged']} unchanged"
     )
+    counts = diff.confidence
+    if any(counts.values()):
+        line += "; matches: " + ", ".join(f"{n} {band}" for band, n in counts.items())
+    return line
 
 
 # -- timelines -----------------------------------------------------------------------------
-
-# Links scoring below this are flagged: on the gold sets, raising the match threshold to
-# 0.25 lost 2 of 16 dev and 3 of 20 sample pairs, so true links live there, but so do most
-# wrong ones. The reader should weigh them.
-WEAK_LINK = 0.25
 
 STATUS_TITLES: dict[str, str] = {
     "changed-repeatedly": "Changed repeatedly",
@@ -157,6 +160,7 @@ def point_label(point: Point, unit: str) -> str:
 def step_change_phrase(change: Change) -> str:
     """ "modified (wording, quantity), score 0.38" for the link into a step."""
     aspects = f" ({', '.join(change.aspects)})" if change.aspects else ""
-    score = f", score {change.score:.2f}" if change.score is not None else ""
-    weak = " (weak link)" if change.score is not None and change.score < WEAK_LINK else ""
+    score = f", score {change.score:.3f}" if change.score is not None else ""
+    # Weak links hold true rewordings (the gold sets have some) but mostly wrong matches.
+    weak = " (weak link)" if change.confidence == "weak" else ""
     return f"{change.kind}{aspects}{score}{weak}"

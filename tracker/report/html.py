@@ -43,6 +43,7 @@ class ChangeView:
     kind: str
     aspects: tuple[str, ...]
     score: float | None
+    confidence: str | None  # "strong" | "probable" | "weak" for a pair, else None
     relation: str
     old: ClaimView | None
     new: ClaimView | None
@@ -76,6 +77,7 @@ class ReportContext:
     kind_counts: tuple[tuple[str, int], ...]
     aspect_counts: tuple[tuple[str, int], ...]
     aspects: tuple[str, ...]
+    confidence_counts: tuple[tuple[str, int], ...]  # paired changes by band
     total: int
     groups: tuple[GroupView, ...]
 
@@ -120,6 +122,7 @@ def build_context(diff: Diff) -> ReportContext:
                 kind=change.kind,
                 aspects=change.aspects,
                 score=change.score,
+                confidence=change.confidence,
                 relation=change.relation,
                 old=claim_view(change.old),
                 new=claim_view(change.new),
@@ -144,6 +147,7 @@ def build_context(diff: Diff) -> ReportContext:
         kind_counts=tuple((k, summary[k]) for k in KINDS),
         aspect_counts=aspect_counts if summary["modified"] else (),
         aspects=ASPECTS,
+        confidence_counts=tuple(diff.confidence.items()),
         total=len(diff.changes),
         groups=tuple(GroupView(k, GROUP_TITLES[k], tuple(views[k])) for k in KINDS if views[k]),
     )

@@ -69,6 +69,7 @@ def change_to_dict(c: Change) -> dict[str, Any]:
         "kind": c.kind,
         "aspects": list(c.aspects),
         "score": c.score,
+        "confidence": c.confidence,
         "relation": c.relation,
         "old": claim_to_dict(c.old),
         "new": claim_to_dict(c.new),
@@ -89,6 +90,7 @@ def diff_to_dict(diff: Diff) -> dict[str, Any]:
         "from": selection_to_dict(diff.old),
         "to": selection_to_dict(diff.new),
         "summary": diff.summary,
+        "confidence": diff.confidence,
         "changes": [change_to_dict(c) for c in diff.changes],
     }
 

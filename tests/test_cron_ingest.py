@@ -22,6 +22,7 @@ from tracker.errors import RunLocked
 from tracker.ingest.cron import run_sources
 from tracker.ingest.fetch import Fetcher, FetchPolicy
 from tracker.ingest.lock import run_lock
+from tracker.ingest.netguard import ENV_ALLOW
 from tracker.ingest.sources import Config, Source
 from tracker.store.db import Database, open_database
 from tracker.store.models import Brief, FeedEntry, Run
@@ -31,7 +32,9 @@ POLICY = FetchPolicy(timeout=0.3, retries=1, backoff=0.0, max_bytes=256 * 1024)
 
 
 @pytest.fixture
-def server() -> Iterator[Server]:
+def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[Server]:
+    # The test server is on 127.0.0.1, which the SSRF guard refuses without this opt-in.
+    monkeypatch.setenv(ENV_ALLOW, "1")
     with serve() as s:
         yield s
 

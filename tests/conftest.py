@@ -92,7 +92,14 @@ def _pg_reason() -> str | None:
 
 # The user's own settings must not leak into the tests (a TRACKER_EMBEDDINGS in the shell
 # would turn the embedding veto on for every CLI test); tests that want one set it.
-USER_SETTINGS = ("TRACKER_DB", "TRACKER_CONFIG", "TRACKER_EMBEDDINGS", "TRACKER_BUSY_TIMEOUT")
+# TRACKER_ALLOW_PRIVATE_URLS likewise: tests that fetch from 127.0.0.1 opt in themselves.
+USER_SETTINGS = (
+    "TRACKER_DB",
+    "TRACKER_CONFIG",
+    "TRACKER_EMBEDDINGS",
+    "TRACKER_BUSY_TIMEOUT",
+    "TRACKER_ALLOW_PRIVATE_URLS",
+)
 
 
 @pytest.fixture(autouse=True)

@@ -22,6 +22,7 @@ from tracker.errors import RunLocked
 from tracker.ingest.cron import run_sources
 from tracker.ingest.fetch import Fetcher, FetchPolicy
 from tracker.ingest.lock import run_lock
+from tracker.ingest.netguard import ENV_ALLOW
 from tracker.ingest.sources import Config, Source
 from tracker.store.db import Database, open_database
 from tracker.store.models import Brief, FeedEntry, Run
@@ -31,7 +32,9 @@ POLICY = FetchPolicy(timeout=0.3, retries=1, backoff=0.0, max_bytes=256 * 1024)
 
 
 @pytest.fixture
-def server() -> Iterator[Server]:
+def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[Server]:
+    # The test server is on 127.0.0.1, which the SSRF guard refuses without this opt-in.
+    monkeypatch.setenv(ENV_ALLOW, "1")
     with serve() as s:
         yield s
 
@@ -381,6 +384,45 @@ def test_cli_ingest_one_url_and_a_refused_scheme(server: Server, tmp_path: Path)
     # One line: the URL once, then the reason.
     (line,) = gone.stderr.splitlines()
     assert line.startswith(f"failed  {missing}: HTTP 404") and line.count(missing) == 1
+
+
+def test_cli_ingest_of_urls_is_recorded_as_a_run(server: Server, tmp_path: Path) -> None:
+    good_site(server)
+    db_args = ["--db", str(tmp_path / "t.db")]
+    pdf, grid, missing = (
+        server.url(p) for p in ("/files/ports.pdf", "/articles/grid.html", "/files/missing.pdf")
+    )
+    runner = CliRunner()
+    first = runner.invoke(cli, [*db_args, "ingest", pdf, missing, "--date", "2024-05-02"])
+    assert first.exit_code == 1
+    second = runner.invoke(cli, [*db_args, "ingest", pdf, grid, "--date", "2024-05-02"])
+    assert second.exit_code == 0, second.output
+    # Files alone fetch nothing and are not a run.
+    brief = tmp_path / "2023-09-01-trees.txt"
+    brief.write_text("The council will plant 5,000 street trees by 2026.\n", encoding="utf-8")
+    assert runner.invoke(cli, [*db_args, "ingest", str(brief)]).exit_code == 0
+
+    with Session(open_database(str(tmp_path / "t.db")).engine) as session:
+        runs = session.scalars(select(Run).order_by(Run.id)).all()
+    assert [(r.new, r.unchanged, r.failed, r.exit_status) for r in runs] == [
+        (1, 0, 1, 1),
+        (1, 1, 0, 0),
+    ]
+    assert all(r.finished_at is not None and r.finished_at >= r.started_at for r in runs)
+    assert runs[0].errors == [{"source": missing, "item": missing, "reason": "HTTP 404 Not Found"}]
+    assert runs[1].errors == []
+
+    listed = runner.invoke(cli, [*db_args, "runs"])
+    assert listed.exit_code == 0
+    lines = listed.stdout.splitlines()
+    assert lines[1].split()[0] == "2" and lines[1].split()[-4:] == ["1", "1", "0", "ok"]
+    assert lines[2].split()[0] == "1" and lines[2].split()[-5:] == ["1", "0", "1", "exit", "1"]
+    assert len(lines) == 3
+    one = runner.invoke(cli, [*db_args, "runs", "1"])
+    assert one.stdout.splitlines()[1:] == [
+        "1 new, 0 unchanged, 1 failed",
+        f"failed  {missing}: HTTP 404 Not Found",
+    ]
 
 
 def test_two_runs_started_at_once_ingest_each_item_once(server: Server, tmp_path: Path) -> None:

@@ -10,10 +10,13 @@ import pytest
 from tests.httpserver import Route, Server, serve
 from tracker.errors import FetchError
 from tracker.ingest.fetch import USER_AGENT, Fetcher, FetchPolicy, check_url
+from tracker.ingest.netguard import ENV_ALLOW
 
 
 @pytest.fixture
-def server() -> Iterator[Server]:
+def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[Server]:
+    # The test server is on 127.0.0.1, which the SSRF guard refuses without this opt-in.
+    monkeypatch.setenv(ENV_ALLOW, "1")
     with serve() as s:
         yield s
 
@@ -109,7 +112,8 @@ def test_a_slow_server_times_out_and_is_retried(server: Server) -> None:
     assert len(server.requests_for("/slow")) == 2
 
 
-def test_a_closed_port_is_a_transient_error() -> None:
+def test_a_closed_port_is_a_transient_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(ENV_ALLOW, "1")
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]

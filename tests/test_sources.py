@@ -12,11 +12,14 @@ from tests.httpserver import Route, Server, serve
 from tests.site import OUTLOOK, article, rss
 from tracker.cli import cli
 from tracker.errors import ConfigError
+from tracker.ingest.netguard import ENV_ALLOW
 from tracker.ingest.sources import Source, config_path, load_config
 
 
 @pytest.fixture
-def server() -> Iterator[Server]:
+def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[Server]:
+    # The test server is on 127.0.0.1, which the SSRF guard refuses without this opt-in.
+    monkeypatch.setenv(ENV_ALLOW, "1")
     with serve() as s:
         s.routes["/feed.xml"] = Route(
             rss([("Outlook", s.url("/outlook.html"), None)]), content_type="application/rss+xml"
@@ -166,6 +169,7 @@ def test_config_location_flag_and_environment(
         ('[[source]]\nkind = "feed"\nurl = "file:///etc/passwd"\n', "only http and https"),
         ('[[source]]\nkind = "inbox"\n', 'an inbox needs path = "FOLDER"'),
         ('[fetch]\ntimeout = "soon"\n', "[fetch] values must be numbers"),
+        ('[fetch]\nallow_private = "yes"\n', "[fetch] allow_private must be true or false"),
     ],
 )
 def test_a_bad_config_is_one_line_naming_the_file(tmp_path: Path, text: str, message: str) -> None:

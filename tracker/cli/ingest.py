@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 import click
 from rich.markup import escape
@@ -15,6 +15,9 @@ from tracker.cli.app import cli, err, handle_errors, open_db, out, shown
 from tracker.errors import RunLocked, TrackerError
 from tracker.ingest import IngestFailure, IngestResult, Overrides, ingest_items, iter_brief_files
 from tracker.store.db import Database
+
+if TYPE_CHECKING:
+    from tracker.ingest.pages import UrlRun
 
 # Exit status of a run that found another run holding the lock (EX_TEMPFAIL in sysexits.h:
 # "try again later"), distinct from 1 (something failed) and 2 (usage error).
@@ -132,20 +135,13 @@ def ingest(
         task = progress.add_task("ingest", total=len(items))
         report = ingest_items(db, items, overrides, on_file=show)
     stored, present, failed = report.stored, report.duplicates, len(report.failures)
-    for link in urls:
-        outcome = _ingest_one_url(db, link, overrides)
-        if isinstance(outcome, str):
-            failed += 1
-            # Fetch errors name their URL already; say it once.
-            reason = outcome.removeprefix(f"{link}: ")
-            err.print(f"[red]failed[/]  {escape(shown(link))}: {escape(shown(reason))}")
-            continue
-        if outcome.status == "stored":
-            stored += 1
-        else:
-            present += 1
-        if not quiet:
-            out.print(shown(_stored_line(link, outcome)), markup=False)
+    if urls:
+        fetched = _ingest_urls(db, urls, overrides, quiet)
+        stored, present, failed = (
+            stored + fetched.stored,
+            present + fetched.duplicates,
+            failed + fetched.failed,
+        )
     out.print(f"{stored} stored, {present} already present, {failed} failed")
     if failed:
         ctx.exit(1)
@@ -156,20 +152,23 @@ def _stored_line(item: str, result: IngestResult) -> str:
     return f"{what:<16} {item} → brief {result.brief_id} ({result.date}, {result.claims} claims)"
 
 
-def _ingest_one_url(db: Database, link: str, overrides: Overrides) -> IngestResult | str:
-    """Fetch and ingest one URL; the result, or the one-line reason it failed."""
+def _ingest_urls(db: Database, urls: list[str], overrides: Overrides, quiet: bool) -> UrlRun:
+    """Fetch and ingest the URLs (recorded as a run, see `tracker runs`), printing each."""
     from tracker.ingest.fetch import Fetcher
-    from tracker.ingest.pages import ingest_url
+    from tracker.ingest.pages import UrlOutcome, ingest_urls
     from tracker.ingest.sources import config_path, load_config
 
-    policy = load_config(config_path(db.url, click.get_current_context().obj["config_path"]))
-    try:
-        with Fetcher(policy.fetch) as fetcher:
-            page = ingest_url(db, fetcher, link, overrides)
-    except TrackerError as exc:
-        return str(exc)
-    assert page.result is not None  # no validators were sent, so no 304
-    return page.result
+    config = load_config(config_path(db.url, click.get_current_context().obj["config_path"]))
+
+    def show(outcome: UrlOutcome) -> None:
+        if outcome.result is None:
+            link, reason = shown(outcome.url), shown(outcome.reason or "")
+            err.print(f"[red]failed[/]  {escape(link)}: {escape(reason)}")
+        elif not quiet:
+            out.print(shown(_stored_line(outcome.url, outcome.result)), markup=False)
+
+    with Fetcher(config.fetch) as fetcher:
+        return ingest_urls(db, fetcher, urls, overrides, on_url=show)
 
 
 class _Log:

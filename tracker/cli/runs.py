@@ -1,4 +1,4 @@
-"""`tracker runs`: the record of `tracker ingest --sources` runs."""
+"""`tracker runs`: the record of `tracker ingest --sources` and `tracker ingest URL` runs."""
 
 from __future__ import annotations
 
@@ -47,9 +47,11 @@ def _duration(run: Run) -> str:
 @click.pass_context
 @handle_errors
 def runs(ctx: click.Context, run_id: int | None, limit: int) -> None:
-    """Show recent `tracker ingest --sources` runs, or one run with its errors.
+    """Show recent ingest runs, or one run with its errors.
 
-    A run with no end time is still running, or was killed before it finished.
+    A run is one `tracker ingest --sources`, or one `tracker ingest` given URLs (its URLs:
+    stored ones count as new, ones already present as unchanged). A run with no end time
+    is still running, or was killed before it finished.
     """
     engine = open_db(ctx).engine
     if run_id is not None:

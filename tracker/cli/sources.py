@@ -70,8 +70,12 @@ def sources_add(ctx: click.Context, target: str, kind: str | None) -> None:
     else a page (ingested whenever it changes). Files dropped in an inbox folder are ingested
     and moved to done/ or failed/ beside it.
     """
+    from tracker.ingest.fetch import Fetcher
+
     path = sources_file(ctx)
-    source = make_source(target, kind)
+    # Sniff with the file's own [fetch] limits (allow_private, user_agent, timeouts).
+    with Fetcher(load_config(path).fetch) as fetcher:
+        source = make_source(target, kind, fetcher)
     add_source(path, source)
     out.print(Text(shown(f"added {source.kind} {source.location}")))
     err.print(Text(f"sources file: {path}"), style="dim")

@@ -1,7 +1,9 @@
 """HTTP for unattended runs: polite, bounded and never anything but http and https.
 
 Every request has a timeout, a total time limit and a size cap; redirects are followed by
-hand (each hop's scheme checked, at most ``max_redirects``); connection errors, timeouts,
+hand (each hop's scheme and address checked, at most ``max_redirects``; a host that is or
+resolves to a non-public address is refused unless ``allow_private``, see ``netguard``);
+connection errors, timeouts,
 5xx and 429 answers are retried with exponential backoff, honouring ``Retry-After`` up to a
 limit. Conditional GET: pass the validators saved from the last answer and a ``304`` comes
 back as ``not_modified`` with no body.
@@ -21,6 +23,7 @@ import httpx
 
 from tracker import __version__
 from tracker.errors import FetchError
+from tracker.ingest.netguard import allowed_by_env, check_public
 
 ALLOWED_SCHEMES = ("http", "https")
 USER_AGENT = f"tracker/{__version__} (policy brief tracker; python-httpx)"
@@ -40,6 +43,9 @@ class FetchPolicy:
     backoff: float = 2.0  # seconds before the first retry, doubled each time
     max_retry_after: float = 120.0  # a longer Retry-After gives up instead of waiting
     user_agent: str = USER_AGENT
+    # Fetch loopback, private, link-local and other non-public addresses too (an intranet);
+    # TRACKER_ALLOW_PRIVATE_URLS=1 in the environment does the same.
+    allow_private: bool = False
 
 
 @dataclass(frozen=True)
@@ -107,6 +113,7 @@ class Fetcher:
     ) -> None:
         self.policy = policy or FetchPolicy()
         self._sleep = sleep
+        self._allow_private = self.policy.allow_private or allowed_by_env()
         self._client = httpx.Client(
             timeout=httpx.Timeout(self.policy.timeout),
             follow_redirects=False,
@@ -158,7 +165,17 @@ class Fetcher:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        for _hop in range(self.policy.max_redirects + 1):
+        for hop in range(self.policy.max_redirects + 1):
+            # Every hop, the first included, passes here: a public URL that redirects into
+            # the local network is refused before the second request is made.
+            try:
+                if not self._allow_private:
+                    check_public(current)
+            except FetchError as exc:
+                if hop == 0:
+                    raise
+                what = "redirect failed" if exc.transient else "redirected to a refused URL"
+                raise FetchError(f"{url}: {what} ({exc})", transient=exc.transient) from None
             answer = self._request(current, headers)
             if isinstance(answer, Fetched):
                 return answer

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
-from tracker.errors import InputError
+from tracker.errors import InputError, TrackerError
 from tracker.ingest.feeds import looks_like_feed
 from tracker.ingest.fetch import Fetched, Fetcher, check_url
 from tracker.ingest.service import IngestResult, Overrides, ingest_bytes
 from tracker.store.db import Database
+from tracker.store.runs import finish_run, start_run
 
 _SUFFIX_BY_TYPE = {
     "text/html": ".html",
@@ -84,3 +85,77 @@ def ingest_url(
     if fetched.not_modified:
         return PageResult(url, fetched, None)
     return PageResult(url, fetched, ingest_fetched(db, fetched, overrides))
+
+
+@dataclass(frozen=True)
+class UrlOutcome:
+    """One URL of ``ingest_urls``: its ingest result, or the one-line reason it failed."""
+
+    url: str
+    result: IngestResult | None
+    reason: str | None = None  # without the leading "URL: ", which ``url`` already says
+
+
+@dataclass
+class UrlRun:
+    """The outcomes of ``ingest_urls`` in order, and the id of the run that records them."""
+
+    run_id: int
+    outcomes: list[UrlOutcome] = field(default_factory=list)
+
+    @property
+    def stored(self) -> int:
+        return sum(o.result is not None and o.result.status == "stored" for o in self.outcomes)
+
+    @property
+    def duplicates(self) -> int:
+        return sum(o.result is not None and o.result.status == "duplicate" for o in self.outcomes)
+
+    @property
+    def failed(self) -> int:
+        return sum(o.result is None for o in self.outcomes)
+
+
+def ingest_urls(
+    db: Database,
+    fetcher: Fetcher,
+    urls: Sequence[str],
+    overrides: Overrides | None = None,
+    on_url: Callable[[UrlOutcome], None] | None = None,
+) -> UrlRun:
+    """Fetch and ingest each of ``urls`` (``tracker ingest URL...``), recorded as a run.
+
+    The run is recorded in ``runs`` like a ``--sources`` run: stored briefs count as new,
+    briefs already present as unchanged, and failures with their reasons. A URL that fails
+    is collected, never raised; ``on_url`` is called after each one.
+    """
+    run = UrlRun(start_run(db.engine))
+    try:
+        for url in urls:
+            try:
+                page = ingest_url(db, fetcher, url, overrides)
+            except TrackerError as exc:
+                # Fetch errors name their URL already; the outcome says it once.
+                outcome = UrlOutcome(url, None, str(exc).removeprefix(f"{url}: "))
+            else:
+                assert page.result is not None  # no validators were sent, so no 304
+                outcome = UrlOutcome(url, page.result)
+            run.outcomes.append(outcome)
+            if on_url is not None:
+                on_url(outcome)
+    finally:
+        # Also when a bug or Ctrl-C stops the batch: the row shows what was done by then.
+        finish_run(
+            db.engine,
+            run.run_id,
+            new=run.stored,
+            unchanged=run.duplicates,
+            failed=run.failed,
+            errors=[
+                {"source": o.url, "item": o.url, "reason": o.reason or ""}
+                for o in run.outcomes
+                if o.result is None
+            ],
+            exit_status=1 if run.failed else 0,
+        )
+    return run

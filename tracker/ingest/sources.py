@@ -15,6 +15,7 @@ backoff = 2                        # seconds before the first retry, doubled eac
 max_mb = 20
 retries = 2
 user_agent = "tracker/0.1.0 (ana@example.org)"
+allow_private = false              # true: also fetch loopback and private-network addresses
 ```
 
 The file is read with ``tomllib`` and edited with tomlkit, which keeps the user's comments and
@@ -125,6 +126,10 @@ def _policy(raw: Any, path: Path) -> FetchPolicy:
         raise ConfigError(f"{path}: [fetch] values must be numbers") from None
     if "user_agent" in raw:
         policy = replace(policy, user_agent=str(raw["user_agent"]))
+    if "allow_private" in raw:
+        if not isinstance(raw["allow_private"], bool):
+            raise ConfigError(f"{path}: [fetch] allow_private must be true or false")
+        policy = replace(policy, allow_private=raw["allow_private"])
     return policy
 
 

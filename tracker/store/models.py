@@ -114,7 +114,8 @@ class QuantityRow(Base):
 
 
 class Run(Base):
-    """One ``tracker ingest --sources`` run: when, what it found and what went wrong.
+    """One ``tracker ingest --sources`` run, or one ``tracker ingest URL...``: when, what it
+    found and what went wrong.
 
     A row is written when the run starts and completed when it ends, so a run that was killed
     shows up with no ``finished_at``.

@@ -1,4 +1,5 @@
-"""The record of cron runs: one row per ``tracker ingest --sources``."""
+"""The record of ingest runs: one row per ``tracker ingest --sources``, and one per
+``tracker ingest`` given URLs (the URLs it fetched)."""
 
 from __future__ import annotations
 

@@ -10,7 +10,6 @@ PostgreSQL cases are skipped with the connection error as the reason.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import uuid
@@ -92,7 +91,13 @@ def _pg_reason() -> str | None:
 
 # The user's own settings must not leak into the tests (a TRACKER_EMBEDDINGS in the shell
 # would turn the embedding veto on for every CLI test); tests that want one set it.
-USER_SETTINGS = ("TRACKER_DB", "TRACKER_CONFIG", "TRACKER_EMBEDDINGS", "TRACKER_BUSY_TIMEOUT")
+USER_SETTINGS = (
+    "TRACKER_DB",
+    "TRACKER_CONFIG",
+    "TRACKER_ARCHIVE",
+    "TRACKER_EMBEDDINGS",
+    "TRACKER_BUSY_TIMEOUT",
+)
 
 
 @pytest.fixture(autouse=True)
@@ -125,8 +130,10 @@ def new_database(
         conn.execute(text(f"CREATE SCHEMA {schema}"))
     admin.dispose()
     url = make_url(PG_URL).update_query_dict({"options": f"-csearch_path={schema}"})
-    database = open_database(url.render_as_string(hide_password=False), migrate=migrate)
-    return dataclasses.replace(database, archive_root=folder / "snapshots"), schema
+    database = open_database(
+        url.render_as_string(hide_password=False), migrate=migrate, archive=folder / "snapshots"
+    )
+    return database, schema
 
 
 def drop_database(database: Database, schema: str | None) -> None:

@@ -10,7 +10,6 @@ PostgreSQL cases are skipped with the connection error as the reason.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import uuid
@@ -96,6 +95,7 @@ def _pg_reason() -> str | None:
 USER_SETTINGS = (
     "TRACKER_DB",
     "TRACKER_CONFIG",
+    "TRACKER_ARCHIVE",
     "TRACKER_EMBEDDINGS",
     "TRACKER_BUSY_TIMEOUT",
     "TRACKER_ALLOW_PRIVATE_URLS",
@@ -132,8 +132,10 @@ def new_database(
         conn.execute(text(f"CREATE SCHEMA {schema}"))
     admin.dispose()
     url = make_url(PG_URL).update_query_dict({"options": f"-csearch_path={schema}"})
-    database = open_database(url.render_as_string(hide_password=False), migrate=migrate)
-    return dataclasses.replace(database, archive_root=folder / "snapshots"), schema
+    database = open_database(
+        url.render_as_string(hide_password=False), migrate=migrate, archive=folder / "snapshots"
+    )
+    return database, schema
 
 
 def drop_database(database: Database, schema: str | None) -> None:

@@ -15,7 +15,7 @@ from rich.console import Console
 
 from tracker import __version__
 from tracker.errors import TrackerError
-from tracker.store.db import Database, open_database
+from tracker.store.db import Database, archive_setting, open_database
 from tracker.textsafe import visible_controls
 
 if TYPE_CHECKING:
@@ -53,7 +53,8 @@ def shown(text: str) -> str:
 
 
 def open_db(ctx: click.Context, *, migrate: bool = True) -> Database:
-    return open_database(ctx.obj["db_url"], migrate=migrate)
+    """The store of ``--db`` with its archive folder of ``--archive`` (or their defaults)."""
+    return open_database(ctx.obj["db_url"], migrate=migrate, archive=ctx.obj["archive"])
 
 
 def open_encoder(ctx: click.Context) -> Encoder | None:
@@ -94,6 +95,15 @@ def open_encoder(ctx: click.Context) -> Encoder | None:
     "else in the current directory].",
 )
 @click.option(
+    "--archive",
+    "archive",
+    envvar="TRACKER_ARCHIVE",
+    metavar="DIR",
+    help="Folder of the raw-brief archive; set it to one shared folder when several hosts or "
+    "directories use one PostgreSQL store [env TRACKER_ARCHIVE; default snapshots/ beside an "
+    "SQLite database, else in the current directory].",
+)
+@click.option(
     "--embeddings",
     "embeddings",
     envvar="TRACKER_EMBEDDINGS",
@@ -105,14 +115,24 @@ def open_encoder(ctx: click.Context) -> Encoder | None:
 @click.version_option(__version__, prog_name="tracker")
 @click.pass_context
 def cli(
-    ctx: click.Context, db_url: str | None, config_path: str | None, embeddings: str | None
+    ctx: click.Context,
+    db_url: str | None,
+    config_path: str | None,
+    archive: str | None,
+    embeddings: str | None,
 ) -> None:
     """Track how policy positions change across dated briefs.
 
     Briefs are stored as dated snapshots of their claims; raw files are archived under
-    snapshots/ beside the database. The schema is created on first use.
+    snapshots/ beside the database (or in --archive DIR). The schema is created on first use.
     """
-    ctx.obj = {"db_url": db_url, "config_path": config_path, "embeddings": embeddings}
+    ctx.obj = {
+        "db_url": db_url,
+        "config_path": config_path,
+        # Made absolute now: a relative folder means the directory tracker was started in.
+        "archive": archive_setting(archive),
+        "embeddings": embeddings,
+    }
 
 
 def main() -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from tracker.cli.app import cli, handle_errors, open_db, out
-from tracker.store.doctor import check_store
+from tracker.cli.app import cli, handle_errors, open_db, out, shown
+from tracker.store.doctor import archive_warning, check_store
 
 
 @cli.command(epilog="Example:\n\n\b\n  tracker doctor")
@@ -17,7 +17,8 @@ def doctor(ctx: click.Context) -> None:
     Checks that the schema is at head, SQLite's integrity check, that every archived raw file
     exists and matches its hash, and that claims and quantities are consistent with their
     briefs (spans inside the text, claim text taken from its span, ordinals contiguous).
-    Nothing is changed.
+    Nothing is changed. A database without a file (PostgreSQL) and without --archive /
+    TRACKER_ARCHIVE gets a warning line: its archive is ./snapshots of wherever tracker runs.
     """
     # No migration: a doctor reports an old schema, it does not upgrade it.
     database = open_db(ctx, migrate=False)
@@ -25,6 +26,9 @@ def doctor(ctx: click.Context) -> None:
         problems = check_store(database)
     finally:
         database.engine.dispose()
+    warning = archive_warning(database)
+    if warning:
+        out.print(shown(f"warning: {warning}"), markup=False, highlight=False)
     for problem in problems:
         out.print(str(problem), markup=False, highlight=False)
     if problems:

@@ -11,7 +11,15 @@ from sqlalchemy.orm import Session
 from tracker.cli.app import cli, handle_errors, open_db, out
 from tracker.errors import TrackerError
 from tracker.store.copy import copy_database
-from tracker.store.db import current_revision, head_revision, open_database, upgrade
+from tracker.store.db import (
+    archive_folder,
+    archive_root_for,
+    current_revision,
+    head_revision,
+    open_database,
+    resolve_url,
+    upgrade,
+)
 from tracker.store.repo import get_brief, list_briefs
 
 
@@ -105,21 +113,39 @@ def db_current(ctx: click.Context) -> None:
     epilog="""Examples:
 
 \b
-  tracker db copy tracker.db postgresql+psycopg://me@dbhost/tracker
-  tracker db copy postgresql+psycopg://me@dbhost/tracker backup.db""",
+  tracker --archive /shared/snapshots db copy tracker.db postgresql+psycopg://me@host/tracker
+  tracker db copy --from-archive /shared/snapshots postgresql+psycopg://me@host/tracker b.db""",
 )
 @click.argument("source", metavar="SRC")
 @click.argument("destination", metavar="DEST")
+@click.option(
+    "--from-archive",
+    "from_archive",
+    metavar="DIR",
+    help="SRC's archive folder [default: snapshots/ beside an SQLite SRC, else in the current "
+    "directory]. --archive / TRACKER_ARCHIVE name DEST's.",
+)
+@click.pass_context
 @handle_errors
-def db_copy(source: str, destination: str) -> None:
+def db_copy(ctx: click.Context, source: str, destination: str, from_archive: str | None) -> None:
     """Copy all briefs (text, claims, quantities, archive references) from SRC into DEST.
 
     SRC and DEST are database URLs or SQLite paths. Briefs already in DEST are skipped, so
-    running it again after an interruption finishes the copy. Raw files are copied from
-    SRC's snapshots/ folder into DEST's (beside an SQLite file, else the current folder).
+    running it again after an interruption finishes the copy. Raw files are copied from SRC's
+    archive into DEST's. DEST's is the folder of --archive / TRACKER_ARCHIVE (the store being
+    written, as for ingest), else snapshots/ beside an SQLite DEST, else ./snapshots. SRC's is
+    --from-archive DIR, else snapshots/ beside an SQLite SRC, else ./snapshots: the setting
+    never applies to SRC, so a copy out of a shared store names its archive explicitly.
     """
-    src = open_database(source)
-    dest = open_database(destination)
+    src_archive = (
+        archive_folder(from_archive) if from_archive else archive_root_for(resolve_url(source))
+    )
+    src = open_database(source, archive=src_archive)
+    try:
+        dest = open_database(destination, archive=ctx.obj["archive"])
+    except BaseException:
+        src.engine.dispose()
+        raise
     try:
         report = copy_database(src, dest)
     finally:
@@ -129,7 +155,9 @@ def db_copy(source: str, destination: str) -> None:
         f"copied {report.briefs} brief(s) with {report.claims} claims and "
         f"{report.quantities} quantities; {report.already_present} already present"
     )
-    if report.archive_files or report.archive_missing:
+    if src.archive_root == dest.archive_root:
+        out.print(f"archive: SRC and DEST share {dest.archive_root}; no raw file to copy")
+    elif report.archive_files or report.archive_missing:
         out.print(
             f"archive: {report.archive_files} raw file(s) copied to {dest.archive_root}"
             + (

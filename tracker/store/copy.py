@@ -5,11 +5,15 @@ their matching tokens) and quantities. The destination numbers rows itself, so a
 merge into a database that already holds briefs; a brief whose content hash is already there
 is skipped, which also makes an interrupted copy safe to run again. Each brief is copied in
 one transaction, as an ingest stores it. Raw files are copied from the source's archive
-folder into the destination's when they exist there and not yet here.
+folder into the destination's when they exist there and not yet here, before the brief's
+transaction, as an ingest archives before it stores: a brief in the destination always has
+its raw file, and a copy stopped by an archive that cannot be written is finished by running
+it again.
 """
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -44,17 +48,19 @@ class CopyReport:
 def _copy_raw(src: Database, dest: Database, archive_path: str, report: CopyReport) -> None:
     source = src.archive_root / archive_path
     target = dest.archive_root / archive_path
-    if source.resolve() == target.resolve() or target.exists():
-        return
-    if not source.is_file():
-        report.archive_missing += 1
-        return
+    partial = target.with_name(target.name + ".partial")
     try:
+        if source.resolve() == target.resolve() or target.exists():
+            return
+        if not source.is_file():
+            report.archive_missing += 1
+            return
         target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_name(target.name + ".partial")
         shutil.copyfile(source, partial)
         partial.replace(target)
     except OSError as exc:
+        with contextlib.suppress(OSError):  # its folder may be what failed
+            partial.unlink(missing_ok=True)
         raise StoreError(f"cannot copy {source} to {target}: {exc.strerror or exc}") from None
     report.archive_files += 1
 
@@ -102,12 +108,12 @@ def copy_database(
                 .where(Claim.brief_id == brief_id)
                 .order_by(QuantityRow.id)
             ).all()
+            _copy_raw(src, dest, values["archive_path"], report)
             _insert(dest, values, claims, quantities)
             present.add(values["content_hash"])
             report.briefs += 1
             report.claims += len(claims)
             report.quantities += len(quantities)
-            _copy_raw(src, dest, values["archive_path"], report)
             if on_brief is not None:
                 on_brief(values["title"], "copied")
     return report

@@ -28,6 +28,7 @@ from tracker.resources import resource_dir
 
 DEFAULT_DB = "tracker.db"
 ENV_VAR = "TRACKER_DB"
+ARCHIVE_VAR = "TRACKER_ARCHIVE"
 # Seconds a writer waits for another process's lock before SQLite gives up; the environment
 # variable overrides it (a cron job may want longer, a test much shorter).
 SQLITE_BUSY_TIMEOUT = 30.0
@@ -67,6 +68,10 @@ class Database:
     engine: Engine
     url: str
     archive_root: Path
+    # True when no folder was set and the store has no file to sit beside, so the archive is
+    # ./snapshots of the directory this process started in: other hosts sharing the database
+    # (and this host run from elsewhere) archive somewhere else.
+    archive_in_cwd: bool = False
 
 
 def resolve_url(value: str | None) -> str:
@@ -80,12 +85,36 @@ def resolve_url(value: str | None) -> str:
     return raw
 
 
-def archive_root_for(url: str) -> Path:
-    """Where raw briefs are archived: ``snapshots/`` beside an SQLite file, else in the cwd."""
+def _sqlite_file(url: str) -> str | None:
+    """The file of an SQLite URL; None for another backend or an in-memory database."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        return Path(str(parsed.database)).resolve().parent / "snapshots"
+        return str(parsed.database)
+    return None
+
+
+def archive_root_for(url: str) -> Path:
+    """The default archive folder: ``snapshots/`` beside an SQLite file, else in the cwd."""
+    database = _sqlite_file(url)
+    if database is not None:
+        return Path(database).resolve().parent / "snapshots"
     return Path.cwd() / "snapshots"
+
+
+def archive_folder(value: str | os.PathLike[str]) -> Path:
+    """An archive folder as given (``~`` expanded), made absolute against the cwd of now.
+
+    The CLI calls it at start-up, so a relative ``--archive`` means the same folder for the
+    whole run whatever the code does with the working directory later.
+    """
+    return Path(value).expanduser().resolve()
+
+
+def archive_setting(value: str | os.PathLike[str] | None = None) -> Path | None:
+    """The archive folder set by ``value`` (``--archive``) or ``TRACKER_ARCHIVE``, absolute;
+    None when neither is set (the store's default applies)."""
+    raw = value or os.environ.get(ARCHIVE_VAR)
+    return archive_folder(raw) if raw else None
 
 
 def busy_timeout() -> float:
@@ -235,9 +264,22 @@ def ensure_schema(engine: Engine) -> None:
     upgrade(engine)
 
 
-def open_database(value: str | None = None, *, migrate: bool = True) -> Database:
-    """Open the database named by ``value`` (or ``TRACKER_DB``, or ``tracker.db``)."""
+def open_database(
+    value: str | None = None,
+    *,
+    migrate: bool = True,
+    archive: str | os.PathLike[str] | None = None,
+) -> Database:
+    """Open the database named by ``value`` (or ``TRACKER_DB``, or ``tracker.db``).
+
+    Its raw files are archived in ``archive`` (or ``TRACKER_ARCHIVE``), else in the default
+    folder of ``archive_root_for``. Nothing is created there until a brief is archived.
+    """
     url = resolve_url(value)
+    root = archive_setting(archive)
+    in_cwd = root is None and _sqlite_file(url) is None
+    if root is None:
+        root = archive_root_for(url)
     engine = create_db_engine(url)
     try:
         if migrate:
@@ -248,7 +290,7 @@ def open_database(value: str | None = None, *, migrate: bool = True) -> Database
     except (OperationalError, DatabaseError) as exc:
         engine.dispose()
         raise _db_error(engine, exc) from None
-    return Database(engine=engine, url=url, archive_root=archive_root_for(url))
+    return Database(engine=engine, url=url, archive_root=root, archive_in_cwd=in_cwd)
 
 
 @contextmanager

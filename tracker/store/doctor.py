@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from tracker.claims.normalize import canonical_document
 from tracker.errors import StoreError
-from tracker.store.db import Database, alembic_config, current_heads
+from tracker.store.db import ARCHIVE_VAR, Database, alembic_config, current_heads
 from tracker.store.models import Brief, Claim, QuantityRow
 
 # Integrity problems beyond this many are summarised: a badly damaged file lists thousands.
@@ -59,6 +59,22 @@ def derived_from(claim_text: str, span_text: str) -> bool:
         return False
     remaining = iter(span_text)
     return all(ch in remaining for ch in claim_text if not ch.isspace())
+
+
+def archive_warning(db: Database) -> str | None:
+    """Why ``db``'s archive may not be where other users of the store look, or None.
+
+    A server database with no archive folder set archives in ./snapshots of the working
+    directory: still works, so it is a warning, not a problem, but another host (or a cron
+    job started elsewhere) archives into another folder and sees this one's files as missing.
+    """
+    if not db.archive_in_cwd:
+        return None
+    return (
+        f"the archive {db.archive_root} is relative to the working directory; other hosts "
+        f"and directories sharing this database archive elsewhere: set {ARCHIVE_VAR} (or "
+        "--archive) to one shared folder"
+    )
 
 
 def check_store(db: Database) -> list[Problem]:

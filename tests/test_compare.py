@@ -120,6 +120,17 @@ def test_china_is_not_paired_with_the_us(seeded_db: Database) -> None:
     ]
 
 
+def test_steel_tariffs_are_not_paired_with_a_steel_takeover(seeded_db: Database) -> None:
+    # Both 2023 and 2024 mention steel, and nothing else: a tariff cut is not a takeover.
+    result = diff(seeded_db.engine, "2023", "2024")
+    kinds = {
+        c.kind
+        for c in result.changes
+        if any("steel" in x.text.lower() for x in (c.old, c.new) if x is not None)
+    }
+    assert kinds == {"removed", "added"}
+
+
 def test_every_claim_is_reported_once_per_side(seeded_db: Database) -> None:
     result = diff(seeded_db.engine, "2021", "2024")
     one_to_one = [c for c in result.changes if c.relation == "one-to-one" and c.old and c.new]

@@ -128,7 +128,7 @@ By 2027 Tokyo intends to lift its military budget to two percent of gross domest
 
 The ministry will tighten catch quotas for Pacific saury and mackerel from next season.
 
-Contributions to the party rose by 0.5 million yen.
+Contributions to the party rose by 0.5 million yen, a rise its rivals mocked.
 
 The restaurant will table a new menu with marriage cakes.
 """
@@ -197,7 +197,7 @@ def test_vetoed_pairs_are_below_the_constant_and_kept_ones_above(encoder: Encode
     )
     new = encoder.encode(
         [
-            "Contributions to the party rose by 0.5 million yen.",
+            "Contributions to the party rose by 0.5 million yen, a rise its rivals mocked.",
             "The restaurant will table a new menu with marriage cakes.",
             "By 2027 Tokyo intends to lift its military budget to two percent of gross "
             "domestic product.",

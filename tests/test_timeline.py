@@ -262,6 +262,12 @@ def test_multiway_json_is_deterministic_and_documented_fields_exist(
         "steps", "trajectory", "relevance",
     }  # fmt: skip
     assert [c["id"] for c in data["chains"]] == list(range(1, len(data["chains"]) + 1))
+    links = [s["change"] for c in data["chains"] for s in c["steps"] if s["change"]]
+    bands = {"strong": 0.4, "probable": 0.3, "weak": 0.0}  # lowest score of each band
+    assert links and all(
+        link["confidence"] == next(k for k, low in bands.items() if link["score"] >= low)
+        for link in links
+    )
 
 
 def test_status_and_grep_filter_the_chains(runner: CliRunner, fisheries: Database) -> None:

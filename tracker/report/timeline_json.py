@@ -26,9 +26,8 @@ def _step(tl: Timeline, s: Step) -> dict[str, Any]:
     if s.change is not None:
         full = change_to_dict(s.change)
         # The claims are the steps themselves; the link keeps only how it moved.
-        change = {
-            k: full[k] for k in ("kind", "aspects", "score", "relation", "quantities", "stance")
-        }
+        keys = ("kind", "aspects", "score", "confidence", "relation", "quantities", "stance")
+        change = {k: full[k] for k in keys}
     return {
         "period": tl.periods[s.period].label,
         "claim": claim_to_dict(s.claim),

@@ -98,6 +98,26 @@ def test_each_pair_carries_its_confidence_band(runner: CliRunner, sample_db: Dat
     assert text.count("(strong match)") == data["confidence"]["strong"]
 
 
+def test_context_figures_are_listed_apart_from_moved_ones(
+    runner: CliRunner, sample_db: Database
+) -> None:
+    args = [*_db_arg(sample_db), "diff", "2021", "2024"]
+    data = json.loads(runner.invoke(cli, [*args, "--format", "json"]).output)
+    quantities = [q for c in data["changes"] for q in c["quantities"]]
+    context = [q for q in quantities if not q["moved"]]
+    assert context and len(context) < len(quantities)
+    for q in quantities:  # a figure moved when both sides have it, or it is a share or amount
+        both = q["old"] is not None and q["new"] is not None
+        assert q["moved"] == (both or q["kind"] in ("percent", "money")), q
+    for c in data["changes"]:  # only a moved figure makes the "quantity" aspect
+        assert ("quantity" in c["aspects"]) == any(q["moved"] for q in c["quantities"]), c
+    text = runner.invoke(cli, args).output
+    assert text.count("\n    context: ") == len(context)
+    assert text.count("\n    quantity: ") == len(quantities) - len(context)
+    markdown = runner.invoke(cli, [*args, "--format", "markdown"]).output
+    assert markdown.count("\n  - context: ") == len(context)
+
+
 def test_bad_and_empty_selections_are_one_line_errors(
     runner: CliRunner, sample_db: Database
 ) -> None:

@@ -77,6 +77,14 @@ def test_cards_carry_the_confidence_of_their_pair(sample_db: Database) -> None:
     assert labels.count("weak match") == result.confidence["weak"] > 0
 
 
+def test_context_figures_get_their_own_badges(sample_db: Database) -> None:
+    result = diff(sample_db.engine, "2021", "2024")
+    badges = [a.get("class") for t, a in parse(render_html(result)).tags if t == "li"]
+    quantities = [q for c in result.changes for q in c.quantities]
+    assert badges.count("badge context") == sum(not q.moved for q in quantities) > 0
+    assert badges.count("badge quantity") == sum(q.moved for q in quantities) > 0
+
+
 def test_report_is_standalone_and_accessible(sample_db: Database) -> None:
     html = render_html(diff(sample_db.engine, "2021", "2024"))
     dom = parse(html)

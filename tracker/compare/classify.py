@@ -129,19 +129,6 @@ def _without_numbers(claim: ClaimRef) -> str:
     return _DIGITS.sub("", text)
 
 
-def _moved(q: QuantityChange) -> bool:
-    """A figure that moved: both sides present, or a share or an amount stated on one side only.
-
-    A year, rank or count named on one side only ("the first visit", "since 1969") is
-    usually context rather than the position's figure; it stays in ``quantities`` but does
-    not make the pair a quantity change.
-    """
-    if q.old is not None and q.new is not None:
-        return True
-    side = q.old or q.new
-    return side is not None and side.kind in ("percent", "money")
-
-
 def classify(
     old: ClaimRef, new: ClaimRef
 ) -> tuple[ChangeKind, tuple[Aspect, ...], tuple[QuantityChange, ...], tuple[StanceChange, ...]]:
@@ -151,7 +138,7 @@ def classify(
     aspects: list[Aspect] = []
     if fuzz.ratio(_without_numbers(old), _without_numbers(new)) < WORDING_RATIO:
         aspects.append("wording")
-    if any(_moved(q) for q in quantities):
+    if any(q.moved for q in quantities):
         aspects.append("quantity")
     if stances:
         aspects.append("stance")

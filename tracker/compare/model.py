@@ -93,6 +93,20 @@ class QuantityChange:
         return (self.new or self.old).unit  # type: ignore[union-attr]
 
     @property
+    def moved(self) -> bool:
+        """A figure of the position that moved: both sides present, or a share or an amount
+        stated on one side only.
+
+        A year, rank or count named on one side only ("the first visit", "since 1969") is
+        usually context rather than the position's figure: it is listed (as context) but
+        does not make the pair a quantity change.
+        """
+        if self.old is not None and self.new is not None:
+            return True
+        side = self.old or self.new
+        return side is not None and side.kind in ("percent", "money")
+
+    @property
     def delta(self) -> float | None:
         """new − old, when both exist with the same unit (percentage points for %)."""
         if self.old is None or self.new is None or self.old.unit != self.new.unit:

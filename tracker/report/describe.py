@@ -44,6 +44,11 @@ def quantity_phrase(q: QuantityChange) -> str:
     return f"{old} → {new} ({sign}{_num(abs(delta))}{unit})"
 
 
+def quantity_label(q: QuantityChange) -> str:
+    """ "quantity" for a figure that moved, "context" for a year, rank or count on one side."""
+    return "quantity" if q.moved else "context"
+
+
 def stance_phrase(s: StanceChange) -> str:
     """ "polarity: refused → (none)"."""
     old = ", ".join(s.old_words) or "(none)"

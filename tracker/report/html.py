@@ -49,6 +49,7 @@ class ChangeView:
     new: ClaimView | None
     segments: tuple[Segment, ...]  # word diff of a modified pair
     quantities: tuple[str, ...]  # "1 percent of gross domestic product → 2% of GDP (+1 pp)"
+    context: tuple[str, ...]  # a year, rank or count named on one side only: "2019 → —"
     stance: tuple[str, ...]
     also: tuple[str, ...]  # other briefs stating the same claim
     search_text: str  # lower-case text of both claims, for the search box
@@ -127,7 +128,8 @@ def build_context(diff: Diff) -> ReportContext:
                 old=claim_view(change.old),
                 new=claim_view(change.new),
                 segments=segments,
-                quantities=tuple(quantity_phrase(q) for q in change.quantities),
+                quantities=tuple(quantity_phrase(q) for q in change.quantities if q.moved),
+                context=tuple(quantity_phrase(q) for q in change.quantities if not q.moved),
                 stance=tuple(stance_phrase(s) for s in change.stance),
                 also=also,
                 search_text=text.lower(),

@@ -60,6 +60,7 @@ def _quantity(q: QuantityChange) -> dict[str, Any]:
         "unit": q.unit,
         "kind": (q.new or q.old).kind,  # type: ignore[union-attr]
         "delta": rounded(delta),
+        "moved": q.moved,
     }
 
 

@@ -7,6 +7,7 @@ from tracker.report.describe import (
     brief_label,
     groups,
     headline,
+    quantity_label,
     quantity_phrase,
     stance_phrase,
     summary_line,
@@ -36,7 +37,9 @@ def _change(diff: Diff, change: Change) -> list[str]:
     lines = [f"- **{headline(change)}**"]
     if change.kind == "modified":
         lines.append(f"  - {_diff_md(change)}")
-        lines += [f"  - quantity: {escape_md(quantity_phrase(q))}" for q in change.quantities]
+        lines += [
+            f"  - {quantity_label(q)}: {escape_md(quantity_phrase(q))}" for q in change.quantities
+        ]
         lines += [f"  - stance {escape_md(stance_phrase(s))}" for s in change.stance]
     else:
         claim = change.new if change.kind != "removed" else change.old

@@ -13,6 +13,7 @@ from tracker.report.describe import (
     brief_label,
     groups,
     headline,
+    quantity_label,
     quantity_phrase,
     stance_phrase,
     summary_line,
@@ -59,7 +60,8 @@ def _change(console: Console, diff: Diff, change: Change) -> None:
     if change.kind == "modified":
         console.print(_diff_text(change))
         for q in change.quantities:
-            console.print(Text("    quantity: " + quantity_phrase(q), style="cyan"))
+            style = "cyan" if q.moved else "dim"
+            console.print(Text(f"    {quantity_label(q)}: {quantity_phrase(q)}", style=style))
         for s in change.stance:
             console.print(Text("    stance " + stance_phrase(s), style="magenta"))
     else:

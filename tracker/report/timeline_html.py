@@ -35,7 +35,8 @@ class StepView:
     segments: tuple[Segment, ...]  # word diff against the previous step (new side shown)
     change: str | None  # "modified (wording, quantity), score 0.38"
     modified: bool
-    quantities: tuple[str, ...]
+    quantities: tuple[str, ...]  # figures that moved
+    context: tuple[str, ...]  # a year, rank or count named on one side only
     stance: tuple[str, ...]
     also: int
 
@@ -139,6 +140,7 @@ def _step_view(tl: Timeline, step: Step, previous: Step | None) -> StepView:
     claim = ClaimView(c.text, c.brief_id, b.title, b.source, c.date.isoformat(), c.start, c.end)
     change = step.change
     modified = change is not None and change.kind == "modified"
+    quantities = change.quantities if change is not None else ()
     segments = (
         tuple(word_diff(previous.claim.text, c.text)) if modified and previous is not None else ()
     )
@@ -148,7 +150,8 @@ def _step_view(tl: Timeline, step: Step, previous: Step | None) -> StepView:
         segments=segments,
         change=step_change_phrase(change) if change is not None else None,
         modified=modified,
-        quantities=tuple(quantity_phrase(q) for q in change.quantities) if change else (),
+        quantities=tuple(quantity_phrase(q) for q in quantities if q.moved),
+        context=tuple(quantity_phrase(q) for q in quantities if not q.moved),
         stance=tuple(stance_phrase(s) for s in change.stance) if change else (),
         also=len(step.also),
     )
@@ -163,7 +166,7 @@ def _chain_view(tl: Timeline, chain: Chain) -> ChainView:
     for p in shown:
         step = by_period.get(p)
         if step is None:
-            steps.append(StepView(tl.periods[p].label, None, (), None, False, (), (), 0))
+            steps.append(StepView(tl.periods[p].label, None, (), None, False, (), (), (), 0))
             continue
         steps.append(_step_view(tl, step, previous))
         previous = step

@@ -32,7 +32,10 @@ def _chain(tl: Timeline, chain: Chain) -> list[str]:
         )
         if step.change is not None:
             evidence = [step_change_phrase(step.change)]
-            evidence += [quantity_phrase(q) for q in step.change.quantities]
+            evidence += [
+                quantity_phrase(q) if q.moved else f"context: {quantity_phrase(q)}"
+                for q in step.change.quantities
+            ]
             evidence += ["stance " + stance_phrase(s) for s in step.change.stance]
             lines.append(f"  - {escape_md('; '.join(evidence))}")
     for series in chain.trajectory:

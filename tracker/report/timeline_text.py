@@ -10,6 +10,7 @@ from rich.text import Text
 from tracker.compare.timeline import STATUSES, Chain, Step, Timeline
 from tracker.report.describe import (
     STATUS_TITLES,
+    quantity_label,
     quantity_phrase,
     stance_phrase,
     step_change_phrase,
@@ -53,7 +54,8 @@ def _step(console: Console, tl: Timeline, width: int, step: Step) -> None:
         style = "yellow" if step.change.kind == "modified" else "dim"
         console.print(Text(pad + step_change_phrase(step.change), style=style))
         for q in step.change.quantities:
-            console.print(Text(pad + "quantity: " + quantity_phrase(q), style="cyan"))
+            style = "cyan" if q.moved else "dim"
+            console.print(Text(f"{pad}{quantity_label(q)}: {quantity_phrase(q)}", style=style))
         for s in step.change.stance:
             console.print(Text(pad + "stance " + stance_phrase(s), style="magenta"))
     if step.also:

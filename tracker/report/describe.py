@@ -71,7 +71,7 @@ def brief_of(diff: Diff, claim: ClaimRef) -> BriefRef | None:
 
 
 def headline(change: Change) -> str:
-    """ "modified (quantity, wording) score 0.81 (strong match)"."""
+    """ "modified (quantity, wording) score 0.812 (strong match)"."""
     aspects = f" ({', '.join(change.aspects)})" if change.aspects else ""
     relation = f" [{change.relation}]" if change.relation != "one-to-one" else ""
     score = (
@@ -163,7 +163,8 @@ def point_label(point: Point, unit: str) -> str:
 
 
 def step_change_phrase(change: Change) -> str:
-    """ "modified (wording, quantity), score 0.38" for the link into a step."""
+    """ "modified (wording, quantity), score 0.376" for the link into a step; "(weak link)"
+    is added in the weak confidence band."""
     aspects = f" ({', '.join(change.aspects)})" if change.aspects else ""
     score = f", score {change.score:.3f}" if change.score is not None else ""
     # Weak links hold true rewordings (the gold sets have some) but mostly wrong matches.

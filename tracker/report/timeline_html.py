@@ -33,7 +33,7 @@ class StepView:
     period: str
     claim: ClaimView | None
     segments: tuple[Segment, ...]  # word diff against the previous step (new side shown)
-    change: str | None  # "modified (wording, quantity), score 0.38"
+    change: str | None  # "modified (wording, quantity), score 0.376"
     modified: bool
     quantities: tuple[str, ...]  # figures that moved
     context: tuple[str, ...]  # a year, rank or count named on one side only

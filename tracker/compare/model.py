@@ -14,7 +14,7 @@ CONFIDENCES: tuple[Confidence, ...] = ("strong", "probable", "weak")
 
 # How far a paired change can be trusted, from its score. Measured on a hand-labelled audit
 # of every pair the engine makes across the seed briefs (benchmarks/pair_audit.py): pairs
-# at 0.4 or more were right 10 of 10 times, 0.3-0.4 16 of 40, below 0.3 9 of 80. The gold
+# at 0.4 or more were right 10 of 10 times, 0.3-0.4 15 of 40, below 0.3 9 of 80. The gold
 # sets hold true pairs down to 0.22, so weak pairs are kept and labelled, not dropped.
 STRONG_MATCH = 0.4
 WEAK_MATCH = 0.3

@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import subprocess
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -205,3 +208,26 @@ def sample_db(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
+
+
+def mount(*args: str) -> subprocess.CompletedProcess[str]:
+    """Run ``mount`` with ``args`` (never raises; look at the return code)."""
+    return subprocess.run(["mount", *args], capture_output=True, text=True, check=False)
+
+
+@contextmanager
+def mounted_tmpfs(mnt: Path, options: str) -> Iterator[Path]:
+    """A tmpfs mounted at ``mnt`` with ``options`` (e.g. "ro,size=64k"), unmounted afterwards.
+
+    Skips the test where tmpfs cannot be mounted (no mount command, not root).
+    """
+    mnt.mkdir(parents=True, exist_ok=True)
+    if shutil.which("mount") is None:
+        pytest.skip("no mount command to make a small file system")
+    done = mount("-t", "tmpfs", "-o", options, "tmpfs", str(mnt))
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs (needs root/CAP_SYS_ADMIN): {done.stderr.strip()}")
+    try:
+        yield mnt
+    finally:
+        subprocess.run(["umount", "-l", str(mnt)], capture_output=True, check=False)

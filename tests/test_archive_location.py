@@ -3,8 +3,6 @@ doctor and ``db copy`` make of them on every backend."""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,7 +11,7 @@ from click.testing import CliRunner, Result
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tests.conftest import SAMPLE
+from tests.conftest import SAMPLE, mounted_tmpfs
 from tracker.cli import cli
 from tracker.ingest import ingest_file
 from tracker.store.db import Database, archive_setting, open_database
@@ -262,22 +260,8 @@ def unwritable(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Path]
         blocker.write_text("this file sits where the archive folder would go\n", "utf-8")
         yield blocker / "raw"
         return
-    mnt = tmp_path / "ro"
-    mnt.mkdir()
-    if shutil.which("mount") is None:
-        pytest.skip("no mount command to make a read-only file system")
-    done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", str(mnt)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs (needs root/CAP_SYS_ADMIN): {done.stderr.strip()}")
-    try:
+    with mounted_tmpfs(tmp_path / "ro", "ro,size=64k") as mnt:
         yield mnt
-    finally:
-        subprocess.run(["umount", "-l", str(mnt)], capture_output=True, check=False)
 
 
 def _one_error_line(result: Result) -> str:

@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from tests.conftest import ROOT, SAMPLE
+from tests.conftest import ROOT, SAMPLE, mount, mounted_tmpfs
 from tracker.cli import cli
 from tracker.ingest import ingest_file, ingest_paths
 from tracker.store.db import BUSY_TIMEOUT_VAR, open_database
@@ -72,24 +72,11 @@ def _doctor_is_clean(runner: CliRunner, db_path: Path) -> None:
 # -- a small file system of our own --------------------------------------------------------
 
 
-def _mount(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["mount", *args], capture_output=True, text=True, check=False)
-
-
 @pytest.fixture
 def tmpfs(tmp_path: Path) -> Iterator[Path]:
     """A 512 KB tmpfs at ``tmp_path/mnt`` (unmounted afterwards)."""
-    mnt = tmp_path / "mnt"
-    mnt.mkdir()
-    if shutil.which("mount") is None:
-        pytest.skip("no mount command to make a small file system")
-    done = _mount("-t", "tmpfs", "-o", "size=512k", "tmpfs", str(mnt))
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs (needs root/CAP_SYS_ADMIN): {done.stderr.strip()}")
-    try:
+    with mounted_tmpfs(tmp_path / "mnt", "size=512k") as mnt:
         yield mnt
-    finally:
-        subprocess.run(["umount", "-l", str(mnt)], capture_output=True, check=False)
 
 
 def _big_brief(path: Path, sentences: int, padding: int = 0) -> Path:
@@ -133,7 +120,7 @@ def test_a_full_disk_is_one_line_and_leaves_no_partial_brief(
     _doctor_is_clean(runner, db_path)
 
     # With room again, the same command completes.
-    assert _mount("-o", "remount,size=64m", str(tmpfs)).returncode == 0
+    assert mount("-o", "remount,size=64m", str(tmpfs)).returncode == 0
     result = runner.invoke(cli, ["--db", str(db_path), "ingest", str(big)])
     assert result.exit_code == 0, result.output
     assert "1 stored" in result.stdout
@@ -146,7 +133,7 @@ def test_a_read_only_database_is_one_line(runner: CliRunner, tmpfs: Path) -> Non
     database = open_database(str(db_path))
     ingest_file(database, first)
     database.engine.dispose()  # a file still open would keep the remount from happening
-    assert _mount("-o", "remount,ro", str(tmpfs)).returncode == 0
+    assert mount("-o", "remount,ro", str(tmpfs)).returncode == 0
 
     other = SAMPLE / "2023-07-14-after-the-gx-laws.md"
     for command in (["ingest", str(other)], ["ingest", str(first)], ["briefs"]):

@@ -44,7 +44,8 @@ class Document:
     source: str | None = None
     url: str | None = None
     authors: list[str] = field(default_factory=list)
-    # PDF text wraps lines for layout; single newlines are not paragraph breaks there.
+    # PDF text and Markdown wrap lines for layout; single newlines are not paragraph breaks
+    # there (plain text too when its lines are wrapped, see ``_looks_hard_wrapped``).
     hard_wrapped: bool = False
 
 
@@ -277,7 +278,9 @@ def read_md(data: bytes, path: Path) -> Document:
         reason = str(exc).splitlines()[0]
         raise MetadataError(f"front matter is not valid YAML ({reason})") from None
     # Keep the body's offsets meaningful: spans index the text we archive, which is the body.
-    doc = Document(text=body, format="md")
+    # In Markdown a single newline inside a paragraph is a soft wrap, never a break: converted
+    # web releases are wrapped at ~72 columns mid-sentence.
+    doc = Document(text=body, format="md", hard_wrapped=True)
     if meta.get("title"):
         doc.title = str(meta["title"]).strip()
     if meta.get("date"):

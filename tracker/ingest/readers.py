@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from tracker.errors import InputError, MetadataError
+from tracker.ingest.encoding import cp1252_reading, mojibake
+from tracker.ingest.html_meta import article_meta, drop_headline, is_site_name
 from tracker.textsafe import visible_controls
 
 SUPPORTED_SUFFIXES = {
@@ -64,12 +66,22 @@ def decode(data: bytes) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    return _legacy(data)[0]
+
+
+def _legacy(data: bytes) -> tuple[str, str]:
+    """Text and encoding of bytes in a single-byte (legacy) encoding: cp1252 when the text
+    reads as a Western European language in it (see ``encoding.py``), else the most likely
+    one."""
+    western = cp1252_reading(data)
+    if western is not None:
+        return western, "cp1252"
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
     if best is not None:
-        return str(best)
-    return data.decode("cp1252", errors="replace")
+        return str(best), best.encoding
+    return data.decode("cp1252", errors="replace"), "cp1252"
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
@@ -140,6 +152,18 @@ def decode_text(data: bytes) -> str:
                     f"invalid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}) in a "
                     "file that is otherwise UTF-8; repair or re-save it as UTF-8"
                 ) from None
+            text, encoding = _legacy(data)
+            text = _check_text(text)  # binary junk is the better reason than mojibake
+            bad = mojibake(text)
+            if bad is not None:
+                # Storing it would put garbled words into claims and search for good.
+                at, reason = bad
+                offset = len(text[:at].encode(encoding, errors="replace"))
+                raise InputError(
+                    f"not UTF-8 and no legacy encoding fits (read as {encoding}: {reason} near "
+                    f"byte {offset}); re-save it as UTF-8"
+                ) from None
+            return text
     return _check_text(decode(data))
 
 
@@ -333,6 +357,8 @@ def read_html(data: bytes, path: Path) -> Document:
                 include_tables=False,
                 favor_precision=True,
                 url=None,
+                # No guessing from the prose: "by 2026" in the text is not a publication date.
+                date_extraction_params={"extensive_search": False, "original_date": True},
             )
     except RecursionError:
         raise InputError("cannot parse the HTML page (its elements nest too deeply)") from None
@@ -344,15 +370,32 @@ def read_html(data: bytes, path: Path) -> Document:
         raise InputError("no main text found in the HTML page")
     if _is_consent_notice(text):
         raise InputError("the HTML page is only a cookie or consent notice, not an article")
+    meta = article_meta(html)
+    site = getattr(result, "sitename", None) or meta.site_name
+    found = getattr(result, "title", None)
+    # The article's own headline, not the site name that <title> often holds ("PISM").
     doc = Document(text=text, format="html")
-    doc.title = getattr(result, "title", None)
-    date = getattr(result, "date", None)
+    doc.title = meta.headline or (None if is_site_name(found, site) else found) or found
+    # The headline is the title; left at the top of the text it became the first claim.
+    doc.text = drop_headline(text, doc.title)
+    date = _article_date(meta.date) or getattr(result, "date", None)
     if date:
         doc.date = parse_date(date)
-    doc.source = getattr(result, "sitename", None) or None
+    doc.source = site or None
     doc.url = getattr(result, "url", None) or None
     doc.authors = _split_authors(getattr(result, "author", None))
     return doc
+
+
+def _article_date(value: str | None) -> str | None:
+    """A date the page states for its article, when it parses (else trafilatura's)."""
+    if value is None:
+        return None
+    try:
+        parse_date(value)
+    except MetadataError:
+        return None
+    return value
 
 
 @contextlib.contextmanager

@@ -11,6 +11,7 @@ import codecs
 import contextlib
 import datetime as dt
 import io
+import itertools
 import logging
 import re
 from collections.abc import Iterator
@@ -248,6 +249,29 @@ def _split_authors(value: Any) -> list[str]:
     return [a.strip() for a in re.split(r";|,|\band\b", str(value)) if a.strip()]
 
 
+# A plain-text file is wrapped at a fixed width when most of its lines run on into the next
+# one without ending a sentence, and (nearly) none is longer than a terminal line.
+_WRAP_MIN_LINES = 6
+_WRAP_MAX_WIDTH = 100
+_WRAP_SHARE = 0.5
+
+
+def _looks_hard_wrapped(text: str) -> bool:
+    """Whether the lines of a plain-text file are wrapped mid-sentence (e-mail, RFC style).
+
+    Then single newlines are layout, as in PDF text and Markdown, and lines are joined into
+    paragraphs before segmenting. Text with one paragraph per line is left as it is.
+    """
+    lines = [ln.rstrip() for ln in text.splitlines()]
+    inner = [a for a, b in itertools.pairwise(lines) if a.strip() and b.strip()]
+    filled = [ln for ln in lines if ln.strip()]
+    if len(inner) < _WRAP_MIN_LINES or len(inner) < _WRAP_SHARE * len(filled):
+        return False
+    long_lines = sum(len(ln) > _WRAP_MAX_WIDTH for ln in filled)
+    running_on = sum(not re.search(r"[.!?:;][\"'”’)\]]*$", ln) for ln in inner)
+    return long_lines <= 0.02 * len(filled) and running_on >= _WRAP_SHARE * len(inner)
+
+
 def read_txt(data: bytes, path: Path) -> Document:
     """Plain text; ``Title:``/``Date:``-style header lines at the top are metadata.
 
@@ -256,7 +280,7 @@ def read_txt(data: bytes, path: Path) -> Document:
     line) looks below it.
     """
     text = decode_text(data)
-    doc = Document(text=text, format="txt")
+    doc = Document(text=text, format="txt", hard_wrapped=_looks_hard_wrapped(text))
     lines = text.splitlines(keepends=True)
     header_end = 0
     # Header lines ("Date: 2023-06-02") are honoured only as a block at the very top, before

@@ -16,7 +16,8 @@ MIN_CLAIM_WORDS = 4
 # ... unless it is a complete sentence: "Inflation remains elevated." is a position.
 MIN_SENTENCE_WORDS = 3
 
-_SENTENCE_START = re.compile(r"[\"“‘'(\[]*[A-Z0-9]")
+# A short sentence opens on a capitalised word (after a quote), not a bracket or a figure.
+_SHORT_START = re.compile(r"[\"“‘']?[A-Z][a-z]")
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*$")
 # Words a title may hold in lower case ("Statement on Ukraine", "Plan for the Grid").
 _TITLE_WORDS = frozenset(
@@ -45,12 +46,16 @@ _TITLE_WORDS = frozenset(
 
 
 def _is_short_sentence(text: str) -> bool:
-    """A complete sentence of a few words: a capital, a stop, and a word that is not a name
-    (its verb, say), so "Sec. 2. Policy." is not one."""
+    """A complete sentence of a few words: a capital, a stop, and a lower-case word that is
+    not one of the small words titles keep (its verb, say). "Sec. 2. Policy.", "Mission and
+    Work." and "(CTBT) into force." are not one, nor is a heading that opens on a gerund
+    ("Securing supply chains.")."""
+    words = [w.strip(",.;:!?") for w in text.split()]
     return (
-        bool(_SENTENCE_START.match(text))
+        bool(_SHORT_START.match(text))
         and bool(_SENTENCE_END.search(text))
-        and any(w.isalpha() and w.islower() for w in (w.strip(",.;:!?") for w in text.split()))
+        and not words[0].lower().endswith("ing")
+        and any(w.isalpha() and w.islower() and w not in _TITLE_WORDS for w in words)
     )
 
 

@@ -65,6 +65,8 @@ class ClaimRef:
     quantities: tuple[QuantityRef, ...]
     # Content tokens stored at ingest (space-separated), None when missing or stale.
     tokens: str | None = None
+    # The lead-in of a list item ("Japan's plan includes"); None for a whole sentence.
+    context: str | None = None
 
     @property
     def order(self) -> tuple[dt.date, int, int]:

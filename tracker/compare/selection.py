@@ -113,6 +113,7 @@ def load_selection(session: Session, spec: str) -> Selection:
             Claim.end,
             Claim.tokens,
             Claim.tokens_version,
+            Claim.context,
         )
         .join(Brief, Brief.id == Claim.brief_id)
         .where(where)
@@ -132,6 +133,7 @@ def load_selection(session: Session, spec: str) -> Selection:
             end=r[8],
             quantities=tuple(quantities.get(r[0], ())),
             tokens=r[9] if r[10] == FEATURES_VERSION else None,
+            context=r[11],
         )
         for r in c_rows
     )

@@ -43,6 +43,7 @@ def claim_to_dict(c: ClaimRef | None) -> dict[str, Any] | None:
         "span": [c.start, c.end],
         "sentence": c.sentence,
         "section": c.section,
+        **({"context": c.context} if c.context is not None else {}),
     }
 
 

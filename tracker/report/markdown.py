@@ -7,6 +7,7 @@ from tracker.report.describe import (
     brief_label,
     groups,
     headline,
+    lead_in_lines,
     quantity_label,
     quantity_phrase,
     stance_phrase,
@@ -45,6 +46,7 @@ def _change(diff: Diff, change: Change) -> list[str]:
         claim = change.new if change.kind != "removed" else change.old
         assert claim is not None
         lines.append(f"  - {escape_md(claim.text)}")
+    lines += [f"  - {escape_md(line)}" for line in lead_in_lines(change)]
     if change.old is not None:
         lines.append(f"  - old: {escape_md(brief_label(diff, change.old))}")
     if change.new is not None:

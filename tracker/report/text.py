@@ -13,6 +13,7 @@ from tracker.report.describe import (
     brief_label,
     groups,
     headline,
+    lead_in_lines,
     quantity_label,
     quantity_phrase,
     stance_phrase,
@@ -70,6 +71,8 @@ def _change(console: Console, diff: Diff, change: Change) -> None:
         prefix = {"added": "+ ", "removed": "- ", "unchanged": "= "}[change.kind]
         style = {"added": "green", "removed": "red", "unchanged": ""}[change.kind]
         console.print(Text("    " + prefix + claim.text, style=style))
+    for line in lead_in_lines(change):
+        console.print(Text("    " + line, style="dim"))
     if change.old is not None:
         console.print(Text(f"    old: {brief_label(diff, change.old)}", style="dim"))
     if change.new is not None:

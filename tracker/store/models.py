@@ -83,6 +83,8 @@ class Claim(Base):
     end: Mapped[int] = mapped_column(Integer)
     sentence: Mapped[str] = mapped_column(Text)
     section: Mapped[str | None] = mapped_column(String(500))
+    # The lead-in of a list item ("Japan's plan includes"), shown beside it in reports.
+    context: Mapped[str | None] = mapped_column(Text)
     # Content tokens for matching, computed at ingest so a diff need not tokenise every claim
     # again; ``tokens_version`` says which tokeniser made them (stale ones are recomputed).
     tokens: Mapped[str | None] = mapped_column(Text)

@@ -59,6 +59,7 @@ def add_brief(
                 "end": c.end,
                 "sentence": c.sentence,
                 "section": c.section,
+                "context": c.context,
                 "tokens": tokens[i] if tokens is not None else None,
                 "tokens_version": tokens_version if tokens is not None else None,
             }

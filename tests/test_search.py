@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import delete, update
+from sqlalchemy import delete, select, update
 from sqlalchemy import text as sql
 from sqlalchemy.orm import Session
 
@@ -172,7 +172,14 @@ def test_cli_text_json_and_errors(runner: CliRunner, corpus: Database) -> None:
     result = runner.invoke(cli, ["--db", url, "search", "sanctions"])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0].startswith("brief ") and "2023-09-30  Ports and sanctions  claim 1" in lines[0]
+    # The store-wide claim id (what history --claim takes), not the claim's place in its brief.
+    with Session(corpus.engine) as session:
+        claim_id = session.scalars(
+            select(Claim.id).where(Claim.text.startswith("Sanctions on two"))
+        ).one()
+    assert claim_id != 1  # so the check below tells the id from the position
+    assert lines[0].startswith("brief ")
+    assert f"2023-09-30  Ports and sanctions  claim {claim_id}" in lines[0]
     assert lines[1].strip() == "**Sanctions** on two shipping registries took effect in March."
     assert lines[-1] == "1 claim shown"
 

@@ -159,10 +159,9 @@ def claims(ctx: click.Context, brief_id: int) -> None:
             raise TrackerError(f"no brief with id {brief_id} (see: tracker briefs)")
         when = format_date(brief.date, brief.date_precision)
         out.print(f"[bold]{escape(brief.title)}[/] ({when}, {len(brief.claims)} claims)")
-        width = len(str(max((c.id for c in brief.claims), default=0)))
         for claim in brief.claims:
             span = escape(f"[{claim.start}:{claim.end}]")
-            out.print(f"  claim {claim.id:>{width}}  {escape(claim.text)}  [dim]{span}[/]")
+            out.print(f"  claim {claim.id}  {escape(claim.text)}  [dim]{span}[/]")
             for q in claim.quantities:
                 out.print(
                     f"        [cyan]{escape(q.raw)}[/] → {q.value:g} {escape(q.unit)} ({q.kind})"

@@ -220,14 +220,22 @@ def replace_claims(
     """Replace a brief's claims and quantities, and its text, in the session's transaction.
 
     The brief keeps its id and metadata; its claims get new ids (review decisions are keyed
-    by claim content, not ids). The brief row is updated last, so a failure there (its new
-    text equals another brief's: the unique content hash) comes after the claims were
-    deleted and shows that the caller's rollback restores them.
+    by claim content, not ids). A new text equal to another brief's (the content hash is
+    unique) is a ``TrackerError``, raised after the claims were deleted: the caller's
+    rollback restores them, which a test relies on to show the transaction is whole.
     """
     claim_ids = select(Claim.id).where(Claim.brief_id == brief_id).scalar_subquery()
     session.execute(delete(QuantityRow).where(QuantityRow.claim_id.in_(claim_ids)))
     session.execute(delete(Claim).where(Claim.brief_id == brief_id))
     insert_claims(session, brief_id, claims, tokens, tokens_version)
+    other = session.scalar(
+        select(Brief.id).where(Brief.content_hash == content_hash, Brief.id != brief_id)
+    )
+    if other is not None:
+        raise TrackerError(
+            f"its text as read now is the text of brief {other}; "
+            "remove one of them (tracker briefs remove ID)"
+        )
     try:
         session.execute(
             update(Brief)
@@ -240,10 +248,7 @@ def replace_claims(
             )
         )
     except IntegrityError:
-        other = session.scalar(
-            select(Brief.id).where(Brief.content_hash == content_hash, Brief.id != brief_id)
-        )
+        # Another process stored the same text meanwhile (the check above saw none).
         raise TrackerError(
-            f"its text as read now is the text of brief {other}; "
-            f"remove one of them (tracker briefs remove ID)"
+            "its text as read now equals another brief's (stored meanwhile)"
         ) from None

@@ -460,3 +460,19 @@ def test_diff_across_extractor_versions_warns(db: Database, runner: CliRunner) -
     assert warning.startswith("warning: briefs compared were extracted by different")
     assert "version 1: brief 1;" in warning and "tracker db reextract" in warning
     assert loud.stdout == quiet.stdout
+
+
+def test_db_copy_keeps_precision_and_extractor_version(db: Database, tmp_path: Path) -> None:
+    from tracker.store.copy import copy_database
+    from tracker.store.db import open_database
+
+    ports = ingest_file(db, _write(tmp_path, "ports.md", PORTS))
+    with Session(db.engine) as session, session.begin():
+        session.execute(update(Brief).where(Brief.id == ports.brief_id).values(extractor_version=1))
+    dest = open_database(str(tmp_path / "copy" / "dest.db"))
+    try:
+        copy_database(db, dest)
+        [row] = list_briefs(dest.engine)
+        assert (row.shown_date, row.extractor_version) == ("2024-04", 1)
+    finally:
+        dest.engine.dispose()

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tracker.dates import Precision, precision_of
 from tracker.errors import InputError, MetadataError
 from tracker.ingest.encoding import cp1252_reading, mojibake
 from tracker.ingest.html_meta import article_meta, drop_headline, is_site_name
@@ -44,6 +45,8 @@ class Document:
     format: str
     title: str | None = None
     date: dt.date | None = None
+    # "month" for "2024-04", "year" for "2021" (see tracker.dates); a day otherwise.
+    date_precision: Precision = "day"
     source: str | None = None
     url: str | None = None
     authors: list[str] = field(default_factory=list)
@@ -295,6 +298,7 @@ def read_txt(data: bytes, path: Path) -> Document:
             doc.title = value
         elif key == "date":
             doc.date = parse_date(value)
+            doc.date_precision = precision_of(value)
         elif key in ("source", "publisher"):
             doc.source = value
         elif key == "url":
@@ -333,6 +337,7 @@ def read_md(data: bytes, path: Path) -> Document:
         doc.title = str(meta["title"]).strip()
     if meta.get("date"):
         doc.date = parse_date(meta["date"])
+        doc.date_precision = precision_of(meta["date"])
     source = meta.get("source") or meta.get("publisher")
     doc.source = str(source).strip() if source else None
     doc.url = str(meta["url"]).strip() if meta.get("url") else None

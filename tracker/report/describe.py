@@ -57,9 +57,12 @@ def stance_phrase(s: StanceChange) -> str:
 
 
 def brief_label(diff: Diff, claim: ClaimRef) -> str:
-    """ "brief 3, 2023-06-15, Title"."""
+    """ "claim 17, brief 3, 2023-06-15, Title": the claim's store-wide id (as ``tracker
+    claims``, ``search`` and ``history --claim`` use it) and its brief."""
     brief = brief_of(diff, claim)
-    return f"brief {claim.brief_id}, {claim.date.isoformat()}, {brief.title if brief else ''}"
+    when = brief.shown_date if brief else claim.date.isoformat()
+    title = brief.title if brief else ""
+    return f"claim {claim.id}, brief {claim.brief_id}, {when}, {title}"
 
 
 def brief_of(diff: Diff, claim: ClaimRef) -> BriefRef | None:

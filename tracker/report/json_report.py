@@ -19,6 +19,7 @@ def brief_to_dict(b: BriefRef) -> dict[str, Any]:
         "id": b.id,
         "title": b.title,
         "date": b.date.isoformat(),
+        "date_precision": b.date_precision,
         "source": b.source,
         "url": b.url,
     }

@@ -65,7 +65,7 @@ def render_markdown(diff: Diff) -> str:
     for label, sel in (("From", diff.old), ("To", diff.new)):
         out.append(
             f"**{label} {escape_md(sel.spec)}:** "
-            + "; ".join(f"{escape_md(b.title)} ({b.date.isoformat()})" for b in sel.briefs)
+            + "; ".join(f"{escape_md(b.title)} ({b.shown_date})" for b in sel.briefs)
         )
         out.append("")
     for kind, group in groups(diff):

@@ -37,7 +37,7 @@ def buffer_console(buffer: io.StringIO, *, color: bool) -> Console:
 
 def _selection_line(label: str, diff: Diff, old: bool) -> str:
     sel = diff.old if old else diff.new
-    briefs = "; ".join(f"#{b.id} {b.date.isoformat()} {b.title}" for b in sel.briefs)
+    briefs = "; ".join(f"#{b.id} {b.shown_date} {b.title}" for b in sel.briefs)
     return f"{label} {sel.spec}: {len(sel.briefs)} brief(s), {len(sel.claims)} claims — {briefs}"
 
 

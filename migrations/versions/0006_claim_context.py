@@ -7,8 +7,8 @@ for a claim that is a sentence of its own, and for claims extracted before this 
 A plain ``ADD COLUMN`` (no batch rebuild): SQLite adds a nullable column in place, so the
 full-text triggers of 0004 on ``claims`` stay.
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-01 09:00:00.000000
 """
 
@@ -17,8 +17,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0005"
-down_revision: str | None = "0004"
+revision: str = "0006"
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

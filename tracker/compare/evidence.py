@@ -9,9 +9,10 @@ a signal that separates "the same position" from "the same topic" on labelled pa
 - specificity: the rarest content word the two claims share, and the weight of shared
   proper names and acronyms ("Open RAN", "CHIPS", "Quad") - a named programme or grouping
   is the specific subject an analyst means;
-- what is *not* evidence: countries and organisations (actors), and people's names, which
-  say who speaks or is spoken of, not what the position is ("Prime Minister Kishida" is in
-  half the claims of a brief on Japan);
+- what is *not* evidence: countries and organisations (actors), and people's names and
+  titles (``person_tokens``, removed from every view before scoring), which say who speaks
+  or is spoken of, not what the position is ("Prime Minister Kishida" is in half the claims
+  of a brief on Japan);
 - who the position is about: the subject actors differ, or the actors are disjoint;
 - figures: both claims state figures, and whether any of them measure the same kind of
   thing (a share of GDP, a sum of money, a count of troops);
@@ -35,7 +36,7 @@ from rapidfuzz import fuzz
 from sklearn.feature_extraction.text import FeatureHasher
 
 from tracker.compare.candidates import Vectors, rowwise_dot
-from tracker.compare.features import claim_tokens, content_tokens
+from tracker.compare.features import content_tokens
 from tracker.compare.model import ClaimRef
 from tracker.compare.scoring import PairMeasures, pair_measures
 
@@ -79,6 +80,31 @@ _PERSON = re.compile(rf"\b(?:{_TITLES})\s+((?:[A-Z][\w'’.-]+\s?){{1,3}})")
 # A capitalised word that does not open the sentence, or an acronym anywhere: a name of a
 # programme, grouping, law or instrument ("the Quad", "Open RAN", "CHIPS and Science Act").
 _NAME = re.compile(r"(?<=[\w,;:)] )[A-Z][\w'’-]*|\b[A-Z]{2,}[a-z]?\b")
+
+
+# Title words themselves: who speaks, not what about.
+_TITLE_WORDS = frozenset(
+    content_tokens(
+        "president vice prime minister premier chancellor secretary general ambassador "
+        "senator governor mayor admiral chairman chairwoman chair speaker king queen emperor "
+        "crown prince pope mr mrs ms dr sir dame lord lady former"
+    )
+)
+
+
+def person_tokens(claims: Sequence[ClaimRef]) -> frozenset[str]:
+    """Content tokens that name people (or their titles) anywhere in ``claims``.
+
+    A name is found after a title ("Prime Minister Fumio Kishida") and then recognised
+    wherever it recurs in the diff ("Kishida said"). People's names and titles say who holds
+    or announces a position, not what it is, so the matcher takes them out of the evidence:
+    two claims that share only "President Biden" are not the same position.
+    """
+    found: set[str] = set(_TITLE_WORDS)
+    for claim in claims:
+        for name in _PERSON.findall(claim.text):
+            found.update(t for t in content_tokens(name.lower()) if not t.startswith("a:"))
+    return frozenset(found)
 
 
 @dataclass(frozen=True)
@@ -146,10 +172,10 @@ def _figures(claim: ClaimRef) -> tuple[set[str], set[str]]:
     return {f"{q.kind}|{q.unit}" for q in figures}, {f"{q.unit}|{q.value:g}" for q in figures}
 
 
-def _bigrams(claim: ClaimRef) -> set[str]:
+def _bigrams(tokens: Sequence[str]) -> set[str]:
     """Consecutive content-token pairs: shared ones say the same phrase, not just a topic."""
-    tokens = [t for t in claim_tokens(claim) if not t.startswith("a:")]
-    return {f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False)}
+    words = [t for t in tokens if not t.startswith("a:")]
+    return {f"{a} {b}" for a, b in zip(words, words[1:], strict=False)}
 
 
 def _positions(claims: Sequence[ClaimRef]) -> np.ndarray:
@@ -175,11 +201,10 @@ def pair_evidence(
     m = pair_measures(vectors, rows, cols, cosines)
     vocab = vectors.vocab
     o, n = vectors.old, vectors.new
-    claims = [*old, *new]
-    person = _term_mask(claims, _PERSON, vocab)
-    names = _term_mask(claims, _NAME, vocab) * (1.0 - person)
-    # Actors are tokens whose term starts with "a:"; they and people are context, not content.
-    context = person.copy()
+    names = _term_mask([*old, *new], _NAME, vocab)
+    # Actors (tokens "a:…") say who a position is about, not what it is: context, not content.
+    # (People's names and titles are already out of the tokens, see ``person_tokens``.)
+    context = np.zeros(len(vocab), dtype=np.float32)
     for term, column in vocab.items():
         if term.startswith("a:"):
             context[column] = 1.0
@@ -211,7 +236,8 @@ def pair_evidence(
     values_new = _binary_rows([v for _, v in fig_new])
     same_value = rowwise_dot(values_old, values_new, rows, cols) > 0
 
-    bi_old, bi_new = _binary_rows([_bigrams(c) for c in old]), _binary_rows([_bigrams(c) for c in new])
+    bi_old = _binary_rows([_bigrams(t) for t in vectors.old_tokens])
+    bi_new = _binary_rows([_bigrams(t) for t in vectors.new_tokens])
     shared_bigrams = rowwise_dot(bi_old, bi_new, rows, cols)
     n_bi = np.minimum(np.diff(bi_old.indptr)[rows], np.diff(bi_new.indptr)[cols])
     bigram_share = np.where(n_bi > 0, shared_bigrams / np.maximum(n_bi, 1), 0.0)

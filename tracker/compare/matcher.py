@@ -23,7 +23,7 @@ from rapidfuzz import fuzz
 
 from tracker.compare.align import Alignment, align, group_duplicates
 from tracker.compare.candidates import Vectors, candidate_pairs, self_pairs, vectorize
-from tracker.compare.evidence import FEATURE_NAMES, pair_evidence
+from tracker.compare.evidence import FEATURE_NAMES, pair_evidence, person_tokens
 from tracker.compare.features import claim_features
 from tracker.compare.model import ClaimRef
 from tracker.compare.probability import PairModel, shipped_model
@@ -92,9 +92,10 @@ class Scored:
 def _vectors(old: Sequence[ClaimRef], new: Sequence[ClaimRef]) -> Vectors:
     f_old = [claim_features(c) for c in old]
     f_new = [claim_features(c) for c in new]
+    people = person_tokens([*old, *new])
     return vectorize(
-        [f.tokens for f in f_old],
-        [f.tokens for f in f_new],
+        [tuple(t for t in f.tokens if t not in people) for f in f_old],
+        [tuple(t for t in f.tokens if t not in people) for f in f_new],
         [(sorted(f.actors), f.subject) for f in f_old],
         [(sorted(f.actors), f.subject) for f in f_new],
     )

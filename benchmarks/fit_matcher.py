@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import itertools
 import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
@@ -70,7 +71,9 @@ class UnitPairs:
     matrix: np.ndarray
 
 
-def _indices(unit: Unit, labels: dict[tuple[str, str], str]) -> tuple[list[tuple[int, int]], list[str]]:
+def _indices(
+    unit: Unit, labels: dict[tuple[str, str], str]
+) -> tuple[list[tuple[int, int]], list[str]]:
     by_old: dict[str, list[int]] = defaultdict(list)
     by_new: dict[str, list[int]] = defaultdict(list)
     for i, c in enumerate(unit.old.claims):
@@ -100,7 +103,10 @@ def labelled_pairs(all_labels: dict[str, dict[tuple[str, str], str]]) -> list[Un
         rows = np.asarray([i for i, _ in index], dtype=np.int64)
         cols = np.asarray([j for _, j in index], dtype=np.int64)
         scored = score_candidates(unit.old.claims, unit.new.claims, config, pairs=(rows, cols))
-        where = {(i, j): k for k, (i, j) in enumerate(zip(scored.rows.tolist(), scored.cols.tolist(), strict=True))}
+        where = {
+            (i, j): k
+            for k, (i, j) in enumerate(zip(scored.rows.tolist(), scored.cols.tolist(), strict=True))
+        }
         matrix = scored.evidence[[where[p] for p in index]]
         found.append(UnitPairs(unit, index, names, matrix))
     return found
@@ -138,14 +144,23 @@ def _threshold(p: np.ndarray, y: np.ndarray, precision: float) -> float:
     return float(p[order][ok.max()]) if len(ok) else 0.99
 
 
-def reliability(p: np.ndarray, y: np.ndarray, bins: int = 10) -> list[tuple[str, int, float, float]]:
+def reliability(
+    p: np.ndarray, y: np.ndarray, bins: int = 10
+) -> list[tuple[str, int, float, float]]:
     """(bin, pairs, mean probability, share right) per probability bin."""
     out = []
     edges = np.linspace(0, 1, bins + 1)
-    for a, b in zip(edges[:-1], edges[1:], strict=True):
+    for a, b in itertools.pairwise(edges):
         inside = (p >= a) & ((p < b) if b < 1 else (p <= b))
         if inside.any():
-            out.append((f"{a:.1f}-{b:.1f}", int(inside.sum()), float(p[inside].mean()), float(y[inside].mean())))
+            out.append(
+                (
+                    f"{a:.1f}-{b:.1f}",
+                    int(inside.sum()),
+                    float(p[inside].mean()),
+                    float(y[inside].mean()),
+                )
+            )
     return out
 
 
@@ -246,7 +261,7 @@ def main() -> None:
             intercept=float(clf.intercept_[0]),
             threshold=pair_threshold,
             meta={
-                "fitted_on": "benchmarks/data/pair_labels.tsv, train split (benchmarks/pairsets.py)",
+                "fitted_on": "benchmarks/data/pair_labels.tsv, train units (benchmarks/pairsets.py)",
                 "train_pairs": len(y),
                 "train_positive": int(y.sum()),
                 "oof_precision_target": args.precision,
@@ -264,7 +279,9 @@ def main() -> None:
         model = replace(model, threshold=threshold)
         print(f"pair threshold (out-of-fold, precision >= {args.precision}): {pair_threshold}")
         print(f"threshold (whole matcher on train, precision >= {args.precision}): {threshold}")
-        for name, w in sorted(zip(FEATURE_NAMES, model.weights, strict=True), key=lambda t: -abs(t[1])):
+        for name, w in sorted(
+            zip(FEATURE_NAMES, model.weights, strict=True), key=lambda t: -abs(t[1])
+        ):
             print(f"  {name:20s} {w:+.3f}")
 
     xt = np.vstack([u.matrix for u in test])
@@ -272,7 +289,9 @@ def main() -> None:
     yr = np.asarray([lab in POSITIVE for u in test for lab in u.labels], dtype=np.float64)
     pt = model.probability(xt, FEATURE_NAMES)
     print("\nreliability on the test split (bin, pairs, mean p, share same, share same|related):")
-    for (name, n, mean_p, same), (_, _, _, right) in zip(reliability(pt, yt), reliability(pt, yr), strict=True):
+    for (name, n, mean_p, same), (_, _, _, right) in zip(
+        reliability(pt, yt), reliability(pt, yr), strict=True
+    ):
         print(f"  {name}  {n:5d}  {mean_p:.3f}  {same:.3f}  {right:.3f}")
     brier = float(np.mean((pt - yt) ** 2))
     print(f"  Brier score {brier:.4f} (same)")
@@ -297,7 +316,8 @@ def main() -> None:
         print(
             f"  {name:7s} matcher: precision {s['precision']:.3f} of {s['reported']}, "
             f"recall {s['recall']:.3f} of {s['same']} same"
-            f"   | rapidfuzz: precision {b['precision']:.3f} of {b['reported']}, recall {b['recall']:.3f}"
+            f"   | rapidfuzz: precision {b['precision']:.3f} of {b['reported']},"
+            f" recall {b['recall']:.3f}"
         )
     if not args.dry_run and not args.evaluate:
         args.out.write_text(json.dumps(model.to_json(), indent=1) + "\n", encoding="utf-8")

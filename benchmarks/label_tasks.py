@@ -31,6 +31,7 @@ from tracker.compare.features import claim_features
 from tracker.compare.scoring import pair_measures
 
 PER_CLAIM = 3
+LABELS = Path(__file__).resolve().parent / "data" / "pair_labels.tsv"
 
 
 def _sampled(items: list[int], k: int, good: set[int], rng: random.Random) -> list[int]:
@@ -101,13 +102,33 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=150, help="pairs per batch file")
     parser.add_argument("--sources", default="us,uk,seeds,sample,doc")
     parser.add_argument("--pdf", action="store_true", help="include the PDF series (NDCs)")
+    parser.add_argument(
+        "--claims", type=int, help="old claims per unit (default: by source); 0 for all"
+    )
+    parser.add_argument(
+        "--skip-labelled", action="store_true", help="leave out pairs already in the labels file"
+    )
     args = parser.parse_args()
 
-    per_source = {"us": (22, 4), "uk": (18, 4), "seeds": (45, 10), "sample": (40, 6), "doc": (14, 3)}
+    per_source = {
+        "us": (22, 4),
+        "uk": (18, 4),
+        "seeds": (45, 10),
+        "sample": (40, 6),
+        "doc": (14, 3),
+    }
     by_source: dict[str, list[list[tuple[str, str, str, str, str]]]] = {}
     seen: set[tuple[str, str, str]] = set()
+    if args.skip_labelled and LABELS.exists():
+        for line in LABELS.read_text(encoding="utf-8").splitlines():
+            if not line.startswith(("#", "unit\t")):
+                unit_name, old, new = line.split("\t")[:3]
+                seen.add((unit_name, old, new))
     for unit in units(set(args.sources.split(",")), pdf=args.pdf):
         n_old, n_new = per_source[unit.source]
+        if args.claims is not None:
+            n_old = args.claims or len(unit.old.claims)
+            n_new = args.claims or len(unit.new.claims)
         unit_rows = []
         for i, j in unit_tasks(unit, n_old, n_new):
             a, b = unit.old.claims[i], unit.new.claims[j]
@@ -127,10 +148,15 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     todo = args.out / "todo"
     todo.mkdir(exist_ok=True)
-    with (args.out / "keys.tsv").open("w", encoding="utf-8") as keys:
-        keys.write("pid\tunit\told\tnew\n")
+    # Batches are numbered after those already in the folder, so a second round of tasks
+    # can be added to a folder whose first round is judged.
+    first = len(list(args.out.glob("*/b*.tsv"))) - len(list(args.out.glob("done/*.tsv")))
+    new_keys = not (args.out / "keys.tsv").exists()
+    with (args.out / "keys.tsv").open("a", encoding="utf-8") as keys:
+        if new_keys:
+            keys.write("pid\tunit\told\tnew\n")
         for b in range(0, len(rows), args.batch):
-            name = f"b{b // args.batch:03d}"
+            name = f"b{first + b // args.batch:03d}"
             with (todo / f"{name}.tsv").open("w", encoding="utf-8") as f:
                 f.write("pid\tunit\told_claim\tnew_claim\n")
                 for k, (unit_name, ho, hn, to, tn) in enumerate(rows[b : b + args.batch]):
@@ -138,8 +164,10 @@ def main() -> None:
                     keys.write(f"{pid}\t{unit_name}\t{ho}\t{hn}\n")
                     f.write(f"{pid}\t{unit_name}\t{to}\t{tn}\n")
     counts = np.unique([r[0].split(":")[0] for r in rows], return_counts=True)
-    print(f"{len(rows)} pairs in {(len(rows) + args.batch - 1) // args.batch} batches:",
-          dict(zip(counts[0].tolist(), counts[1].tolist(), strict=True)))
+    print(
+        f"{len(rows)} pairs in {(len(rows) + args.batch - 1) // args.batch} batches:",
+        dict(zip(counts[0].tolist(), counts[1].tolist(), strict=True)),
+    )
 
 
 if __name__ == "__main__":

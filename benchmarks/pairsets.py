@@ -23,6 +23,7 @@ import csv
 import datetime as dt
 import gzip
 import hashlib
+import itertools
 import json
 import tempfile
 from collections.abc import Iterator
@@ -148,9 +149,7 @@ def _ingest_manifest(db: Database, folder: Path) -> list[dict[str, str]]:
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     briefs: list[dict[str, str]] = manifest["briefs"]
     for brief in briefs:
-        ingest_file(
-            db, folder / brief["file"], Overrides(date=brief["date"], title=brief["title"])
-        )
+        ingest_file(db, folder / brief["file"], Overrides(date=brief["date"], title=brief["title"]))
     return briefs
 
 
@@ -197,7 +196,7 @@ def units(
                     continue
                 with read_snapshot(db.engine) as session:
                     rows = session.execute(select(Brief.id, Brief.date).order_by(Brief.date)).all()
-                for (i0, t0), (i1, t1) in zip(rows, rows[1:], strict=False):
+                for (i0, t0), (i1, t1) in itertools.pairwise(rows):
                     name = f"doc:{folder.name}:{t0.isoformat()}>{t1.isoformat()}"
                     yield Unit(name, "doc", *_load(db, f"brief:{i0}", f"brief:{i1}"))
 

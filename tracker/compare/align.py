@@ -21,6 +21,7 @@ a split (one old → several new) or a merge (several old → one new).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -89,7 +90,7 @@ def _matching(rows: np.ndarray, cols: np.ndarray, gain: np.ndarray, n_old: int) 
     order = np.lexsort((cols, rows, component))
     chosen: list[int] = []
     bounds = np.flatnonzero(np.r_[True, component[order][1:] != component[order][:-1], True])
-    for a, b in zip(bounds[:-1], bounds[1:], strict=True):
+    for a, b in itertools.pairwise(bounds):
         idx = order[a:b]
         if len(idx) == 1:
             chosen.append(int(idx[0]))

@@ -25,14 +25,14 @@ so the cost stays linear in the number of candidates.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.sparse import csr_matrix, diags
-
 from rapidfuzz import fuzz
+from scipy.sparse import csr_matrix, diags
 from sklearn.feature_extraction.text import FeatureHasher
 
 from tracker.compare.candidates import Vectors, rowwise_dot
@@ -115,7 +115,9 @@ class Evidence:
     measures: PairMeasures
 
 
-def _term_mask(claims: Sequence[ClaimRef], pattern: re.Pattern[str], vocab: dict[str, int]) -> np.ndarray:
+def _term_mask(
+    claims: Sequence[ClaimRef], pattern: re.Pattern[str], vocab: dict[str, int]
+) -> np.ndarray:
     """Vocabulary columns whose term is written as ``pattern`` matches somewhere in ``claims``."""
     mask = np.zeros(len(vocab), dtype=np.float32)
     seen: set[str] = set()
@@ -175,7 +177,7 @@ def _figures(claim: ClaimRef) -> tuple[set[str], set[str]]:
 def _bigrams(tokens: Sequence[str]) -> set[str]:
     """Consecutive content-token pairs: shared ones say the same phrase, not just a topic."""
     words = [t for t in tokens if not t.startswith("a:")]
-    return {f"{a} {b}" for a, b in zip(words, words[1:], strict=False)}
+    return {f"{a} {b}" for a, b in itertools.pairwise(words)}
 
 
 def _positions(claims: Sequence[ClaimRef]) -> np.ndarray:
@@ -227,7 +229,10 @@ def pair_evidence(
 
     fig_old = [_figures(c) for c in old]
     fig_new = [_figures(c) for c in new]
-    kinds_old, kinds_new = _binary_rows([k for k, _ in fig_old]), _binary_rows([k for k, _ in fig_new])
+    kinds_old, kinds_new = (
+        _binary_rows([k for k, _ in fig_old]),
+        _binary_rows([k for k, _ in fig_new]),
+    )
     has_old = np.diff(kinds_old.indptr)[rows] > 0
     has_new = np.diff(kinds_new.indptr)[cols] > 0
     same_kind = rowwise_dot(kinds_old, kinds_new, rows, cols) > 0

@@ -194,23 +194,44 @@ def prepare(
     scored = score_candidates(old, new, config, vectors=vectors)
     keep = old_reps[scored.rows] & new_reps[scored.cols]
     rows, cols = scored.rows[keep], scored.cols[keep]
-    prob, lexical, contain = scored.probability[keep], scored.lexical[keep], scored.containment[keep]
+    prob, lexical, contain = (
+        scored.probability[keep],
+        scored.lexical[keep],
+        scored.containment[keep],
+    )
     if encoder is not None and len(rows):
         # Only pairs that could be matched or shown as leads need the veto.
         near = prob >= config.lead_floor
         rows, cols, prob, lexical, contain = (
-            rows[near], cols[near], prob[near], lexical[near], contain[near]
+            rows[near],
+            cols[near],
+            prob[near],
+            lexical[near],
+            contain[near],
         )
         similar = (
             pair_cosines(encoder, [c.text for c in old], [c.text for c in new], rows, cols)
             >= config.semantic_veto
         )
         rows, cols, prob, lexical, contain = (
-            rows[similar], cols[similar], prob[similar], lexical[similar], contain[similar]
+            rows[similar],
+            cols[similar],
+            prob[similar],
+            lexical[similar],
+            contain[similar],
         )
     return Prepared(
-        rows, cols, prob, lexical, contain, len(old), len(new),
-        old_members, new_members, old_reps, new_reps,
+        rows,
+        cols,
+        prob,
+        lexical,
+        contain,
+        len(old),
+        len(new),
+        old_members,
+        new_members,
+        old_reps,
+        new_reps,
     )
 
 
@@ -218,7 +239,13 @@ def assign(prepared: Prepared, config: MatcherConfig) -> Matching:
     """The assignment step alone, at the config's threshold."""
     p = prepared
     alignment = align(
-        p.rows, p.cols, p.probability, p.containment, config.cutoff, p.n_old, p.n_new,
+        p.rows,
+        p.cols,
+        p.probability,
+        p.containment,
+        config.cutoff,
+        p.n_old,
+        p.n_new,
         lead_floor=config.lead_floor,
     )
     wanted = {(e.old, e.new) for e, _ in alignment.pairs}

@@ -44,6 +44,7 @@ class ChangeView:
     kind: str
     aspects: tuple[str, ...]
     score: float | None
+    probability: float | None  # calibrated probability that the pair is right
     confidence: str | None  # "strong" | "probable" | "weak" for a pair, else None
     relation: str
     old: ClaimView | None
@@ -54,6 +55,16 @@ class ChangeView:
     stance: tuple[str, ...]
     also: tuple[str, ...]  # other briefs stating the same claim
     search_text: str  # lower-case text of both claims, for the search box
+    lead: LeadView | None = None  # an added/removed claim's best candidate below the threshold
+
+
+@dataclass(frozen=True)
+class LeadView:
+    """A lead: shown muted with a link to where its claim stands in the report."""
+
+    text: str
+    probability: float
+    anchor: str | None  # the change card of the lead's claim
 
 
 @dataclass(frozen=True)
@@ -87,10 +98,10 @@ class ReportContext:
 def _priority(change: Change) -> tuple[int, float]:
     """Quantity and stance changes first within the modified group, best matched first.
 
-    Weak pairs (low score) are the likeliest to be wrong, so they do not lead the report.
+    Weak pairs (low probability) are the likeliest to be wrong, so they do not lead the report.
     """
     tier = 0 if "quantity" in change.aspects or "stance" in change.aspects else 1
-    return (tier, -(change.score or 0.0))
+    return (tier, -(change.probability or 0.0))
 
 
 def build_context(diff: Diff) -> ReportContext:
@@ -109,7 +120,21 @@ def build_context(diff: Diff) -> ReportContext:
     ordered = sorted(
         enumerate(diff.changes), key=lambda ic: (KINDS.index(ic[1].kind), _priority(ic[1]), ic[0])
     )
+    anchor_of: dict[int, str] = {}
+    for index, change in enumerate(diff.changes):
+        for claim in (change.old, change.new):
+            if claim is not None:
+                anchor_of.setdefault(claim.id, f"c-{index + 1}")
     for index, change in ordered:
+        lead = (
+            LeadView(
+                change.lead.claim.text,
+                change.lead.probability,
+                anchor_of.get(change.lead.claim.id),
+            )
+            if change.lead is not None
+            else None
+        )
         segments = (
             tuple(word_diff(change.old.text, change.new.text))
             if change.old is not None and change.new is not None
@@ -126,6 +151,7 @@ def build_context(diff: Diff) -> ReportContext:
                 kind=change.kind,
                 aspects=change.aspects,
                 score=change.score,
+                probability=change.probability,
                 confidence=change.confidence,
                 relation=change.relation,
                 old=claim_view(change.old),
@@ -136,6 +162,7 @@ def build_context(diff: Diff) -> ReportContext:
                 stance=tuple(stance_phrase(s) for s in change.stance),
                 also=also,
                 search_text=text.lower(),
+                lead=lead,
             )
         )
     summary = diff.summary

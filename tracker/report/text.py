@@ -14,6 +14,7 @@ from tracker.report.describe import (
     groups,
     headline,
     lead_in_lines,
+    lead_line,
     quantity_label,
     quantity_phrase,
     stance_phrase,
@@ -73,6 +74,9 @@ def _change(console: Console, diff: Diff, change: Change) -> None:
         console.print(Text("    " + prefix + claim.text, style=style))
     for line in lead_in_lines(change):
         console.print(Text("    " + line, style="dim"))
+    lead = lead_line(diff, change)
+    if lead is not None:
+        console.print(Text("    " + lead, style="dim italic"))
     if change.old is not None:
         console.print(Text(f"    old: {brief_label(diff, change.old)}", style="dim"))
     if change.new is not None:

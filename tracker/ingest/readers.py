@@ -2,7 +2,11 @@
 
 Each format is read by a maintained library where the job is hard: trafilatura for the main
 text and metadata of HTML pages (boilerplate removal), pypdf for PDF text and the info
-dictionary, python-frontmatter for Markdown front matter. Plain text needs only decoding.
+dictionary, PyYAML for the front matter of Markdown and plain text. Plain text needs only
+decoding.
+
+A library that fails on a malformed file raises whatever it raises; ``read_document`` turns
+any such exception into one ``InputError`` line, so one hostile file never stops a batch.
 """
 
 from __future__ import annotations
@@ -18,7 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tracker.errors import InputError, MetadataError
+from tracker.errors import InputError, MetadataError, TrackerError
+from tracker.ingest.front_matter import FrontMatter, split_front_matter
 from tracker.textsafe import visible_controls
 
 SUPPORTED_SUFFIXES = {
@@ -46,6 +51,9 @@ class Document:
     authors: list[str] = field(default_factory=list)
     # PDF text wraps lines for layout; single newlines are not paragraph breaks there.
     hard_wrapped: bool = False
+    # Where ``date`` came from ("front matter", "PDF CreationDate", "file name", ...): an
+    # exported PDF's creation date is the day it was saved, so ingest says which it used.
+    date_source: str | None = None
 
 
 def decode(data: bytes) -> str:
@@ -184,7 +192,10 @@ def parse_date(value: Any) -> dt.date:
     try:
         if match:
             year, month, day = match.groups()
-            return dt.date(int(year), int(month or 1), int(day or 1))
+            try:
+                return dt.date(int(year), int(month or 1), int(day or 1))
+            except ValueError as exc:
+                raise MetadataError(f"date {text} is not a valid date ({exc})") from None
         try:
             return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).date()
         except ValueError:
@@ -223,6 +234,27 @@ def _split_authors(value: Any) -> list[str]:
     return [a.strip() for a in re.split(r";|,|\band\b", str(value)) if a.strip()]
 
 
+def _blank(text: str) -> str:
+    """``text`` with every character but line breaks turned into a space.
+
+    Metadata at the top of a text file is blanked, not cut: offsets into the brief's text
+    stay offsets into the file as archived.
+    """
+    return re.sub(r"[^\r\n]", " ", text)
+
+
+def _apply_front_matter(doc: Document, matter: FrontMatter) -> None:
+    """Fill ``doc`` from a front-matter block (title, date, source, url, authors)."""
+    if matter.title:
+        doc.title = matter.title
+    if matter.date:
+        doc.date = parse_date(matter.date)
+        doc.date_source = "front matter"
+    doc.source = matter.source
+    doc.url = matter.url
+    doc.authors = _split_authors(matter.authors)
+
+
 def read_txt(data: bytes, path: Path) -> Document:
     """Plain text; ``Title:``/``Date:``-style header lines at the top are metadata.
 
@@ -232,11 +264,16 @@ def read_txt(data: bytes, path: Path) -> Document:
     """
     text = decode_text(data)
     doc = Document(text=text, format="txt")
+    matter = split_front_matter(text, keys_first=True)
+    if matter is not None:
+        # A leading YAML block, as in Markdown; blanked like the header lines below.
+        _apply_front_matter(doc, matter)
+        text = doc.text = _blank(text[: matter.body_start]) + text[matter.body_start :]
     lines = text.splitlines(keepends=True)
     header_end = 0
     # Header lines ("Date: 2023-06-02") are honoured only as a block at the very top, before
     # the first blank line.
-    for i, line in enumerate(lines[:8]):
+    for i, line in enumerate([] if matter is not None else lines[:8]):
         header = _HEADER_LINE.match(line.strip())
         if not header:
             break
@@ -246,6 +283,7 @@ def read_txt(data: bytes, path: Path) -> Document:
             doc.title = value
         elif key == "date":
             doc.date = parse_date(value)
+            doc.date_source = "Date: header"
         elif key in ("source", "publisher"):
             doc.source = value
         elif key == "url":
@@ -267,25 +305,13 @@ def read_txt(data: bytes, path: Path) -> Document:
 
 def read_md(data: bytes, path: Path) -> Document:
     """Markdown with optional YAML front matter (title, date, source, url, authors)."""
-    import frontmatter
-    import yaml
-
     raw = decode_text(data)
-    try:
-        meta, body = frontmatter.parse(raw)
-    except yaml.YAMLError as exc:
-        reason = str(exc).splitlines()[0]
-        raise MetadataError(f"front matter is not valid YAML ({reason})") from None
+    matter = split_front_matter(raw)
+    body = raw.strip() if matter is None else raw[matter.body_start :].strip()
     # Keep the body's offsets meaningful: spans index the text we archive, which is the body.
     doc = Document(text=body, format="md")
-    if meta.get("title"):
-        doc.title = str(meta["title"]).strip()
-    if meta.get("date"):
-        doc.date = parse_date(meta["date"])
-    source = meta.get("source") or meta.get("publisher")
-    doc.source = str(source).strip() if source else None
-    doc.url = str(meta["url"]).strip() if meta.get("url") else None
-    doc.authors = _split_authors(meta.get("authors") or meta.get("author"))
+    if matter is not None:
+        _apply_front_matter(doc, matter)
     if doc.title is None:
         heading = re.search(r"^#{1,2}\s+(.+)$", body, re.M)
         if heading:
@@ -470,10 +496,42 @@ def read_document(path: Path, data: bytes) -> Document:
     fmt = sniff_format(path, data)
     if not data:
         raise InputError("the file has no text (it is empty)")
-    doc = _READERS[fmt](data, path)
+    try:
+        doc = _READERS[fmt](data, path)
+    except (TrackerError, ImportError):
+        # An ImportError is a broken install, not a bad file: it must not pass for one.
+        raise
+    except RecursionError:
+        raise InputError(f"cannot read the {_FORMAT_NAMES[fmt]} (it nests too deeply)") from None
+    except Exception as exc:
+        # The last line of defence: a parser that fails on a hostile file in a way its reader
+        # did not foresee still costs one line and that file only, never the batch.
+        raise InputError(f"cannot read the {_FORMAT_NAMES[fmt]} ({_reason(exc)})") from None
     if not doc.text.strip():
         raise InputError("the file has no text (only white space)")
     _defuse(doc)
+    if doc.date is not None and doc.date_source is None:
+        doc.date_source = _DATE_SOURCES[fmt]
     if doc.date is None:
         doc.date = date_from_filename(path)
+        if doc.date is not None:
+            doc.date_source = "file name"
     return doc
+
+
+_FORMAT_NAMES = {"txt": "text file", "md": "Markdown file", "html": "HTML page", "pdf": "PDF"}
+# What a reader's date is, when the reader does not say (the HTML date comes from the page's
+# metadata or what htmldate finds in it; the PDF date from the info dictionary).
+_DATE_SOURCES = {
+    "txt": "Date: header",
+    "md": "front matter",
+    "html": "HTML metadata",
+    "pdf": "PDF CreationDate",
+}
+
+
+def _reason(exc: BaseException) -> str:
+    """An exception as a short reason: its first line, else its type, at most 200 characters."""
+    text = str(exc).strip()
+    first = text.splitlines()[0] if text else type(exc).__name__
+    return first if len(first) <= 200 else first[:199] + "…"

@@ -35,8 +35,11 @@ DATA = Path(__file__).resolve().parent / "data"
 
 
 BACKENDS = ("sqlite", "postgresql")
+# The server of scripts/ensure-postgres.sh, on its TRACKER_PG_PORT, unless told otherwise.
 PG_URL = os.environ.get(
-    "TRACKER_TEST_PG_URL", "postgresql+psycopg://tracker:tracker@127.0.0.1:54329/tracker_test"
+    "TRACKER_TEST_PG_URL",
+    "postgresql+psycopg://tracker:tracker@127.0.0.1:"
+    f"{os.environ.get('TRACKER_PG_PORT', '54329')}/tracker_test",
 )
 
 

@@ -43,7 +43,9 @@ def _loader() -> Any:
     """``yaml.SafeLoader`` without the implicit timestamp type (dates stay strings)."""
     import yaml
 
-    class Loader(yaml.SafeLoader):
+    # libyaml's parser when PyYAML has it (as python-frontmatter did): faster, and it refuses
+    # deep nesting itself instead of recursing.
+    class Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
         pass
 
     Loader.yaml_implicit_resolvers = {

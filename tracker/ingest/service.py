@@ -146,12 +146,15 @@ def _walk(
         return
     for entry in entries:
         path = Path(entry.path)
+        suffix = path.suffix.lower()
         try:
             is_dir = entry.is_dir()
         except OSError as exc:
-            yield IngestFailure(path, exc.strerror or str(exc))
+            if exc.errno == errno.ELOOP and suffix not in SUPPORTED_SUFFIXES:
+                skipped.append(Skipped(path, "symlink loop"))
+            else:
+                yield IngestFailure(path, exc.strerror or str(exc))
             continue
-        suffix = path.suffix.lower()
         if entry.name.startswith("."):
             skipped.append(Skipped(path, "hidden folder" if is_dir else "hidden file"))
         elif is_dir:

@@ -231,8 +231,10 @@ def _ingest_urls(db: Database, urls: list[str], overrides: Overrides, quiet: boo
         if outcome.result is None:
             link, reason = shown(outcome.url), shown(outcome.reason or "")
             err.print(f"[red]failed[/]  {escape(link)}: {escape(reason)}")
-        elif not quiet:
-            out.print(shown(_stored_line(outcome.url, outcome.result)), markup=False)
+        else:
+            if not quiet:
+                out.print(shown(_stored_line(outcome.url, outcome.result)), markup=False)
+            _warn_date(outcome.url, outcome.result, dt.date.today())
 
     with Fetcher(config.fetch) as fetcher:
         return ingest_urls(db, fetcher, urls, overrides, on_url=show)

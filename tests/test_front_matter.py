@@ -117,3 +117,20 @@ def test_a_file_without_front_matter_has_none() -> None:
     assert split_front_matter("--- not a delimiter\n" + BODY) is None
     empty = split_front_matter("---\n---\n" + BODY)
     assert empty is not None and empty.title is None and empty.date is None
+
+
+def test_a_page_with_front_matter_is_read_and_dated_by_it() -> None:
+    page = (
+        "<html><head><title>Flood wall</title><meta name='date' content='2001-01-01'></head>"
+        "<body><article><h1>Flood wall</h1>"
+        + "".join(f"<p>{line}</p>" for line in BODY.split("\n\n"))
+        + "</article></body></html>"
+    )
+    for data in (BLOCK + page, "\ufeff" + BLOCK.replace("\n", "\r\n") + page):
+        doc = read_document(Path("flood.html"), data.encode("utf-8"))
+        assert doc.date is not None and doc.date.isoformat() == "2023-09-14"
+        assert doc.date_source == "front matter"
+        assert doc.title == "Flood wall plan"
+        assert doc.authors == ["Ana Ruiz", "Tom Berg"]
+        assert "title:" not in doc.text
+        assert "flood wall along the east bank" in doc.text

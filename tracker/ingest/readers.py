@@ -244,15 +244,15 @@ def _blank(text: str) -> str:
 
 
 def _apply_front_matter(doc: Document, matter: FrontMatter) -> None:
-    """Fill ``doc`` from a front-matter block (title, date, source, url, authors)."""
+    """Fill ``doc`` from a front-matter block: what it gives wins, what it lacks is kept."""
     if matter.title:
         doc.title = matter.title
     if matter.date:
         doc.date = parse_date(matter.date)
         doc.date_source = "front matter"
-    doc.source = matter.source
-    doc.url = matter.url
-    doc.authors = _split_authors(matter.authors)
+    doc.source = matter.source or doc.source
+    doc.url = matter.url or doc.url
+    doc.authors = _split_authors(matter.authors) or doc.authors
 
 
 def read_txt(data: bytes, path: Path) -> Document:
@@ -347,6 +347,10 @@ def read_html(data: bytes, path: Path) -> Document:
     import trafilatura
 
     html = decode_text(data)
+    # A page kept as a static-site source (Jekyll, Hugo) starts with front matter.
+    matter = split_front_matter(html, keys_first=True)
+    if matter is not None:
+        html = html[matter.body_start :]
     try:
         with _quiet_logger("trafilatura"), _quiet_logger("htmldate"):
             result = trafilatura.bare_extraction(
@@ -375,6 +379,8 @@ def read_html(data: bytes, path: Path) -> Document:
     doc.source = getattr(result, "sitename", None) or None
     doc.url = getattr(result, "url", None) or None
     doc.authors = _split_authors(getattr(result, "author", None))
+    if matter is not None:
+        _apply_front_matter(doc, matter)
     return doc
 
 

@@ -35,7 +35,8 @@ DATA = Path(__file__).resolve().parent / "data"
 
 
 BACKENDS = ("sqlite", "postgresql")
-# The server of scripts/ensure-postgres.sh, on its TRACKER_PG_PORT, unless told otherwise.
+# The port follows TRACKER_PG_PORT, as scripts/ensure-postgres.sh does, so a checkout that
+# starts its server on another port also tests against it (not against another checkout's).
 PG_URL = os.environ.get(
     "TRACKER_TEST_PG_URL",
     "postgresql+psycopg://tracker:tracker@127.0.0.1:"

@@ -83,7 +83,13 @@ def test_a_creation_date_of_today_is_warned_about(runner: CliRunner, tmp_path: P
     assert out[0].endswith(f"({today}, 1 claims, date from PDF CreationDate)")
     assert len(err) == 1
     assert err[0].startswith(f"warning  {path}: date {today} (from PDF CreationDate) is today")
-    assert "--date" in err[0]
+    assert err[0].endswith("to change it: tracker briefs edit 1 --date YYYY-MM-DD")
+    fixed = runner.invoke(
+        cli, ["--db", str(tmp_path / "t.db"), "briefs", "edit", "1", "--date", "2019-03-01"]
+    )
+    assert fixed.exit_code == 0, fixed.output
+    listed = runner.invoke(cli, ["--db", str(tmp_path / "t.db"), "briefs"])
+    assert "2019-03-01" in listed.stdout
 
 
 def test_a_date_in_the_future_is_warned_about(runner: CliRunner, tmp_path: Path) -> None:
@@ -94,7 +100,8 @@ def test_a_date_in_the_future_is_warned_about(runner: CliRunner, tmp_path: Path)
     assert code == 0
     assert err == [
         f"warning  {path}: date {later} (from front matter) is in the future, often the day "
-        "the file was saved rather than the brief's as-of date (give that with --date)"
+        "the file was saved rather than the brief's as-of date; to change it: "
+        "tracker briefs edit 1 --date YYYY-MM-DD"
     ]
 
 

@@ -261,7 +261,7 @@ def main() -> None:
             intercept=float(clf.intercept_[0]),
             threshold=pair_threshold,
             meta={
-                "fitted_on": "benchmarks/data/pair_labels.tsv, train units (benchmarks/pairsets.py)",
+                "fitted_on": "benchmarks/data/pair_labels.tsv, train units of pairsets.py",
                 "train_pairs": len(y),
                 "train_positive": int(y.sum()),
                 "oof_precision_target": args.precision,

@@ -93,8 +93,9 @@ def test_each_pair_carries_its_confidence_band(runner: CliRunner, sample_db: Dat
     # The sample has pairs in more than one band, so this tests something.
     assert sum(1 for n in data["confidence"].values() if n) >= 2
 
-    # --min-score 0.3 reports no weak pair: each one becomes a removed and an added claim.
-    strict = json.loads(runner.invoke(cli, [*args, "--min-score", "0.3"]).output)
+    # --min-score at the probable band reports no weak pair: each becomes a removed and an
+    # added claim.
+    strict = json.loads(runner.invoke(cli, [*args, "--min-score", str(WEAK_MATCH)]).output)
     assert strict["confidence"]["weak"] == 0
     assert strict["confidence"]["strong"] == data["confidence"]["strong"]
 

@@ -30,8 +30,11 @@ from scipy.optimize import linear_sum_assignment
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-# A leftover claim joins an existing pair when at least this share of its weight is in it.
+# A leftover claim joins an existing pair when at least this share of its weight is in it...
 SPLIT_CONTAINMENT = 0.7
+# ...and its own probability with that partner is at least this share of the pair's: a part
+# of a list sentence is about as likely a match as the sentence's main counterpart.
+SPLIT_RELATIVE = 0.75
 # Components with more cells than this are aligned greedily (dense Hungarian is O(n³)).
 MAX_DENSE_CELLS = 250_000
 
@@ -144,10 +147,12 @@ def align(
         i, j, p, c = int(u_old[k]), int(u_new[k]), float(u_p[k]), float(u_c[k])
         if c < SPLIT_CONTAINMENT:
             continue
-        if j not in new_match and j not in extra_new and i in old_match:
+        split = j not in new_match and j not in extra_new and i in old_match
+        merge = i not in old_match and i not in extra_old and j in new_match
+        if split and p >= SPLIT_RELATIVE * old_match[i].probability:
             pairs.append((Edge(i, j, p, c), "split"))
             extra_new.add(j)
-        elif i not in old_match and i not in extra_old and j in new_match:
+        elif merge and p >= SPLIT_RELATIVE * new_match[j].probability:
             pairs.append((Edge(i, j, p, c), "merge"))
             extra_old.add(i)
 

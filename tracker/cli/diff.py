@@ -74,9 +74,12 @@ def emit(text: str, output: Path | None, *, color: bool) -> None:
 @format_option
 @output_option
 @click.option(
+    "--threshold",
     "--min-score",
+    "min_score",
     type=click.FloatRange(0, 1),
-    help="Pairs scoring below this are reported as removed + added.",
+    help="Report pairs of this match probability or more (default: the model's threshold);"
+    " the rest are removed + added, with their best candidate as a lead.",
 )
 @click.option(
     "--kind",

@@ -37,9 +37,12 @@ from tracker.cli.diff import emit, format_option, output_option, warn_versions
     help="At most this many positions matching QUERY, most relevant first.",
 )
 @click.option(
+    "--threshold",
     "--min-score",
+    "min_score",
     type=click.FloatRange(0, 1),
-    help="Links between snapshots scoring below this break the chain.",
+    help="Links between snapshots below this match probability break the chain"
+    " (default: the model's threshold).",
 )
 @format_option
 @output_option

@@ -7,7 +7,7 @@ a brief's text can only ever appear as text, and a template typo is an error, no
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -93,6 +93,7 @@ class ReportContext:
     confidence_counts: tuple[tuple[str, int], ...]  # paired changes by band
     total: int
     groups: tuple[GroupView, ...]
+    matcher: dict[str, object] = field(default_factory=dict)  # version, model, threshold
 
 
 def _priority(change: Change) -> tuple[int, float]:
@@ -182,6 +183,7 @@ def build_context(diff: Diff) -> ReportContext:
         confidence_counts=tuple(diff.confidence.items()),
         total=len(diff.changes),
         groups=tuple(GroupView(k, GROUP_TITLES[k], tuple(views[k])) for k in KINDS if views[k]),
+        matcher=diff.matcher,
     )
 
 

@@ -67,6 +67,7 @@ FEATURE_NAMES: tuple[str, ...] = (
     "token_set_ratio",
     "position_gap",
     "diff_percentile",
+    "locally_rare_shared",
 )
 
 # Words that introduce a person's name: the capitalised words after them are a name.
@@ -215,6 +216,14 @@ def pair_evidence(
     shared_content_weight = rowwise_dot(content_weighted, n.tokens, rows, cols)
     shared_names = rowwise_dot((o.weighted @ diags(names)).tocsr(), n.tokens, rows, cols)
     rarest = _rowwise_max(content_weighted, n.tokens, rows, cols)
+    # The same, by this diff's own counts only: a word few claims of the diff use ("steel",
+    # "CPTPP") names a specific subject; one most of them use ("alliance") names the topic.
+    n_claims = o.tokens.shape[0] + n.tokens.shape[0]
+    local_df = np.bincount(o.tokens.indices, minlength=o.tokens.shape[1]) + np.bincount(
+        n.tokens.indices, minlength=n.tokens.shape[1]
+    )
+    local_idf = (np.log((n_claims + 1) / (local_df + 1)) * (1.0 - context)).astype(np.float32)
+    locally_rare = _rowwise_max((o.tokens @ diags(local_idf)).tocsr(), n.tokens, rows, cols)
     shared_content = rowwise_dot((o.tokens @ evidence_cols).tocsr(), n.tokens, rows, cols)
 
     w_old, w_new = o.weight[rows], n.weight[cols]
@@ -293,6 +302,7 @@ def pair_evidence(
             set_ratio,
             position_gap,
             percentile,
+            locally_rare / max(np.log(n_claims + 1), 1.0),
         ]
     ).astype(np.float64)
     return Evidence(matrix=matrix, measures=m)

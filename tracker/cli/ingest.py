@@ -7,17 +7,14 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 import click
-from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-from rich.text import Text
 
-from tracker.cli.app import cli, err, handle_errors, open_db, out, shown
+from tracker.cli.app import cli, err, handle_errors, interrupted, open_db, out, shown
 from tracker.errors import RunLocked, TrackerError
-from tracker.ingest import IngestFailure, IngestResult, Overrides, ingest_items, iter_brief_files
-from tracker.store.db import Database
 
 if TYPE_CHECKING:
+    from tracker.ingest import IngestFailure, IngestResult, Overrides
     from tracker.ingest.pages import UrlRun
+    from tracker.store.db import Database
 
 # Exit status of a run that found another run holding the lock (EX_TEMPFAIL in sysexits.h:
 # "try again later"), distinct from 1 (something failed) and 2 (usage error).
@@ -96,6 +93,9 @@ def ingest(
     default, for cron: nothing is printed when all went well (the summary line too, unless
     standard output is a terminal); failures go to standard error. Exit status: 0 all well,
     1 something failed, 75 another run holds the lock.
+
+    Ctrl-C stops at once with exit status 130; briefs stored before it stay stored (each is
+    one transaction), so running the same command again finishes the batch.
     """
     if from_sources:
         if paths:
@@ -109,8 +109,15 @@ def ingest(
     for flag, given in (("-v", verbose), ("--log-file", log_file), ("--report-dir", report_dir)):
         if given:
             raise click.UsageError(f"{flag} goes with --sources")
+    from rich.markup import escape
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from tracker.ingest import IngestFailure, Overrides, ingest_items, iter_brief_files
+
     db = open_db(ctx)
     overrides = Overrides(date=date, title=title, source=source, url=url)
+    # Briefs stored so far, for the message after Ctrl-C.
+    stored_now = [0]
     files = [Path(p) for p in paths if not _is_url(p)]
     urls = [p for p in paths if _is_url(p)]
 
@@ -118,8 +125,11 @@ def ingest(
         if isinstance(outcome, IngestFailure):
             path, reason = shown(str(outcome.path)), shown(outcome.reason)
             err.print(f"[red]failed[/]  {escape(path)}: {escape(reason)}")
-        elif not quiet:
-            progress.console.print(shown(_stored_line(str(outcome.path), outcome)), markup=False)
+        else:
+            stored_now[0] += outcome.status == "stored"
+            if not quiet:
+                line = shown(_stored_line(str(outcome.path), outcome))
+                progress.console.print(line, markup=False)
         progress.advance(task)
 
     items = list(iter_brief_files(files, skip=[db.archive_root]))
@@ -127,16 +137,21 @@ def ingest(
         TextColumn("ingesting"),
         BarColumn(),
         MofNCompleteColumn(),
-        console=out,
+        console=out.console,
         transient=True,
         disable=not out.is_terminal or len(items) < 3,
     )
-    with progress:
-        task = progress.add_task("ingest", total=len(items))
-        report = ingest_items(db, items, overrides, on_file=show)
+    try:
+        with progress:
+            task = progress.add_task("ingest", total=len(items))
+            report = ingest_items(db, items, overrides, on_file=show)
+        fetched = _ingest_urls(db, urls, overrides, quiet, stored_now) if urls else None
+    except KeyboardInterrupt:
+        raise interrupted(
+            f"interrupted: {stored_now[0]} stored before the interrupt; run again to finish"
+        ) from None
     stored, present, failed = report.stored, report.duplicates, len(report.failures)
-    if urls:
-        fetched = _ingest_urls(db, urls, overrides, quiet)
+    if fetched is not None:
         stored, present, failed = (
             stored + fetched.stored,
             present + fetched.duplicates,
@@ -152,8 +167,13 @@ def _stored_line(item: str, result: IngestResult) -> str:
     return f"{what:<16} {item} → brief {result.brief_id} ({result.date}, {result.claims} claims)"
 
 
-def _ingest_urls(db: Database, urls: list[str], overrides: Overrides, quiet: bool) -> UrlRun:
-    """Fetch and ingest the URLs (recorded as a run, see `tracker runs`), printing each."""
+def _ingest_urls(
+    db: Database, urls: list[str], overrides: Overrides, quiet: bool, stored_now: list[int]
+) -> UrlRun:
+    """Fetch and ingest the URLs (recorded as a run, see `tracker runs`), printing each and
+    counting the stored ones in ``stored_now``."""
+    from rich.markup import escape
+
     from tracker.ingest.fetch import Fetcher
     from tracker.ingest.pages import UrlOutcome, ingest_urls
     from tracker.ingest.sources import config_path, load_config
@@ -164,7 +184,9 @@ def _ingest_urls(db: Database, urls: list[str], overrides: Overrides, quiet: boo
         if outcome.result is None:
             link, reason = shown(outcome.url), shown(outcome.reason or "")
             err.print(f"[red]failed[/]  {escape(link)}: {escape(reason)}")
-        elif not quiet:
+            return
+        stored_now[0] += outcome.result.status == "stored"
+        if not quiet:
             out.print(shown(_stored_line(outcome.url, outcome.result)), markup=False)
 
     with Fetcher(config.fetch) as fetcher:
@@ -201,6 +223,8 @@ def _run_sources(
     report_dir: Path | None,
     wait: float,
 ) -> None:
+    from rich.text import Text
+
     from tracker.ingest.cron import ItemOutcome, run_sources
     from tracker.ingest.lock import run_lock
     from tracker.ingest.sources import config_path, load_config
@@ -211,14 +235,16 @@ def _run_sources(
     if not config.sources:
         raise TrackerError(f"no sources in {path}; add one with: tracker sources add URL_OR_FOLDER")
     log = _Log(log_file)
+    stored_now = [0]
 
     def show(outcome: ItemOutcome) -> None:
+        stored_now[0] += outcome.status == "new"
         line = shown(f"{outcome.status:<9} {outcome.item}: {outcome.message}")
         log.write(line)
         if outcome.detail:
             log.write(outcome.detail.rstrip())
         if outcome.status == "failed":
-            err.print(Text(line, style="red" if err.is_terminal else ""))
+            err.print(Text(line, style="red"))
         elif verbose:
             out.print(Text(line))
 
@@ -231,6 +257,12 @@ def _run_sources(
             log.write(f"not run: {exc}")
             err.print(Text(f"Error: {exc}"))
             ctx.exit(EXIT_LOCKED)
+        except KeyboardInterrupt:
+            message = (
+                f"interrupted: {stored_now[0]} stored before the interrupt; run again to finish"
+            )
+            log.write(message)
+            raise interrupted(message) from None
         for written in report.reports:
             log.write(f"report {written}")
             if verbose:

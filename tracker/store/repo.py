@@ -2,26 +2,17 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
 
-from sqlalchemy import Engine, func, insert, select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from tracker.claims import ClaimDraft
+
+# Re-exported: the listing lives in its own ORM-free module (fast start-up of `tracker briefs`).
+from tracker.store.listing import BriefSummary as BriefSummary
+from tracker.store.listing import list_briefs as list_briefs
 from tracker.store.models import Brief, Claim, QuantityRow
-
-
-@dataclass(frozen=True)
-class BriefSummary:
-    """A brief as listed by ``tracker briefs``."""
-
-    id: int
-    date: dt.date
-    title: str
-    source: str | None
-    claims: int
 
 
 def find_brief_by_hash(session: Session, content_hash: str) -> Brief | None:
@@ -84,20 +75,6 @@ def add_brief(
         if qrows:
             session.execute(insert(QuantityRow), qrows)
     return brief.id
-
-
-def list_briefs(engine: Engine) -> list[BriefSummary]:
-    """All briefs, oldest first, with their claim counts."""
-    counts = (
-        select(Claim.brief_id, func.count(Claim.id).label("n")).group_by(Claim.brief_id).subquery()
-    )
-    stmt = (
-        select(Brief.id, Brief.date, Brief.title, Brief.source, func.coalesce(counts.c.n, 0))
-        .outerjoin(counts, counts.c.brief_id == Brief.id)
-        .order_by(Brief.date, Brief.id)
-    )
-    with Session(engine) as session:
-        return [BriefSummary(*row) for row in session.execute(stmt).all()]
 
 
 def get_brief(session: Session, brief_id: int) -> Brief | None:

@@ -72,7 +72,8 @@ def briefs(ctx: click.Context, fmt: str | None, output: Path | None) -> None:
     if not rows:
         emit("No briefs stored yet. Add some with: tracker ingest PATH\n", output)
         return
-    emit(briefs_table(rows, bold_header=output is None and out.color), output)
+    bold = output is None and out.color
+    emit(briefs_table(rows, bold_header=bold), output, color=bold)
 
 
 @cli.command(

@@ -56,6 +56,18 @@ def _isatty(stream: Any) -> bool:
         return False
 
 
+def _console_class() -> type[Console]:
+    """rich's Console, except that a closed pipe raises ``BrokenPipeError`` (which the command
+    group turns into a quiet exit 0) instead of rich's own ``SystemExit(1)``."""
+    from rich.console import Console
+
+    class QuietPipeConsole(Console):
+        def on_broken_pipe(self) -> None:
+            raise BrokenPipeError
+
+    return QuietPipeConsole
+
+
 class Stream:
     """Standard output or standard error as the commands write to it."""
 
@@ -89,10 +101,8 @@ class Stream:
     def console(self) -> Console:
         """The rich console of this stream, built on first use for the current settings."""
         if self._console is None or self._console.file is not self.file:
-            from rich.console import Console
-
             terminal = self.is_terminal
-            self._console = Console(
+            self._console = _console_class()(
                 file=self.file,
                 stderr=self._stderr,
                 highlight=False,

@@ -87,5 +87,5 @@ def render_text(
         for change in group:
             _change(console, diff, change, width)
     console.print()
-    console.print(summary_line(diff))
+    put(console, Text(summary_line(diff)), width)
     return buffer.getvalue()

@@ -115,9 +115,8 @@ def render_timeline_text(tl: Timeline, *, color: bool = False, width: int | None
     console = buffer_console(buffer, color=color, width=width)
     if tl.query is not None:
         n = len(tl.chains)
-        console.print(
-            Text(f"history of “{tl.query}”: {_count(n, 'position')}, most relevant first")
-        )
+        heading = f"history of “{tl.query}”: {_count(n, 'position')}, most relevant first"
+        put(console, Text(heading), width)
     elif tl.claim_id is not None:
         console.print(Text(f"history of claim {tl.claim_id}"))
     put(console, Text(f"periods: {period_line(tl)}"), width, hang=9)
@@ -137,5 +136,5 @@ def render_timeline_text(tl: Timeline, *, color: bool = False, width: int | None
             else:
                 _chain(console, tl, chain, width, every_period=False)
         console.print()
-    console.print(summary_line(tl))
+    put(console, Text(summary_line(tl)), width)
     return buffer.getvalue()

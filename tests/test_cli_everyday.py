@@ -20,7 +20,6 @@ import pytest
 from click.testing import CliRunner
 
 from tracker.cli import cli
-from tracker.cli.term import use_color
 from tracker.errors import StoreError
 from tracker.store.db import Database
 
@@ -288,6 +287,8 @@ def test_sort_score_puts_figures_and_the_best_matches_first(
 
 
 def test_colour_decision() -> None:
+    from tracker.cli.term import use_color
+
     env = dict(os.environ)
     try:
         os.environ.pop("NO_COLOR", None)
@@ -416,7 +417,7 @@ def test_ctrl_c_in_any_command_exits_130(
     def interrupt(*_: Any) -> Any:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(listing, "list_briefs", interrupt)
+    monkeypatch.setattr(listing, "quick_list_briefs", interrupt)
     result = runner.invoke(cli, ["--db", sample_path, "briefs"])
     assert result.exit_code == 130
     assert result.stderr == "interrupted\n"
@@ -504,29 +505,57 @@ def test_help_imports_no_heavy_module() -> None:
     assert not loaded & {*HEAVY, "sqlalchemy", "alembic", "rich"}
 
 
-def test_briefs_imports_neither_the_engine_nor_the_orm(sample_path: str) -> None:
-    for args in (
-        ["--db", sample_path, "briefs"],
-        ["--db", sample_path, "briefs", "--format", "json"],
-    ):
-        loaded = _imported(args, ROOT)
-        assert "sqlalchemy" in loaded
-        assert not loaded & {*HEAVY, "alembic", "rich"}, args
+def test_briefs_of_an_sqlite_file_imports_no_sqlalchemy(sample_path: str) -> None:
+    for args in (["briefs"], ["briefs", "--format", "json"], ["briefs", "--format", "csv"]):
+        loaded = _imported(["--db", sample_path, *args], ROOT)
+        assert not loaded & {*HEAVY, "sqlalchemy", "alembic", "rich"}, args
+
+
+def test_briefs_of_a_url_reads_through_sqlalchemy_core_only(sample_path: str) -> None:
     code = (
         "import runpy, sys\n"
-        f"sys.argv = ['tracker', '--db', {sample_path!r}, 'briefs']\n"
+        f"sys.argv = ['tracker', '--db', 'sqlite:///' + {sample_path!r}, 'briefs']\n"
         "try:\n    runpy.run_module('tracker', run_name='__main__')\n"
         "except SystemExit:\n    pass\n"
-        "sys.stderr.write(str('sqlalchemy.orm' in sys.modules))\n"
+        "sys.stderr.write(' '.join(m for m in ('sqlalchemy', 'sqlalchemy.orm', 'alembic')"
+        " if m in sys.modules))\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stderr == "False"
+    assert done.stderr == "sqlalchemy"
+    assert "Japan Lifts Its 2030 Climate Goal" in done.stdout
+
+
+def test_the_quick_listing_equals_the_full_one_or_steps_aside(tmp_path: Path) -> None:
+    from sqlalchemy import text
+
+    from tracker.store.db import open_database
+    from tracker.store.listing import list_briefs, quick_list_briefs
+
+    path = tmp_path / "t.db"
+    database = open_database(str(path))
+    assert quick_list_briefs(path) == list_briefs(database.engine) == []
+    for name in sorted(SAMPLE.iterdir())[:3]:
+        assert CliRunner().invoke(cli, ["--db", str(path), "ingest", str(name)]).exit_code == 0
+    quick = quick_list_briefs(path)
+    assert quick is not None and len(quick) == 3
+    assert quick == list_briefs(database.engine)
+    with database.engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '0003'"))
+    assert quick_list_briefs(path) is None  # an older schema: the full path migrates it
+    database.engine.dispose()
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"not a database at all" * 100)
+    assert quick_list_briefs(junk) is None
+    assert quick_list_briefs(tmp_path / "missing.db") is None
+    result = CliRunner().invoke(cli, ["--db", str(junk), "briefs"])
+    assert result.exit_code == 1 and "file is not a database" in result.stderr
 
 
 def test_shipped_heads_match_alembic() -> None:
     from alembic.script import ScriptDirectory
 
-    from tracker.store.db import alembic_config, shipped_heads
+    from tracker.store.db import alembic_config
+    from tracker.store.revisions import shipped_heads
 
     assert shipped_heads() == frozenset(ScriptDirectory.from_config(alembic_config()).get_heads())
 

@@ -60,10 +60,13 @@ def briefs_table(rows: list[BriefSummary], *, bold_header: bool) -> str:
 @handle_errors
 def briefs(ctx: click.Context, fmt: str | None, output: Path | None) -> None:
     """List stored briefs: id, date, title, source and number of claims."""
-    from tracker.store.listing import list_briefs
+    from tracker.store.listing import list_briefs, quick_list_briefs, sqlite_path
 
     fmt = chosen_format(fmt, output, LIST_FORMATS)
-    rows = list_briefs(open_db(ctx, must_exist=True).engine)
+    path = sqlite_path(ctx.obj["db_url"])
+    rows = quick_list_briefs(path) if path is not None else None
+    if rows is None:
+        rows = list_briefs(open_db(ctx, must_exist=True).engine)
     if fmt != "text":
         from tracker.report.listings import briefs_csv, briefs_to_dict, dumps
 

@@ -5,15 +5,13 @@ Alembic revisions shipped in ``migrations/``. A database stamped with a revision
 not know (written by a newer tracker) is refused rather than touched.
 
 Alembic is imported only to migrate: on every other start the stamped revision is read with
-one SELECT and compared with the heads written in ``migrations/versions`` (a text scan), which
-keeps alembic's ~0.2 s import out of every command's start-up.
+one SELECT and compared with ``revisions.shipped_heads()`` (a text scan of
+``migrations/versions``), which keeps alembic's ~0.2 s import out of every command's start-up.
 """
 
 from __future__ import annotations
 
-import functools
 import os
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -26,6 +24,7 @@ from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 
 from tracker.errors import StoreError
 from tracker.resources import resource_dir
+from tracker.store.revisions import shipped_heads
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -267,26 +266,6 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
             command.upgrade(cfg, revision)
     except (OperationalError, DatabaseError) as exc:
         raise _db_error(engine, exc) from None
-
-
-_REVISION_LINE = re.compile(r"^(down_revision|revision)\b[^=]*=\s*(.+?)\s*$", re.MULTILINE)
-_QUOTED = re.compile(r"[\"']([^\"']+)[\"']")
-
-
-@functools.cache
-def shipped_heads() -> frozenset[str]:
-    """The head revisions of ``migrations/versions``, read as text (no alembic import).
-
-    A revision that no other names as its ``down_revision`` is a head. Only a shortcut: when
-    the database is stamped otherwise, alembic itself decides (and migrates or refuses).
-    """
-    revisions: set[str] = set()
-    parents: set[str] = set()
-    for path in sorted((resource_dir("migrations") / "versions").glob("*.py")):
-        for name, value in _REVISION_LINE.findall(path.read_text(encoding="utf-8")):
-            found = set(_QUOTED.findall(value))
-            (revisions if name == "revision" else parents).update(found)
-    return frozenset(revisions - parents)
 
 
 def _stamped(engine: Engine) -> frozenset[str] | None:

@@ -313,6 +313,10 @@ def test_color_always_styles_piped_output_and_never_does_not(
     plain = _invoke(runner, sample_path, "diff", "2021", "2024", "--color", "never")
     assert not ANSI.search(plain.stdout)
     assert ANSI.sub("", always.stdout) == plain.stdout
+    # The next invocation (same process) does not inherit the last one's --color.
+    again = _invoke(runner, sample_path, "--color", "always", "briefs")
+    assert ANSI.search(again.stdout)
+    assert not ANSI.search(_invoke(runner, sample_path, "briefs").stdout)
 
 
 def test_every_command_takes_color() -> None:

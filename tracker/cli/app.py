@@ -117,6 +117,10 @@ class TrackerGroup(click.Group):
 def _color_callback(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
     if value is not None:
         set_color(cast(ColorSetting, value))
+    elif ctx.parent is None:
+        # The group's own option, not given: a new invocation (in tests, the same process)
+        # must not inherit the previous one's --color.
+        set_color("auto")
 
 
 _COLOR_ATTRS: dict[str, Any] = {

@@ -76,6 +76,7 @@ def within_specs(
   tracker diff 2021 2024
   tracker diff 2023 2024 --kind modified --grep defence
   tracker diff 2021..2022 brief:7 --format json -o changes.json
+  tracker diff 2016 2020 --source "Democratic Party" --sort score -o changes.csv
   tracker diff 2021 2023 2024 --status changed-once --format html -o timeline.html
 """,
 )
@@ -132,7 +133,8 @@ def diff_cmd(
     """Compare the claims of two selections and say how positions changed.
 
     A selection is a year (2021), a month (2024-04), a day (2024-04-12), a range
-    (2021..2022) or briefs (brief:7 or brief:7,8); all briefs in a selection are pooled.
+    (2021..2022), briefs (brief:7 or brief:7,8) or a source (source:NAME); all briefs in a
+    selection are pooled.
 
     With three or more selections, each position is chained through all of them in the
     order given: stable throughout, changed once, changed repeatedly, appeared, vanished,

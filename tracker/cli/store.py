@@ -27,9 +27,7 @@ BRIEF_COLUMNS = (("id", ">"), ("date", "<"), ("claims", ">"), ("title", "<"), ("
 def briefs_table(rows: list[BriefSummary], *, bold_header: bool) -> str:
     """The brief listing as aligned columns (two spaces apart), without rich: ``briefs`` is
     the command typed most, and rich's tables cost ~50 ms of start-up."""
-    cells = [
-        [str(r.id), r.date.isoformat(), str(r.claims), r.title, r.source or ""] for r in rows
-    ]
+    cells = [[str(r.id), r.date.isoformat(), str(r.claims), r.title, r.source or ""] for r in rows]
     header = [name for name, _ in BRIEF_COLUMNS]
     widths = [max(len(row[i]) for row in [header, *cells]) for i in range(len(header))]
 

@@ -50,6 +50,7 @@ TIMELINE_COLUMNS = (
     "stance",
 )
 
+
 def _score(score: float | None) -> str | None:
     return None if score is None else f"{score:.3f}"
 

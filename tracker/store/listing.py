@@ -87,7 +87,9 @@ def sqlite_path(value: str | None) -> Path | None:
 def quick_list_briefs(path: Path) -> list[BriefSummary] | None:
     """``list_briefs`` of an SQLite file by the standard library; None when the full path
     must answer (see the module docstring)."""
-    if not path.is_file():
+    # A lock-wait setting (db.BUSY_TIMEOUT_VAR) is for the full path to honour, or to refuse
+    # when malformed; this path never waits.
+    if not path.is_file() or os.environ.get("TRACKER_BUSY_TIMEOUT", "").strip():
         return None
     try:
         # mode=ro never creates or changes anything; timeout 0: a lock goes the full path.

@@ -73,7 +73,11 @@ def run_once(argv: list[str], env: dict[str, str], cwd: Path) -> float | None:
     start = time.perf_counter()
     done = subprocess.run(argv, env=env, cwd=cwd, capture_output=True, check=False)
     took = time.perf_counter() - start
-    return took if done.returncode == 0 else None
+    if done.returncode != 0:
+        tail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:]
+        print(f"skipped: {' '.join(argv[1:])}: exit {done.returncode} {tail}", file=sys.stderr)
+        return None
+    return took
 
 
 def main() -> None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
-from tracker.cli.app import cli, handle_errors, open_db, open_encoder
+from tracker.cli.app import cli, err, handle_errors, open_db, open_encoder, shown
 from tracker.cli.output import (
     REPORT_FORMATS,
     chosen_format,
@@ -17,6 +18,9 @@ from tracker.cli.output import (
     report_color,
     report_width,
 )
+
+if TYPE_CHECKING:
+    from tracker.compare.model import BriefRef
 
 F = TypeVar("F", bound=Any)
 
@@ -66,6 +70,16 @@ def within_specs(
     if brief_ids:
         specs.append("brief:" + ",".join(str(i) for i in brief_ids))
     return tuple(specs)
+
+
+def warn_versions(briefs: Sequence[BriefRef]) -> None:
+    """On standard error: a warning when the briefs compared were extracted by different
+    claim extractor versions (the report itself is unchanged)."""
+    from tracker.compare.versions import extractor_warning
+
+    warning = extractor_warning(briefs)
+    if warning is not None:
+        err.write(shown(f"warning: {warning}"))
 
 
 @cli.command(
@@ -167,6 +181,7 @@ def diff_cmd(
         from tracker.report import render
 
         result = run_diff(engine, specs[0], specs[1], options, encoder=encoder)
+        warn_versions([*result.old.briefs, *result.new.briefs])
         text = render(result, fmt, color=color, width=width, sort=sort)
     else:
         from tracker.compare.timeline import timeline
@@ -174,5 +189,6 @@ def diff_cmd(
 
         chosen = tuple(cast(Status, s) for s in statuses)
         chained = timeline(engine, specs, options, statuses=chosen, encoder=encoder)
+        warn_versions([b for p in chained.periods for b in p.selection.briefs])
         text = render_timeline(chained, fmt, color=color, width=width)
     emit(text, output, color=color)

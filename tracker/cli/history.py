@@ -8,7 +8,7 @@ from typing import cast
 import click
 
 from tracker.cli.app import cli, handle_errors, open_db, open_encoder
-from tracker.cli.diff import within_options, within_specs
+from tracker.cli.diff import warn_versions, within_options, within_specs
 from tracker.cli.output import (
     REPORT_FORMATS,
     chosen_format,
@@ -96,6 +96,7 @@ def history(
         options=options,
         encoder=open_encoder(ctx),
     )
+    warn_versions([b for p in result.periods for b in p.selection.briefs])
     color = report_color(output)
     text = render_timeline(result, fmt, color=color, width=report_width(output))
     emit(text, output, color=color)

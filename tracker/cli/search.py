@@ -107,7 +107,8 @@ def _text(result: SearchResult, limit: int, output: Path | None) -> str:
     for hit in result.hits:
         head = Text(f"brief {hit.brief_id}  {hit.date.isoformat()}  ", style="dim")
         head.append(hit.title, style="bold")
-        head.append(f"  claim {hit.ordinal + 1}", style="dim")
+        # The store-wide claim id: the one tracker claims, diff and history --claim use.
+        head.append(f"  claim {hit.claim_id}", style="dim")
         console.print(head)
         console.print(_snippet(hit, not to_terminal))
     shown = len(result.hits)

@@ -106,7 +106,15 @@ def load_selection(session: Session, spec: str, within: Sequence[str] = ()) -> S
     parsed = parse_selection(spec)
     where = selection_filter(spec, within)
     brief_rows = session.execute(
-        select(Brief.id, Brief.title, Brief.date, Brief.source, Brief.url)
+        select(
+            Brief.id,
+            Brief.title,
+            Brief.date,
+            Brief.source,
+            Brief.url,
+            Brief.date_precision,
+            Brief.extractor_version,
+        )
         .where(where)
         .order_by(Brief.date, Brief.id)
     ).all()
@@ -120,7 +128,7 @@ def load_selection(session: Session, spec: str, within: Sequence[str] = ()) -> S
             raise SelectionError(
                 f"selection {spec!r}: no brief with id {missing[0]}{within_phrase(within)}"
             )
-    briefs = tuple(BriefRef(r.id, r.title, r.date, r.source, r.url) for r in brief_rows)
+    briefs = tuple(BriefRef(*r) for r in brief_rows)
     dates = {b.id: b.date for b in briefs}
 
     quantities: dict[int, list[QuantityRef]] = {}
@@ -153,6 +161,7 @@ def load_selection(session: Session, spec: str, within: Sequence[str] = ()) -> S
             Claim.end,
             Claim.tokens,
             Claim.tokens_version,
+            Claim.context,
         )
         .join(Brief, Brief.id == Claim.brief_id)
         .where(where)
@@ -172,6 +181,7 @@ def load_selection(session: Session, spec: str, within: Sequence[str] = ()) -> S
             end=r[8],
             quantities=tuple(quantities.get(r[0], ())),
             tokens=r[9] if r[10] == FEATURES_VERSION else None,
+            context=r[11],
         )
         for r in c_rows
     )

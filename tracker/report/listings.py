@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 VERSION = 1
 
-BRIEF_COLUMNS = ("id", "date", "claims", "title", "source", "url")
+BRIEF_COLUMNS = ("id", "date", "date_precision", "claims", "title", "source", "url")
 CLAIM_COLUMNS = ("claim_id", "brief_id", "ordinal", "start", "end", "text", "quantities")
 SEARCH_COLUMNS = ("claim_id", "brief_id", "ordinal", "date", "title", "text", "snippet")
 RUN_COLUMNS = (
@@ -50,6 +50,7 @@ def briefs_to_dict(rows: Sequence[BriefSummary]) -> dict[str, Any]:
             {
                 "id": r.id,
                 "date": r.date.isoformat(),
+                "date_precision": r.date_precision,
                 "title": r.title,
                 "source": r.source,
                 "url": r.url,
@@ -64,7 +65,10 @@ def briefs_csv(rows: Sequence[BriefSummary]) -> str:
     """``tracker briefs --format csv``: one row per brief."""
     return write_rows(
         BRIEF_COLUMNS,
-        ((r.id, r.date.isoformat(), r.claims, r.title, r.source, r.url) for r in rows),
+        (
+            (r.id, r.date.isoformat(), r.date_precision, r.claims, r.title, r.source, r.url)
+            for r in rows
+        ),
     )
 
 

@@ -14,6 +14,7 @@ from tracker.report.describe import (
     brief_label,
     groups,
     headline,
+    lead_in_lines,
     quantity_label,
     quantity_phrase,
     stance_phrase,
@@ -24,7 +25,7 @@ from tracker.report.worddiff import word_diff
 
 def _selection_line(label: str, diff: Diff, old: bool) -> str:
     sel = diff.old if old else diff.new
-    briefs = "; ".join(f"#{b.id} {b.date.isoformat()} {b.title}" for b in sel.briefs)
+    briefs = "; ".join(f"#{b.id} {b.shown_date} {b.title}" for b in sel.briefs)
     return f"{label} {sel.spec}: {len(sel.briefs)} brief(s), {len(sel.claims)} claims — {briefs}"
 
 
@@ -59,6 +60,8 @@ def _change(console: Console, diff: Diff, change: Change, width: int | None) -> 
         prefix = {"added": "+ ", "removed": "- ", "unchanged": "= "}[change.kind]
         style = {"added": "green", "removed": "red", "unchanged": ""}[change.kind]
         put(console, Text("    " + prefix + claim.text, style=style), width, hang=2)
+    for lead in lead_in_lines(change):
+        put(console, Text("    " + lead, style="dim"), width, hang=2)
     if change.old is not None:
         put(console, Text(f"    old: {brief_label(diff, change.old)}", style="dim"), width, hang=5)
     if change.new is not None:

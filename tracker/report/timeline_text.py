@@ -47,7 +47,7 @@ def _step(console: Console, tl: Timeline, width: int, step: Step, wrap: int | No
     line = (
         Text(f"  {label}  ")
         + Text(step.claim.text)
-        + Text(f"  (#{brief.id} {brief.title})", style="dim")
+        + Text(f"  (claim {step.claim.id}, #{brief.id} {brief.title})", style="dim")
     )
     put(console, line, wrap, hang=width + 2)
     pad = " " * (width + 4)

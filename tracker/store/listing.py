@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tracker.dates import Precision, as_precision, format_date
 from tracker.store.revisions import shipped_heads
 
 if TYPE_CHECKING:
@@ -34,7 +35,14 @@ class BriefSummary:
     title: str
     source: str | None
     claims: int
+    date_precision: Precision = "day"
+    extractor_version: int = 1
     url: str | None = None
+
+    @property
+    def shown_date(self) -> str:
+        """The date as precise as it is known (``2024-04`` for a month)."""
+        return format_date(self.date, self.date_precision)
 
 
 def list_briefs(engine: Engine) -> list[BriefSummary]:
@@ -49,6 +57,8 @@ def list_briefs(engine: Engine) -> list[BriefSummary]:
         column("title", String),
         column("source", String),
         column("url", String),
+        column("date_precision", String),
+        column("extractor_version", Integer),
     )
     claims = table("claims", column("id", Integer), column("brief_id", Integer))
     counts = (
@@ -58,16 +68,41 @@ def list_briefs(engine: Engine) -> list[BriefSummary]:
     )
     b = briefs.c
     stmt = (
-        select(b.id, b.date, b.title, b.source, func.coalesce(counts.c.n, 0), b.url)
+        select(
+            b.id,
+            b.date,
+            b.title,
+            b.source,
+            func.coalesce(counts.c.n, 0),
+            b.date_precision,
+            b.extractor_version,
+            b.url,
+        )
         .select_from(briefs.outerjoin(counts, counts.c.brief_id == b.id))
         .order_by(b.date, b.id)
     )
     with engine.connect() as conn:
-        return [BriefSummary(*row) for row in conn.execute(stmt).all()]
+        return [_summary(*row) for row in conn.execute(stmt).all()]
+
+
+def _summary(
+    bid: int,
+    day: dt.date,
+    title: str,
+    source: str | None,
+    claims: int,
+    precision: str | None,
+    version: int | None,
+    url: str | None,
+) -> BriefSummary:
+    return BriefSummary(
+        bid, day, title, source, claims, as_precision(precision or "day"), version or 1, url
+    )
 
 
 _QUICK_LIST = """
-SELECT b.id, b.date, b.title, b.source, COALESCE(n.claims, 0), b.url
+SELECT b.id, b.date, b.title, b.source, COALESCE(n.claims, 0), b.date_precision,
+       b.extractor_version, b.url
 FROM briefs AS b
 LEFT JOIN (SELECT brief_id, COUNT(id) AS claims FROM claims GROUP BY brief_id) AS n
   ON n.brief_id = b.id
@@ -101,8 +136,8 @@ def quick_list_briefs(path: Path) -> list[BriefSummary] | None:
         if stamp != shipped_heads():
             return None
         return [
-            BriefSummary(bid, dt.date.fromisoformat(day), title, source, claims, url)
-            for bid, day, title, source, claims, url in conn.execute(_QUICK_LIST)
+            _summary(bid, dt.date.fromisoformat(day), *rest)
+            for bid, day, *rest in conn.execute(_QUICK_LIST)
         ]
     except (sqlite3.Error, ValueError, TypeError):
         return None

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from tracker.claims import ClaimDraft
 
-# Re-exported: the listing lives in its own ORM-free module (fast start-up of `tracker briefs`).
+# Re-exported: the listing lives in its own module (fast start-up of `tracker briefs`).
 from tracker.store.listing import BriefSummary as BriefSummary
 from tracker.store.listing import list_briefs as list_briefs
 from tracker.store.models import Brief, Claim, QuantityRow
@@ -32,49 +32,65 @@ def add_brief(
     ``tokens`` (one space-separated string per claim) and ``tokens_version`` are the claims'
     matching tokens when the caller computed them; without them a diff computes them itself.
 
-    Claims and quantities go in as two executemany statements (not one ORM object per row):
-    long briefs and bulk corpus ingests are dominated by these inserts. The claim ids are
-    read back with one SELECT: ``INSERT … RETURNING`` in parameter order makes SQLAlchemy
-    send one statement per row on SQLite, which cost more than the rest of the insert.
+    Claims and quantities go in as two executemany statements (see ``insert_claims``).
     """
     session.add(brief)
     session.flush()
-    if claims:
-        rows = [
-            {
-                "brief_id": brief.id,
-                "ordinal": i,
-                "text": c.text,
-                "norm_text": c.norm_text,
-                "start": c.start,
-                "end": c.end,
-                "sentence": c.sentence,
-                "section": c.section,
-                "tokens": tokens[i] if tokens is not None else None,
-                "tokens_version": tokens_version if tokens is not None else None,
-            }
-            for i, c in enumerate(claims)
-        ]
-        session.execute(insert(Claim), rows)
-        ids = session.scalars(
-            select(Claim.id).where(Claim.brief_id == brief.id).order_by(Claim.ordinal)
-        ).all()
-        qrows = [
-            {
-                "claim_id": cid,
-                "kind": q.kind,
-                "value": q.value,
-                "unit": q.unit,
-                "raw": q.raw,
-                "start": q.start,
-                "end": q.end,
-            }
-            for cid, c in zip(ids, claims, strict=True)
-            for q in c.quantities
-        ]
-        if qrows:
-            session.execute(insert(QuantityRow), qrows)
+    insert_claims(session, brief.id, claims, tokens, tokens_version)
     return brief.id
+
+
+def insert_claims(
+    session: Session,
+    brief_id: int,
+    claims: Sequence[ClaimDraft],
+    tokens: Sequence[str] | None = None,
+    tokens_version: int | None = None,
+) -> None:
+    """Insert a brief's claims and their quantities with two executemany statements.
+
+    Not one ORM object per row: long briefs and bulk corpus ingests are dominated by these
+    inserts. The claim ids are read back with one SELECT: ``INSERT … RETURNING`` in
+    parameter order makes SQLAlchemy send one statement per row on SQLite, which cost more
+    than the rest of the insert.
+    """
+    if not claims:
+        return
+    rows = [
+        {
+            "brief_id": brief_id,
+            "ordinal": i,
+            "text": c.text,
+            "norm_text": c.norm_text,
+            "start": c.start,
+            "end": c.end,
+            "sentence": c.sentence,
+            "section": c.section,
+            "context": c.context,
+            "tokens": tokens[i] if tokens is not None else None,
+            "tokens_version": tokens_version if tokens is not None else None,
+        }
+        for i, c in enumerate(claims)
+    ]
+    session.execute(insert(Claim), rows)
+    ids = session.scalars(
+        select(Claim.id).where(Claim.brief_id == brief_id).order_by(Claim.ordinal)
+    ).all()
+    qrows = [
+        {
+            "claim_id": cid,
+            "kind": q.kind,
+            "value": q.value,
+            "unit": q.unit,
+            "raw": q.raw,
+            "start": q.start,
+            "end": q.end,
+        }
+        for cid, c in zip(ids, claims, strict=True)
+        for q in c.quantities
+    ]
+    if qrows:
+        session.execute(insert(QuantityRow), qrows)
 
 
 def get_brief(session: Session, brief_id: int) -> Brief | None:

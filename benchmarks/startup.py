@@ -96,23 +96,20 @@ def main() -> None:
         trees: list[tuple[str, Path]] = [("after", ROOT)]
         if args.before:
             trees.insert(0, (f"before ({args.before})", export(args.before, work)))
-        db = work / "tracker.db"
         base_env = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
         base_env["NO_COLOR"] = "1"
 
         def env_for(tree: Path) -> dict[str, str]:
             return {**base_env, "PYTHONPATH": str(tree)}
 
-        # The store, written by this checkout (both trees share the schema).
-        assert run_once(
-            [sys.executable, "-m", "tracker", "--db", str(db), "ingest", str(SAMPLE)],
-            env_for(ROOT),
-            work,
-        ), "ingest of the sample corpus failed"
         jobs: list[tuple[str, str, list[str], dict[str, str]]] = [
             ("peer", label, [sys.executable, *argv], base_env) for label, argv in PEERS
         ]
-        for name, tree in trees:
+        for number, (name, tree) in enumerate(trees):
+            # One store per tree, written by it: trees may differ in schema revision.
+            db = work / f"tracker-{number}.db"
+            ingest = [sys.executable, "-m", "tracker", "--db", str(db), "ingest", str(SAMPLE)]
+            assert run_once(ingest, env_for(tree), work), f"{name}: ingest failed"
             for label, extra in commands:
                 argv = [sys.executable, "-m", "tracker", "--db", str(db), *extra]
                 jobs.append((name, label, argv, env_for(tree)))

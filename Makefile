@@ -49,5 +49,5 @@ pytest: $(VENV)/.installed-test
 test: lint typecheck pytest
 
 clean:
-	scripts/stop-postgres.sh
+	scripts/stop-postgres.sh --remove
 	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache

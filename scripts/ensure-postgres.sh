@@ -1,19 +1,20 @@
 #!/usr/bin/env bash
 # A private PostgreSQL server for the test suite: Debian's server package (installed when
-# missing), a throw-away cluster under build/pg owned by the postgres OS user, listening on
-# 127.0.0.1 only, on a fixed uncommon port, with a role and database for the tests.
+# missing), a throw-away cluster owned by the postgres OS user in a folder of its own per
+# checkout (/var/tmp/tracker-pg-<hash of the checkout's path>, see scripts/pg-dir.sh),
+# listening on 127.0.0.1 only, on a fixed uncommon port, with a role and database for the tests.
 #
 # Idempotent: when a server already answers on the port, it only makes sure the role and the
 # database exist. Where PostgreSQL cannot be installed (not root, no apt-get, install failed)
 # it says so and exits 0: the PostgreSQL tests are then skipped with that reason. A server
 # that is installed but does not start is an error (exit 1), so CI never skips silently.
 #
-# Settings (environment): TRACKER_PG_PORT (default 54329), TRACKER_PG_DIR (default build/pg).
+# Settings (environment): TRACKER_PG_PORT (default 54329), TRACKER_PG_DIR (default above).
 # The tests connect to postgresql+psycopg://tracker:tracker@127.0.0.1:$TRACKER_PG_PORT/tracker_test
 set -u
 cd "$(dirname "$0")/.."
 PORT="${TRACKER_PG_PORT:-54329}"
-DIR="${TRACKER_PG_DIR:-$PWD/build/pg}"
+. scripts/pg-dir.sh
 DATA="$DIR/data"
 LOG="$DIR/server.log"
 ROLE=tracker
@@ -33,12 +34,13 @@ find_bindir() {
 }
 
 as_postgres() {
+  # From /: the checkout may be a folder the postgres user cannot enter.
   if [ "$(id -un)" = "postgres" ]; then
-    "$@"
+    (cd / && "$@")
   elif command -v runuser >/dev/null 2>&1; then
-    runuser -u postgres -- "$@"
+    (cd / && runuser -u postgres -- "$@")
   else
-    su postgres -s /bin/sh -c "$(printf '%q ' "$@")"
+    (cd / && su postgres -s /bin/sh -c "$(printf '%q ' "$@")")
   fi
 }
 
@@ -92,6 +94,11 @@ fi
 
 mkdir -p "$DIR/run"
 chown postgres: "$DIR" "$DIR/run"
+chmod 0700 "$DIR"
+if ! as_postgres test -w "$DIR/run"; then
+  say "the postgres user cannot write to $DIR (set TRACKER_PG_DIR to a folder it can reach)"
+  exit 1
+fi
 if [ ! -s "$DATA/PG_VERSION" ]; then
   say "creating a test cluster in $DATA"
   rm -rf "$DATA"

@@ -7,6 +7,7 @@ ingested twice through the CLI.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import io
 import os
@@ -19,6 +20,7 @@ from pathlib import Path
 import frontmatter
 import pytest
 from click.testing import CliRunner
+from lxml import etree
 from pypdf import PdfReader, PdfWriter
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -135,6 +137,65 @@ REFUSED = {
         b"---\ntitle: [never closed\ndate: 2022-01-01\n---\n\n" + PROSE.encode(),
         "front matter is not valid YAML",
     ),
+    # PyYAML builds dates itself and raised a bare ValueError here, crashing the batch.
+    "impossible date in front matter": (
+        "brief.md",
+        b"---\ndate: 2021-02-30\n---\n\n" + PROSE.encode(),
+        "date 2021-02-30 is not a valid date",
+    ),
+    "impossible date in a text file's front matter": (
+        "brief.txt",
+        b"---\ndate: 2023-13-01\ntitle: Harbour\n---\n\n" + PROSE.encode(),
+        "date 2023-13-01 is not a valid date",
+    ),
+    "impossible date in a Date: header": (
+        "brief.txt",
+        b"Date: 2022-04-31\n\n" + PROSE.encode(),
+        "date 2022-04-31 is not a valid date",
+    ),
+    "explicit timestamp tag with an impossible date": (
+        "brief.md",
+        b"---\nupdated: !!timestamp 2021-02-30\n---\n\n" + PROSE.encode(),
+        "front matter is not valid YAML (day is out of range for month)",
+    ),
+    "explicit int tag on a word": (
+        "brief.md",
+        b"---\nversion: !!int draft\n---\n\n" + PROSE.encode(),
+        "front matter is not valid YAML (invalid literal for int()",
+    ),
+    "python object tag": (
+        "brief.md",
+        b"---\nx: !!python/object/apply:os.system [echo owned]\n---\n\n" + PROSE.encode(),
+        "front matter is not valid YAML (could not determine a constructor",
+    ),
+    "front matter nesting too deep": (
+        "brief.md",
+        b"---\ntitle: " + b"[" * 20_000 + b"]" * 20_000 + b"\n---\n\n" + PROSE.encode(),
+        "front matter is not valid YAML (",
+    ),
+    "front matter that is a list": (
+        "brief.md",
+        b"---\n- harbour\n- channel\n---\n\n" + PROSE.encode(),
+        "front matter is YAML but not keys and values (a list)",
+    ),
+    # Six levels of nine aliases: str() of the title would be 9**6 items long, and each level
+    # more multiplies it by nine (a few more levels exhaust the memory of any machine).
+    "alias bomb in the title": (
+        "brief.md",
+        (
+            "---\na0: &a0 [x, x, x, x, x, x, x, x, x]\n"
+            + "".join(f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]\n" for i in range(1, 6))
+            + "title: *a5\n---\n\n"
+            + PROSE
+        ).encode(),
+        "front matter title is not text (it is a list)",
+    ),
+    "PDF with a broken cross-reference table": (
+        "brief.pdf",
+        _pdf().replace(b"startxref", b"startxrfe"),
+        "cannot read the PDF",
+    ),
+    "gzip data named .html": ("page.html", gzip.compress(PROSE.encode() * 40), "binary content"),
 }
 
 
@@ -184,6 +245,71 @@ def test_damaged_pdfs_leave_nothing_on_stderr(capfd: pytest.CaptureFixture[str])
         with pytest.raises(InputError):
             read_document(Path("brief.pdf"), data)
     assert capfd.readouterr().err == ""
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        IndexError("list index out of range"),
+        KeyError("href"),
+        etree.ParserError("Document is empty"),
+        UnicodeEncodeError("utf-8", "\udc80", 0, 1, "surrogates not allowed"),
+        MemoryError(),
+    ],
+    ids=lambda e: type(e).__name__,
+)
+def test_a_parser_that_raises_on_a_hostile_page_costs_one_line(
+    monkeypatch: pytest.MonkeyPatch, db: Database, tmp_path: Path, error: Exception
+) -> None:
+    """Whatever trafilatura (or lxml under it) raises is that page's failure only."""
+    import trafilatura
+
+    def hostile(*args: object, **kwargs: object) -> None:
+        raise error
+
+    monkeypatch.setattr(trafilatura, "bare_extraction", hostile)
+    with pytest.raises(InputError) as info:
+        read_document(Path("page.html"), ARTICLE_ABOUT_COOKIES)
+    assert re.match(r"cannot (read|parse) the HTML page \(", str(info.value)), info.value
+    assert "\n" not in str(info.value)
+    (tmp_path / "page.html").write_bytes(ARTICLE_ABOUT_COOKIES)
+    (tmp_path / "2022-01-01-next.txt").write_text(PROSE, encoding="utf-8")
+    report = ingest_paths(db, [tmp_path / "page.html", tmp_path / "2022-01-01-next.txt"])
+    assert [f.path.name for f in report.failures] == ["page.html"]
+    assert [r.path.name for r in report.results] == ["2022-01-01-next.txt"]
+
+
+def test_a_broken_install_is_not_passed_off_as_a_bad_file(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An ImportError (lxml_html_clean missing, issue #15) is the install's fault: it is not
+    reported as one more file that cannot be read."""
+    import trafilatura
+
+    def missing(*args: object, **kwargs: object) -> None:
+        raise ImportError("lxml.html.clean module is now a separate project")
+
+    monkeypatch.setattr(trafilatura, "bare_extraction", missing)
+    with pytest.raises(ImportError):
+        read_document(Path("page.html"), ARTICLE_ABOUT_COOKIES)
+
+
+def test_an_impossible_date_fails_its_file_and_the_folder_goes_on(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "bad.md").write_text(f"---\ndate: 2021-02-30\n---\n\n{PROSE}", encoding="utf-8")
+    (folder / "good.md").write_text(f"---\ndate: 2021-03-01\n---\n\n{PROSE}", encoding="utf-8")
+    result = runner.invoke(cli, ["--db", str(tmp_path / "t.db"), "ingest", str(folder)])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert result.stderr.splitlines() == [
+        f"failed  {folder / 'bad.md'}: date 2021-02-30 is not a valid date "
+        "(day is out of range for month)"
+    ]
+    assert "good.md → brief 1 (2021-03-01," in result.stdout
+    assert result.stdout.splitlines()[-1] == "1 stored, 0 already present, 1 failed"
 
 
 def test_a_brief_without_a_sentence_is_refused(db: Database, tmp_path: Path) -> None:
@@ -406,6 +532,9 @@ GOOD = {
     ),
     "2022-09-09-hostile.md": HOSTILE_MD.encode(),
     "2022-10-10-cookies-article.html": ARTICLE_ABOUT_COOKIES,
+    # Dated only by its front matter, behind a UTF-8 BOM (a .txt used to ignore it).
+    "front-matter-bom.txt": b"\xef\xbb\xbf---\r\ndate: 2022-11-11\r\n---\r\n\r\n"
+    + PROSE.replace("harbour", "lighthouse").encode(),
 }
 BAD = {
     "empty.txt": (b"", "the file has no text (it is empty)"),
@@ -424,6 +553,16 @@ BAD = {
     "bad-date.md": REFUSED["unparsable date"][1:],
     "bad-yaml.md": REFUSED["front matter not YAML"][1:],
     "2022-08-08-no-sentence.txt": (b"Budget\n\nTimeline\n\nAnnex\n", "no sentence found"),
+    "impossible-date.md": REFUSED["impossible date in front matter"][1:],
+    "alias-bomb.md": REFUSED["alias bomb in the title"][1:],
+    "bad-xref.pdf": REFUSED["PDF with a broken cross-reference table"][1:],
+}
+# Not briefs: listed as skipped on standard output, never failed, never read.
+SKIPPED = {
+    "minutes.docx": "unsupported type .docx",
+    "chart.png": "unsupported type .png",
+    ".DS_Store": "hidden file",
+    "dangling": "broken symlink (No such file or directory)",
 }
 
 
@@ -443,6 +582,11 @@ def mixed(tmp_path: Path) -> Iterator[Path]:
         fh.truncate(200 * 2**20)
     (folder / "vanished.txt").symlink_to(tmp_path / "gone.txt")
     (folder / "loop").symlink_to(folder, target_is_directory=True)
+    for name in SKIPPED:
+        if name == "dangling":
+            (folder / name).symlink_to(tmp_path / "nowhere")
+        else:
+            (folder / name).write_bytes(_junk(64))
     yield folder
 
 
@@ -482,18 +626,25 @@ def test_a_mixed_folder_ingests_every_good_brief_exactly_once(
     assert failures.keys() == BAD.keys()
     for name, (_data, reason) in BAD.items():
         assert reason in failures[name], (name, failures[name])
-    assert f"{len(GOOD)} stored, 0 already present, {len(BAD)} failed" in first.stdout, first.stdout
+    summary = f"{len(GOOD)} stored, 0 already present, {len(BAD)} failed, {len(SKIPPED)} skipped"
+    assert first.stdout.splitlines()[-1] == summary, first.stdout
     stored = {
         Path(line.split()[1]).name
         for line in first.stdout.splitlines()
         if line.startswith("stored ")
     }
     assert stored == GOOD.keys()
+    skipped = [line for line in first.stdout.splitlines() if line.startswith("skipped ")]
+    assert sorted(skipped) == sorted(
+        f"skipped  {mixed / name}: {reason}" for name, reason in SKIPPED.items()
+    )
 
     second = runner.invoke(cli, ["--db", str(db_path), "ingest", str(mixed)])
     assert second.exit_code == 1
     assert _failures(second.stderr) == failures
-    assert f"0 stored, {len(GOOD)} already present, {len(BAD)} failed" in second.stdout
+    assert second.stdout.splitlines()[-1] == (
+        f"0 stored, {len(GOOD)} already present, {len(BAD)} failed, {len(SKIPPED)} skipped"
+    )
 
     conn = sqlite3.connect(db_path)
     try:

@@ -129,7 +129,7 @@ def test_briefs_and_claims_after_ingest(runner: CliRunner, tmp_path: Path) -> No
     db = str(tmp_path / "t.db")
     result = runner.invoke(cli, ["--db", db, "ingest", str(path)])
     assert result.exit_code == 0, result.output
-    assert "brief 1 (2022-03-15, 2 claims)" in result.stdout
+    assert "brief 1 (2022-03-15, 2 claims, date from Date: header)" in result.stdout
 
     listing = runner.invoke(cli, ["--db", db, "briefs"])
     assert listing.exit_code == 0

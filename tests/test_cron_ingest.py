@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import subprocess
@@ -15,8 +16,9 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tests.httpserver import Server, serve
+from tests.httpserver import Route, Server, serve
 from tests.site import full_site, good_site
+from tests.test_readers import make_pdf
 from tracker.cli import cli
 from tracker.errors import RunLocked
 from tracker.ingest.cron import run_sources
@@ -488,3 +490,26 @@ def test_runs_from_two_machines_sharing_one_database_exclude_each_other(
             second.__enter__()
     with run_lock(db, host_b / "tracker.toml", wait=0):  # released: the next run goes ahead
         pass
+
+
+def test_cli_ingest_of_a_url_says_where_the_date_came_from(server: Server, tmp_path: Path) -> None:
+    good_site(server)
+    today = dt.date.today()
+    server.routes["/files/2022-03-04-levy.pdf"] = Route(
+        make_pdf(["The port levy will rise by 3 percent next year."], created=f"{today:%Y%m%d}"),
+        content_type="application/pdf",
+    )
+    db_args = ["--db", str(tmp_path / "t.db")]
+    runner = CliRunner()
+    named = server.url("/files/2022-03-04-levy.pdf")
+    result = runner.invoke(cli, [*db_args, "ingest", named])
+    assert result.exit_code == 0, result.output
+    # The PDF's CreationDate (today) wins over the date in the URL, and is warned about.
+    assert result.stdout.splitlines()[0].endswith(
+        f"({today}, 1 claims, date from PDF CreationDate)"
+    )
+    assert result.stderr.startswith(f"warning  {named}: date {today} (from PDF CreationDate)")
+    undated = server.url("/files/ports.pdf")
+    given = runner.invoke(cli, [*db_args, "ingest", undated, "--date", "2024-05-02"])
+    assert "date from --date)" in given.stdout.splitlines()[0]
+    assert given.stderr == ""

@@ -203,7 +203,7 @@ def test_edit_changes_metadata_only_and_in_one_go(
         edit_brief(db, levy.brief_id, title="  ")
     assert list_briefs(db.engine)[0].title == "Fuel levy, revised"
     bad = _invoke(runner, db, "briefs", "edit", str(levy.brief_id), "--date", "2023-13")
-    assert bad.exit_code == 1 and "invalid date" in bad.stderr
+    assert bad.exit_code == 1 and "date 2023-13 is not a valid date" in bad.stderr
     assert list_briefs(db.engine)[0].shown_date == "2023-05"
 
 

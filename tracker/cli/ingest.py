@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
@@ -12,7 +13,7 @@ from tracker.cli.app import cli, err, handle_errors, interrupted, open_db, out, 
 from tracker.errors import RunLocked, TrackerError
 
 if TYPE_CHECKING:
-    from tracker.ingest import IngestFailure, IngestResult, Overrides
+    from tracker.ingest import IngestFailure, IngestResult, Overrides, Skipped
     from tracker.ingest.manifest import ManifestEntry
     from tracker.ingest.pages import UrlRun
     from tracker.store.db import Database
@@ -20,6 +21,9 @@ if TYPE_CHECKING:
 # Exit status of a run that found another run holding the lock (EX_TEMPFAIL in sysexits.h:
 # "try again later"), distinct from 1 (something failed) and 2 (usage error).
 EXIT_LOCKED = 75
+# Up to this many skipped folder entries are listed one per line; more are summed up by
+# reason (a folder of 300 images should not bury the briefs' lines), and -v lists them all.
+MAX_SKIPPED_LINES = 10
 
 
 def _is_url(arg: str) -> bool:
@@ -56,7 +60,12 @@ def _is_url(arg: str) -> bool:
     is_flag=True,
     help="Fetch every source in tracker.toml once (see `tracker sources`).",
 )
-@click.option("-v", "--verbose", is_flag=True, help="With --sources: a line for every item.")
+@click.option(
+    "-v",
+    "--verbose",
+    is_flag=True,
+    help="A line for every skipped file; with --sources: a line for every item.",
+)
 @click.option(
     "--log-file",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -122,13 +131,19 @@ def ingest(
         raise click.UsageError(
             "Missing argument 'PATH_OR_URL...' (files, folders or URLs), or --sources"
         )
-    for flag, given in (("-v", verbose), ("--log-file", log_file), ("--report-dir", report_dir)):
+    for flag, given in (("--log-file", log_file), ("--report-dir", report_dir)):
         if given:
             raise click.UsageError(f"{flag} goes with --sources")
     from rich.markup import escape
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from tracker.ingest import IngestFailure, Overrides, ingest_items, iter_brief_files
+    from tracker.ingest import (
+        IngestFailure,
+        Overrides,
+        ingest_items,
+        iter_brief_files,
+        store_paths,
+    )
     from tracker.ingest.manifest import ingest_entries, read_manifest
 
     db = open_db(ctx)
@@ -137,6 +152,8 @@ def ingest(
     stored_now = [0]
     files = [Path(p) for p in paths if not _is_url(p)]
     urls = [p for p in paths if _is_url(p)]
+
+    today = dt.date.today()
 
     def show(item: Path | IngestFailure, outcome: IngestResult | IngestFailure) -> None:
         if isinstance(outcome, IngestFailure):
@@ -147,13 +164,18 @@ def ingest(
             if not quiet:
                 line = shown(_stored_line(str(outcome.path), outcome))
                 progress.console.print(line, markup=False)
+            _warn_date(str(outcome.path), outcome, today)
             _warn_differences(str(outcome.path), outcome)
         progress.advance(task)
 
     entries: list[ManifestEntry | IngestFailure] = []
     if manifest is not None:
         entries = read_manifest(manifest)
-    items = list(iter_brief_files(files, skip=[db.archive_root]))
+    skipped: list[Skipped] = []
+    items = list(iter_brief_files(files, skip=store_paths(db), skipped=skipped))
+    if not quiet:
+        for line in _skipped_lines(skipped, verbose):
+            out.print(shown(line), markup=False)
     progress = Progress(
         TextColumn("ingesting"),
         BarColumn(),
@@ -182,16 +204,55 @@ def ingest(
             present + fetched.duplicates,
             failed + fetched.failed,
         )
-    out.print(f"{stored} stored, {present} already present, {failed} failed")
+    summary = f"{stored} stored, {present} already present, {failed} failed"
+    out.print(summary + (f", {len(skipped)} skipped" if skipped else ""))
     if failed:
         ctx.exit(1)
 
 
 def _stored_line(item: str, result: IngestResult) -> str:
     what = "stored" if result.status == "stored" else "already present"
+    # Say where a new brief's date came from: a PDF's CreationDate, say, is the day it was
+    # exported, and a brief filed under the wrong date is wrong in every diff.
+    origin = f", date from {result.date_source}" if result.date_source else ""
     return (
-        f"{what:<16} {item} → brief {result.brief_id} ({result.shown_date}, {result.claims} claims)"
+        f"{what:<16} {item} → brief {result.brief_id} "
+        f"({result.shown_date}, {result.claims} claims{origin})"
     )
+
+
+def _warn_date(item: str, result: IngestResult, today: dt.date) -> None:
+    """Warn about a new brief filed under today or a later day, unless --date said so.
+
+    A brief states a past position; a date of today is most often when the file was saved
+    or exported (a PDF's CreationDate), not the as-of date of what it says.
+    """
+    if result.status != "stored" or result.date_source in (None, "--date"):
+        return
+    if result.date < today:
+        return
+    when = "today" if result.date == today else "in the future"
+    err.print(
+        shown(
+            f"warning  {item}: date {result.shown_date} (from {result.date_source}) is {when}, "
+            "often the day the file was saved rather than the brief's as-of date; to change "
+            f"it: tracker briefs edit {result.brief_id} --date YYYY-MM-DD"
+        ),
+        markup=False,
+    )
+
+
+def _skipped_lines(skipped: list[Skipped], verbose: bool) -> list[str]:
+    """One line per skipped entry, or, when there are many, one line summing them up."""
+    if verbose or len(skipped) <= MAX_SKIPPED_LINES:
+        return [f"skipped  {entry.path}: {entry.reason}" for entry in skipped]
+    counts = Counter(entry.reason for entry in skipped)
+    parts = ", ".join(f"{n} {reason}" for reason, n in sorted(counts.items(), key=_by_count))
+    return [f"skipped  {len(skipped)} files that are not briefs ({parts}); -v lists them"]
+
+
+def _by_count(item: tuple[str, int]) -> tuple[int, str]:
+    return -item[1], item[0]
 
 
 def _warn_differences(item: str, result: IngestResult) -> None:
@@ -229,6 +290,7 @@ def _ingest_urls(
         stored_now[0] += outcome.result.status == "stored"
         if not quiet:
             out.print(shown(_stored_line(outcome.url, outcome.result)), markup=False)
+        _warn_date(outcome.url, outcome.result, dt.date.today())
         _warn_differences(outcome.url, outcome.result)
 
     with Fetcher(config.fetch) as fetcher:

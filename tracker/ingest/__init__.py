@@ -9,11 +9,13 @@ from tracker.ingest.service import (
     IngestReport,
     IngestResult,
     Overrides,
+    Skipped,
     ingest_bytes,
     ingest_file,
     ingest_items,
     ingest_paths,
     iter_brief_files,
+    store_paths,
 )
 
 __all__ = [
@@ -21,9 +23,11 @@ __all__ = [
     "IngestReport",
     "IngestResult",
     "Overrides",
+    "Skipped",
     "ingest_bytes",
     "ingest_file",
     "ingest_items",
     "ingest_paths",
     "iter_brief_files",
+    "store_paths",
 ]

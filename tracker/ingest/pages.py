@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
@@ -65,10 +65,13 @@ def ingest_fetched(
         date=fill.date, title=fill.title, source=fill.source, url=fill.url or fetched.url
     )
     try:
-        return ingest_bytes(db, name_for(fetched), fetched.content, overrides, fill, authors)
+        result = ingest_bytes(db, name_for(fetched), fetched.content, overrides, fill, authors)
     except InputError as exc:
         # Name the URL, not the synthetic file name, in the one-line error.
         raise type(exc)(f"{fetched.url}: {exc}") from None
+    if result.date_source == "file name":  # the "file name" is the URL's last segment
+        result = replace(result, date_source="URL")
+    return result
 
 
 def ingest_url(

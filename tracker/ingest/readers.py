@@ -2,7 +2,11 @@
 
 Each format is read by a maintained library where the job is hard: trafilatura for the main
 text and metadata of HTML pages (boilerplate removal), pypdf for PDF text and the info
-dictionary, python-frontmatter for Markdown front matter. Plain text needs only decoding.
+dictionary, PyYAML for the front matter of Markdown and plain text. Plain text needs only
+decoding.
+
+A library that fails on a malformed file raises whatever it raises; ``read_document`` turns
+any such exception into one ``InputError`` line, so one hostile file never stops a batch.
 """
 
 from __future__ import annotations
@@ -20,8 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from tracker.dates import Precision, precision_of
-from tracker.errors import InputError, MetadataError
+from tracker.errors import InputError, MetadataError, TrackerError
 from tracker.ingest.encoding import cp1252_reading, mojibake
+from tracker.ingest.front_matter import FrontMatter, split_front_matter
 from tracker.ingest.html_meta import article_meta, drop_headline, is_site_name
 from tracker.textsafe import visible_controls
 
@@ -53,6 +58,9 @@ class Document:
     # PDF text and Markdown wrap lines for layout; single newlines are not paragraph breaks
     # there (plain text too when its lines are wrapped, see ``_looks_hard_wrapped``).
     hard_wrapped: bool = False
+    # Where ``date`` came from ("front matter", "PDF CreationDate", "file name", ...): an
+    # exported PDF's creation date is the day it was saved, so ingest says which it used.
+    date_source: str | None = None
 
 
 def decode(data: bytes) -> str:
@@ -213,7 +221,10 @@ def parse_date(value: Any) -> dt.date:
     try:
         if match:
             year, month, day = match.groups()
-            return dt.date(int(year), int(month or 1), int(day or 1))
+            try:
+                return dt.date(int(year), int(month or 1), int(day or 1))
+            except ValueError as exc:
+                raise MetadataError(f"date {text} is not a valid date ({exc})") from None
         try:
             return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).date()
         except ValueError:
@@ -252,6 +263,28 @@ def _split_authors(value: Any) -> list[str]:
     return [a.strip() for a in re.split(r";|,|\band\b", str(value)) if a.strip()]
 
 
+def _blank(text: str) -> str:
+    """``text`` with every character but line breaks turned into a space.
+
+    Metadata at the top of a text file is blanked, not cut: offsets into the brief's text
+    stay offsets into the file as archived.
+    """
+    return re.sub(r"[^\r\n]", " ", text)
+
+
+def _apply_front_matter(doc: Document, matter: FrontMatter) -> None:
+    """Fill ``doc`` from a front-matter block: what it gives wins, what it lacks is kept."""
+    if matter.title:
+        doc.title = matter.title
+    if matter.date:
+        doc.date = parse_date(matter.date)
+        doc.date_precision = precision_of(matter.date)
+        doc.date_source = "front matter"
+    doc.source = matter.source or doc.source
+    doc.url = matter.url or doc.url
+    doc.authors = _split_authors(matter.authors) or doc.authors
+
+
 # A plain-text file is wrapped at a fixed width when most of its lines run on into the next
 # one without ending a sentence, and (nearly) none is longer than a terminal line.
 _WRAP_MIN_LINES = 6
@@ -283,12 +316,19 @@ def read_txt(data: bytes, path: Path) -> Document:
     line) looks below it.
     """
     text = decode_text(data)
-    doc = Document(text=text, format="txt", hard_wrapped=_looks_hard_wrapped(text))
+    doc = Document(text=text, format="txt")
+    matter = split_front_matter(text, keys_first=True)
+    if matter is not None:
+        # A leading YAML block, as in Markdown; blanked like the header lines below.
+        _apply_front_matter(doc, matter)
+        text = doc.text = _blank(text[: matter.body_start]) + text[matter.body_start :]
+    # After the front matter is blanked: its key: lines are not wrapped prose.
+    doc.hard_wrapped = _looks_hard_wrapped(text)
     lines = text.splitlines(keepends=True)
     header_end = 0
     # Header lines ("Date: 2023-06-02") are honoured only as a block at the very top, before
     # the first blank line.
-    for i, line in enumerate(lines[:8]):
+    for i, line in enumerate([] if matter is not None else lines[:8]):
         header = _HEADER_LINE.match(line.strip())
         if not header:
             break
@@ -299,6 +339,7 @@ def read_txt(data: bytes, path: Path) -> Document:
         elif key == "date":
             doc.date = parse_date(value)
             doc.date_precision = precision_of(value)
+            doc.date_source = "Date: header"
         elif key in ("source", "publisher"):
             doc.source = value
         elif key == "url":
@@ -320,28 +361,15 @@ def read_txt(data: bytes, path: Path) -> Document:
 
 def read_md(data: bytes, path: Path) -> Document:
     """Markdown with optional YAML front matter (title, date, source, url, authors)."""
-    import frontmatter
-    import yaml
-
     raw = decode_text(data)
-    try:
-        meta, body = frontmatter.parse(raw)
-    except yaml.YAMLError as exc:
-        reason = str(exc).splitlines()[0]
-        raise MetadataError(f"front matter is not valid YAML ({reason})") from None
+    matter = split_front_matter(raw)
+    body = raw.strip() if matter is None else raw[matter.body_start :].strip()
     # Keep the body's offsets meaningful: spans index the text we archive, which is the body.
     # In Markdown a single newline inside a paragraph is a soft wrap, never a break: converted
     # web releases are wrapped at ~72 columns mid-sentence.
     doc = Document(text=body, format="md", hard_wrapped=True)
-    if meta.get("title"):
-        doc.title = str(meta["title"]).strip()
-    if meta.get("date"):
-        doc.date = parse_date(meta["date"])
-        doc.date_precision = precision_of(meta["date"])
-    source = meta.get("source") or meta.get("publisher")
-    doc.source = str(source).strip() if source else None
-    doc.url = str(meta["url"]).strip() if meta.get("url") else None
-    doc.authors = _split_authors(meta.get("authors") or meta.get("author"))
+    if matter is not None:
+        _apply_front_matter(doc, matter)
     if doc.title is None:
         heading = re.search(r"^#{1,2}\s+(.+)$", body, re.M)
         if heading:
@@ -377,6 +405,10 @@ def read_html(data: bytes, path: Path) -> Document:
     import trafilatura
 
     html = decode_text(data)
+    # A page kept as a static-site source (Jekyll, Hugo) starts with front matter.
+    matter = split_front_matter(html, keys_first=True)
+    if matter is not None:
+        html = html[matter.body_start :]
     try:
         with _quiet_logger("trafilatura"), _quiet_logger("htmldate"):
             result = trafilatura.bare_extraction(
@@ -413,6 +445,8 @@ def read_html(data: bytes, path: Path) -> Document:
     doc.source = site or None
     doc.url = getattr(result, "url", None) or None
     doc.authors = _split_authors(getattr(result, "author", None))
+    if matter is not None:
+        _apply_front_matter(doc, matter)
     return doc
 
 
@@ -545,10 +579,42 @@ def read_document(path: Path, data: bytes) -> Document:
     fmt = sniff_format(path, data)
     if not data:
         raise InputError("the file has no text (it is empty)")
-    doc = _READERS[fmt](data, path)
+    try:
+        doc = _READERS[fmt](data, path)
+    except (TrackerError, ImportError):
+        # An ImportError is a broken install, not a bad file: it must not pass for one.
+        raise
+    except RecursionError:
+        raise InputError(f"cannot read the {_FORMAT_NAMES[fmt]} (it nests too deeply)") from None
+    except Exception as exc:
+        # The last line of defence: a parser that fails on a hostile file in a way its reader
+        # did not foresee still costs one line and that file only, never the batch.
+        raise InputError(f"cannot read the {_FORMAT_NAMES[fmt]} ({_reason(exc)})") from None
     if not doc.text.strip():
         raise InputError("the file has no text (only white space)")
     _defuse(doc)
+    if doc.date is not None and doc.date_source is None:
+        doc.date_source = _DATE_SOURCES[fmt]
     if doc.date is None:
         doc.date = date_from_filename(path)
+        if doc.date is not None:
+            doc.date_source = "file name"
     return doc
+
+
+_FORMAT_NAMES = {"txt": "text file", "md": "Markdown file", "html": "HTML page", "pdf": "PDF"}
+# What a reader's date is, when the reader does not say (the HTML date comes from the page's
+# metadata or what htmldate finds in it; the PDF date from the info dictionary).
+_DATE_SOURCES = {
+    "txt": "Date: header",
+    "md": "front matter",
+    "html": "HTML metadata",
+    "pdf": "PDF CreationDate",
+}
+
+
+def _reason(exc: BaseException) -> str:
+    """An exception as a short reason: its first line, else its type, at most 200 characters."""
+    text = str(exc).strip()
+    first = text.splitlines()[0] if text else type(exc).__name__
+    return first if len(first) <= 200 else first[:199] + "…"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import hashlib
 import os
 import shlex
@@ -13,6 +14,7 @@ from pathlib import Path
 from typing import Literal
 
 from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -71,6 +73,9 @@ class IngestResult:
     date_precision: Precision = "day"
     # For "duplicate": what this ingest's metadata says differently (see edit_command).
     differences: tuple[MetadataDifference, ...] = ()
+    # Where the date came from ("front matter", "--date", ...); None for a brief already
+    # present, whose date is the stored one.
+    date_source: str | None = None
 
     @property
     def shown_date(self) -> str:
@@ -115,12 +120,25 @@ class IngestReport:
         return sum(r.status == "duplicate" for r in self.results)
 
 
+@dataclass(frozen=True)
+class Skipped:
+    """A folder entry that is not a brief (unsupported type, hidden), left alone."""
+
+    path: Path
+    reason: str
+
+
 def iter_brief_files(
-    paths: Sequence[Path], *, skip: Sequence[Path] = ()
+    paths: Sequence[Path],
+    *,
+    skip: Sequence[Path] = (),
+    skipped: list[Skipped] | None = None,
 ) -> Iterator[Path | IngestFailure]:
     """Expand files and folders (recursively, sorted, hidden entries skipped).
 
     Folders yield only files with a supported suffix; a file named explicitly is always tried.
+    Entries of a folder that are left out (hidden, unsupported type, a dangling link) are
+    appended to ``skipped`` when it is given, so that the caller can say so.
     Problems with a path (missing, a symlink loop) are yielded as failures, not raised.
     Folders in ``skip`` are left out silently: the store's own archive, when the database
     lives inside the folder being ingested, holds copies of briefs, not new ones.
@@ -132,18 +150,22 @@ def iter_brief_files(
         except OSError:
             continue
         skip_keys.add((st.st_dev, st.st_ino))
+    noted = skipped if skipped is not None else []
     for path in paths:
         if not path.exists():
             yield IngestFailure(path, "no such file or directory")
         elif path.is_dir():
             seen: set[tuple[int, int]] = set()
-            yield from _walk(path, seen, skip_keys)
+            yield from _walk(path, seen, skip_keys, noted)
         else:
             yield path
 
 
 def _walk(
-    folder: Path, seen: set[tuple[int, int]], skip: set[tuple[int, int]]
+    folder: Path,
+    seen: set[tuple[int, int]],
+    skip: set[tuple[int, int]],
+    skipped: list[Skipped],
 ) -> Iterator[Path | IngestFailure]:
     try:
         st = folder.stat()
@@ -163,18 +185,65 @@ def _walk(
         yield IngestFailure(folder, exc.strerror or str(exc))
         return
     for entry in entries:
-        if entry.name.startswith("."):
-            continue
         path = Path(entry.path)
+        suffix = path.suffix.lower()
         try:
             is_dir = entry.is_dir()
         except OSError as exc:
-            yield IngestFailure(path, exc.strerror or str(exc))
+            if exc.errno == errno.ELOOP and suffix not in SUPPORTED_SUFFIXES:
+                skipped.append(Skipped(path, "symlink loop"))
+            else:
+                yield IngestFailure(path, exc.strerror or str(exc))
             continue
-        if is_dir:
-            yield from _walk(path, seen, skip)
-        elif path.suffix.lower() in SUPPORTED_SUFFIXES:
+        if entry.name.startswith("."):
+            skipped.append(Skipped(path, "hidden folder" if is_dir else "hidden file"))
+        elif is_dir:
+            yield from _walk(path, seen, skip, skipped)
+        elif suffix in SUPPORTED_SUFFIXES:
             yield path
+        elif _key(path) in skip:
+            continue
+        elif entry.is_symlink() and not path.exists():
+            # A link to nowhere, or a loop of links: say what it is, not its "type".
+            skipped.append(Skipped(path, _dangling(path)))
+        else:
+            skipped.append(Skipped(path, f"unsupported type {suffix or '(no suffix)'}"))
+
+
+def _key(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+def _dangling(path: Path) -> str:
+    """Why a symlink that leads to no file leads nowhere."""
+    try:
+        path.stat()
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "symlink loop"
+        return f"broken symlink ({exc.strerror or exc})"
+    return "broken symlink"
+
+
+def store_paths(db: Database) -> list[Path]:
+    """The store's own files and folders, which a walk of the folder holding them leaves out.
+
+    Its archive (copies of briefs, not new ones) and, for SQLite, the database file, its
+    journals, the ingest lock and the sources file beside it: none of them is a brief, and
+    listing them as skipped on every run would only be noise.
+    """
+    paths = [db.archive_root]
+    parsed = make_url(db.url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        database = Path(str(parsed.database))
+        suffixes = ("", "-wal", "-shm", "-journal", ".ingest-lock")
+        paths += [database.with_name(database.name + s) for s in suffixes]
+        paths.append(database.with_name("tracker.toml"))
+    return paths
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -225,6 +294,7 @@ def parse_dated(value: str, precision: str | None = None) -> tuple[dt.date, Prec
 def _apply_overrides(doc: Document, overrides: Overrides) -> None:
     if overrides.date:
         doc.date, doc.date_precision = parse_dated(overrides.date, overrides.date_precision)
+        doc.date_source = "--date"
     elif overrides.date_precision and doc.date is not None:
         doc.date_precision = as_precision(overrides.date_precision)
     if overrides.title:
@@ -285,6 +355,7 @@ def _apply_defaults(doc: Document, defaults: Overrides) -> None:
     """Fill what the document does not say itself (a feed entry's title, date, authors)."""
     if doc.date is None and defaults.date:
         doc.date, doc.date_precision = parse_dated(defaults.date, defaults.date_precision)
+        doc.date_source = "feed entry"
     if not doc.title and defaults.title:
         doc.title = defaults.title
     if not doc.source and defaults.source:
@@ -369,7 +440,14 @@ def ingest_bytes(
     except OperationalError as exc:
         raise StoreError(f"database write failed: {exc.orig}") from None
     return IngestResult(
-        path, "stored", brief_id, title, doc.date, len(claims), date_precision=doc.date_precision
+        path,
+        "stored",
+        brief_id,
+        title,
+        doc.date,
+        len(claims),
+        date_precision=doc.date_precision,
+        date_source=doc.date_source,
     )
 
 

@@ -42,10 +42,11 @@ def diff(
     encoder: Encoder | None = None,
 ) -> Diff:
     """Load two selections from one snapshot of the database and compare them."""
+    options = options or DiffOptions()
     with read_snapshot(engine) as session:
-        old = load_selection(session, old_spec)
-        new = load_selection(session, new_spec)
-    return compare(old, new, options or DiffOptions(), encoder=encoder)
+        old = load_selection(session, old_spec, options.within)
+        new = load_selection(session, new_spec, options.within)
+    return compare(old, new, options, encoder=encoder)
 
 
 def _dedupe(

@@ -166,6 +166,9 @@ class DiffOptions:
     min_score: float | None = None  # pairs below this are reported as added + removed
     kinds: tuple[ChangeKind, ...] = KINDS
     grep: str | None = None
+    # Selections every compared selection is narrowed by (``source:NAME``, ``brief:1,2``, a
+    # year...): a brief outside any of them is in no selection of the diff or timeline.
+    within: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -76,6 +76,7 @@ def test_version(runner: CliRunner) -> None:
 
 
 def test_briefs_on_an_empty_database_prints_a_hint(runner: CliRunner, tmp_path: Path) -> None:
+    assert runner.invoke(cli, ["--db", str(tmp_path / "t.db"), "db", "upgrade"]).exit_code == 0
     result = runner.invoke(cli, ["--db", str(tmp_path / "t.db"), "briefs"])
     assert result.exit_code == 0
     assert "No briefs stored yet" in result.stdout
@@ -84,12 +85,16 @@ def test_briefs_on_an_empty_database_prints_a_hint(runner: CliRunner, tmp_path: 
 
 def test_database_from_the_environment(runner: CliRunner, tmp_path: Path) -> None:
     path = tmp_path / "env" / "from-env.db"
-    result = runner.invoke(cli, ["briefs"], env={"TRACKER_DB": str(path)})
+    result = runner.invoke(cli, ["db", "upgrade"], env={"TRACKER_DB": str(path)})
     assert result.exit_code == 0, result.output
     assert path.exists()
+    result = runner.invoke(cli, ["briefs"], env={"TRACKER_DB": str(path)})
+    assert result.exit_code == 0, result.output
+    assert "No briefs stored yet" in result.stdout
 
 
 def test_claims_of_a_missing_brief_is_a_one_line_error(runner: CliRunner, tmp_path: Path) -> None:
+    assert runner.invoke(cli, ["--db", str(tmp_path / "t.db"), "db", "upgrade"]).exit_code == 0
     result = runner.invoke(cli, ["--db", str(tmp_path / "t.db"), "claims", "999"])
     assert result.exit_code == 1
     assert result.exception is None or isinstance(result.exception, SystemExit)

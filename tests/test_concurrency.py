@@ -114,8 +114,8 @@ def _ingest_after_first_load(
     real_load = module.load_selection
     loads: list[str] = []
 
-    def load_then_ingest(session: Session, spec: str) -> Any:
-        selection = real_load(session, spec)
+    def load_then_ingest(session: Session, spec: str, *within: Any) -> Any:
+        selection = real_load(session, spec, *within)
         if not loads:
             assert ingest_file(db, late, Overrides()).status == "stored"
         loads.append(spec)

@@ -206,6 +206,7 @@ def test_a_locked_database_is_reported_after_the_timeout(runner: CliRunner, tmp_
 
 
 def test_a_bad_busy_timeout_setting_is_one_line(runner: CliRunner, tmp_path: Path) -> None:
+    assert runner.invoke(cli, ["--db", str(tmp_path / "t.db"), "db", "upgrade"]).exit_code == 0
     result = runner.invoke(
         cli, ["--db", str(tmp_path / "t.db"), "briefs"], env={BUSY_TIMEOUT_VAR: "soon"}
     )

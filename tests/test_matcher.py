@@ -151,3 +151,10 @@ def test_a_model_without_a_column_the_evidence_has_is_refused(tmp_path: Path) ->
     good = tmp_path / "good.json"
     good.write_text(json.dumps(shipped_model().to_json()), encoding="utf-8")
     assert dataclasses.astuple(load_model(good))[0] == shipped_model().version
+
+
+def test_csv_cells_never_start_a_spreadsheet_formula() -> None:
+    from tracker.report.csvrows import write_rows
+
+    text = write_rows(("a", "b", "c"), [("=HYPERLINK(1)", "-2% of GDP", 3), ("@x", None, -1.5)])
+    assert text.splitlines() == ["a,b,c", "'=HYPERLINK(1),'-2% of GDP,3", "'@x,,-1.5"]

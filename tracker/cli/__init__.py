@@ -5,7 +5,9 @@ here is what makes ``tracker --help`` list them.
 """
 
 from tracker.cli import diff, doctor, history, ingest, runs, search, sources, store
-from tracker.cli.app import cli, main
+from tracker.cli.app import add_color_option, cli, main
+
+add_color_option(cli)
 
 __all__ = [
     "cli",

@@ -4,40 +4,72 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
-from rich.text import Text
 
-from tracker.cli.app import cli, err, handle_errors, open_db, open_encoder, out
-from tracker.fsutil import write_atomically
+from tracker.cli.app import cli, err, handle_errors, open_db, open_encoder, shown
+from tracker.cli.output import (
+    REPORT_FORMATS,
+    chosen_format,
+    emit,
+    format_option,
+    output_option,
+    report_color,
+    report_width,
+)
 
 if TYPE_CHECKING:
     from tracker.compare.model import BriefRef
 
-FORMATS = ["text", "json", "markdown", "html"]
+F = TypeVar("F", bound=Any)
 
 
-def format_option(func: click.decorators.FC) -> click.decorators.FC:
-    """``--format``, shared by the commands that render reports."""
-    return click.option(
-        "--format",
-        "fmt",
-        type=click.Choice(FORMATS),
-        default="text",
-        show_default=True,
-        help="Output format.",
-    )(func)
+def within_options(func: F) -> F:
+    """``--source``, ``--brief`` and ``--in``: narrow every selection of a diff or history."""
+    for decorator in reversed(
+        (
+            click.option(
+                "--source",
+                "sources",
+                multiple=True,
+                metavar="NAME",
+                help="Only briefs of this source (case-insensitive; repeat for several).",
+            ),
+            click.option(
+                "--brief",
+                "brief_ids",
+                multiple=True,
+                type=int,
+                metavar="ID",
+                help="Only these briefs (repeatable).",
+            ),
+            click.option(
+                "--in",
+                "within",
+                multiple=True,
+                metavar="SPEC",
+                help="Only briefs of this selection too: source:NAME, brief:1,2, a year or "
+                "range (repeatable; all must hold).",
+            ),
+        )
+    ):
+        func = decorator(func)
+    return func
 
 
-def output_option(func: click.decorators.FC) -> click.decorators.FC:
-    """``-o FILE``, shared by the commands that render reports."""
-    return click.option(
-        "-o",
-        "--output",
-        type=click.Path(dir_okay=False, path_type=Path),
-        help="Write to FILE instead of standard output.",
-    )(func)
+def within_specs(
+    sources: tuple[str, ...], brief_ids: tuple[int, ...], within: tuple[str, ...]
+) -> tuple[str, ...]:
+    """The selections every compared selection is narrowed by, as selection strings."""
+    specs = list(within)
+    if sources:
+        if any("|" in s for s in sources):
+            raise click.BadParameter("a source name cannot contain '|'", param_hint="--source")
+        specs.append("source:" + "|".join(sources))
+    if brief_ids:
+        specs.append("brief:" + ",".join(str(i) for i in brief_ids))
+    return tuple(specs)
 
 
 def warn_versions(briefs: Sequence[BriefRef]) -> None:
@@ -47,16 +79,7 @@ def warn_versions(briefs: Sequence[BriefRef]) -> None:
 
     warning = extractor_warning(briefs)
     if warning is not None:
-        err.print(Text(f"warning: {warning}"))
-
-
-def emit(text: str, output: Path | None, *, color: bool) -> None:
-    """Write a rendered report to ``output`` atomically, or to standard output."""
-    if output is not None:
-        write_atomically(output, text.encode("utf-8"))
-        err.print(f"wrote {output}")
-    else:
-        click.echo(text, nl=False, color=color)
+        err.write(shown(f"warning: {warning}"))
 
 
 @cli.command(
@@ -67,11 +90,12 @@ def emit(text: str, output: Path | None, *, color: bool) -> None:
   tracker diff 2021 2024
   tracker diff 2023 2024 --kind modified --grep defence
   tracker diff 2021..2022 brief:7 --format json -o changes.json
+  tracker diff 2016 2020 --source "Democratic Party" --sort score -o changes.csv
   tracker diff 2021 2023 2024 --status changed-once --format html -o timeline.html
 """,
 )
 @click.argument("specs", metavar="FROM TO [MORE]...", nargs=-1, required=True)
-@format_option
+@format_option(REPORT_FORMATS)
 @output_option
 @click.option(
     "--threshold",
@@ -98,26 +122,43 @@ def emit(text: str, output: Path | None, *, color: bool) -> None:
     help="Only positions with this status (repeatable; three or more selections).",
 )
 @click.option("--grep", help="Only changes whose claims mention TEXT (case-insensitive).")
+@within_options
+@click.option(
+    "--sort",
+    type=click.Choice(["order", "score"]),
+    default="order",
+    show_default=True,
+    help="Text output of two selections: each kind in reading order, or as the HTML report "
+    "(figures and stance first, best matched first).",
+)
 @click.pass_context
 @handle_errors
 def diff_cmd(
     ctx: click.Context,
     specs: tuple[str, ...],
-    fmt: str,
+    fmt: str | None,
     output: Path | None,
     min_score: float | None,
     kinds: tuple[str, ...],
     statuses: tuple[str, ...],
     grep: str | None,
+    sources: tuple[str, ...],
+    brief_ids: tuple[int, ...],
+    within: tuple[str, ...],
+    sort: str,
 ) -> None:
     """Compare the claims of two selections and say how positions changed.
 
     A selection is a year (2021), a month (2024-04), a day (2024-04-12), a range
-    (2021..2022) or briefs (brief:7 or brief:7,8); all briefs in a selection are pooled.
+    (2021..2022), briefs (brief:7 or brief:7,8) or a source (source:NAME); all briefs in a
+    selection are pooled.
 
     With three or more selections, each position is chained through all of them in the
     order given: stable throughout, changed once, changed repeatedly, appeared, vanished,
     or stated only in between.
+
+    --source, --brief and --in narrow every selection, so that a party's positions are
+    compared with its own platforms only (tracker diff 2016 2020 --source "Democratic Party").
     """
     from tracker.compare.model import KINDS, ChangeKind, DiffOptions
     from tracker.compare.timeline import Status
@@ -128,21 +169,23 @@ def diff_cmd(
         raise click.UsageError("--status needs three or more selections (use --kind)")
     if len(specs) > 2 and kinds:
         raise click.UsageError("--kind needs exactly two selections (use --status)")
+    fmt = chosen_format(fmt, output, REPORT_FORMATS)
     options = DiffOptions(
         min_score=min_score,
         kinds=tuple(cast(ChangeKind, k) for k in kinds) or KINDS,
         grep=grep,
+        within=within_specs(sources, brief_ids, within),
     )
-    engine = open_db(ctx).engine
+    engine = open_db(ctx, must_exist=True).engine
     encoder = open_encoder(ctx)
-    color = output is None and out.is_terminal
+    color, width = report_color(output), report_width(output)
     if len(specs) == 2:
         from tracker.compare.engine import diff as run_diff
         from tracker.report import render
 
         result = run_diff(engine, specs[0], specs[1], options, encoder=encoder)
         warn_versions([*result.old.briefs, *result.new.briefs])
-        text = render(result, fmt, color=color)
+        text = render(result, fmt, color=color, width=width, sort=sort)
     else:
         from tracker.compare.timeline import timeline
         from tracker.report import render_timeline
@@ -150,5 +193,5 @@ def diff_cmd(
         chosen = tuple(cast(Status, s) for s in statuses)
         chained = timeline(engine, specs, options, statuses=chosen, encoder=encoder)
         warn_versions([b for p in chained.periods for b in p.selection.briefs])
-        text = render_timeline(chained, fmt, color=color)
+        text = render_timeline(chained, fmt, color=color, width=width)
     emit(text, output, color=color)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import click
 
 from tracker.cli.app import cli, handle_errors, open_db, out, shown
-from tracker.store.doctor import archive_warning, check_store
 
 
 @cli.command(epilog="Example:\n\n\b\n  tracker doctor")
@@ -20,6 +19,8 @@ def doctor(ctx: click.Context) -> None:
     Nothing is changed. A database without a file (PostgreSQL) and without --archive /
     TRACKER_ARCHIVE gets a warning line: its archive is ./snapshots of wherever tracker runs.
     """
+    from tracker.store.doctor import archive_warning, check_store
+
     # No migration: a doctor reports an old schema, it does not upgrade it.
     database = open_db(ctx, migrate=False)
     try:

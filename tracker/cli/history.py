@@ -7,8 +7,17 @@ from typing import cast
 
 import click
 
-from tracker.cli.app import cli, handle_errors, open_db, open_encoder, out
-from tracker.cli.diff import emit, format_option, output_option, warn_versions
+from tracker.cli.app import cli, handle_errors, open_db, open_encoder
+from tracker.cli.diff import warn_versions, within_options, within_specs
+from tracker.cli.output import (
+    REPORT_FORMATS,
+    chosen_format,
+    emit,
+    format_option,
+    output_option,
+    report_color,
+    report_width,
+)
 
 
 @cli.command(
@@ -18,6 +27,7 @@ from tracker.cli.diff import emit, format_option, output_option, warn_versions
   tracker history "defence spending"
   tracker history --claim 148 --format html -o defence.html
   tracker history "emissions target" --by brief --format json
+  tracker history "minimum wage" --source "Democratic Party" -o wage.csv
 """,
 )
 @click.argument("query", required=False)
@@ -44,7 +54,8 @@ from tracker.cli.diff import emit, format_option, output_option, warn_versions
     help="Links between snapshots below this match probability break the chain"
     " (default: the model's threshold).",
 )
-@format_option
+@within_options
+@format_option(REPORT_FORMATS)
 @output_option
 @click.pass_context
 @handle_errors
@@ -55,7 +66,10 @@ def history(
     by: str,
     limit: int,
     min_score: float | None,
-    fmt: str,
+    sources: tuple[str, ...],
+    brief_ids: tuple[int, ...],
+    within: tuple[str, ...],
+    fmt: str | None,
     output: Path | None,
 ) -> None:
     """How one position moved across all stored snapshots, step by step.
@@ -63,6 +77,9 @@ def history(
     QUERY is free text ("defence spending"); the chains of the claims that match it best are
     shown, each following rewordings from snapshot to snapshot, with what changed at each
     step, the snapshots where it was not stated, and its figures over time.
+
+    --source, --brief and --in keep the history to some briefs: with --source, a party's
+    position is followed through its own platforms and cannot hop to another party's.
     """
     from tracker.compare.model import DiffOptions
     from tracker.compare.timeline import Granularity
@@ -71,15 +88,18 @@ def history(
 
     if (query is None) == (claim_id is None):
         raise click.UsageError("give a QUERY or --claim ID (one of them)")
+    fmt = chosen_format(fmt, output, REPORT_FORMATS)
+    options = DiffOptions(min_score=min_score, within=within_specs(sources, brief_ids, within))
     result = run_history(
-        open_db(ctx).engine,
+        open_db(ctx, must_exist=True).engine,
         query,
         claim_id=claim_id,
         by=cast(Granularity, by),
         limit=limit,
-        options=DiffOptions(min_score=min_score),
+        options=options,
         encoder=open_encoder(ctx),
     )
     warn_versions([b for p in result.periods for b in p.selection.briefs])
-    color = output is None and out.is_terminal
-    emit(render_timeline(result, fmt, color=color), output, color=color)
+    color = report_color(output)
+    text = render_timeline(result, fmt, color=color, width=report_width(output))
+    emit(text, output, color=color)

@@ -8,26 +8,15 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 import click
-from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-from rich.text import Text
 
-from tracker.cli.app import cli, err, handle_errors, open_db, out, shown
+from tracker.cli.app import cli, err, handle_errors, interrupted, open_db, out, shown
 from tracker.errors import RunLocked, TrackerError
-from tracker.ingest import (
-    IngestFailure,
-    IngestResult,
-    Overrides,
-    Skipped,
-    ingest_items,
-    iter_brief_files,
-    store_paths,
-)
-from tracker.ingest.manifest import ManifestEntry, ingest_entries, read_manifest
-from tracker.store.db import Database
 
 if TYPE_CHECKING:
+    from tracker.ingest import IngestFailure, IngestResult, Overrides, Skipped
+    from tracker.ingest.manifest import ManifestEntry
     from tracker.ingest.pages import UrlRun
+    from tracker.store.db import Database
 
 # Exit status of a run that found another run holding the lock (EX_TEMPFAIL in sysexits.h:
 # "try again later"), distinct from 1 (something failed) and 2 (usage error).
@@ -124,6 +113,9 @@ def ingest(
     default, for cron: nothing is printed when all went well (the summary line too, unless
     standard output is a terminal); failures go to standard error. Exit status: 0 all well,
     1 something failed, 75 another run holds the lock.
+
+    Ctrl-C stops at once with exit status 130; briefs stored before it stay stored (each is
+    one transaction), so running the same command again finishes the batch.
     """
     if manifest is not None:
         if paths or from_sources:
@@ -142,8 +134,22 @@ def ingest(
     for flag, given in (("--log-file", log_file), ("--report-dir", report_dir)):
         if given:
             raise click.UsageError(f"{flag} goes with --sources")
+    from rich.markup import escape
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from tracker.ingest import (
+        IngestFailure,
+        Overrides,
+        ingest_items,
+        iter_brief_files,
+        store_paths,
+    )
+    from tracker.ingest.manifest import ingest_entries, read_manifest
+
     db = open_db(ctx)
     overrides = Overrides(date=date, title=title, source=source, url=url)
+    # Briefs stored so far, for the message after Ctrl-C.
+    stored_now = [0]
     files = [Path(p) for p in paths if not _is_url(p)]
     urls = [p for p in paths if _is_url(p)]
 
@@ -154,6 +160,7 @@ def ingest(
             path, reason = shown(str(outcome.path)), shown(outcome.reason)
             err.print(f"[red]failed[/]  {escape(path)}: {escape(reason)}")
         else:
+            stored_now[0] += outcome.status == "stored"
             if not quiet:
                 line = shown(_stored_line(str(outcome.path), outcome))
                 progress.console.print(line, markup=False)
@@ -173,20 +180,25 @@ def ingest(
         TextColumn("ingesting"),
         BarColumn(),
         MofNCompleteColumn(),
-        console=out,
+        console=out.console,
         transient=True,
         disable=not out.is_terminal or len(items) < 3,
     )
-    with progress:
-        task = progress.add_task("ingest", total=len(items) + len(entries))
-        report = ingest_items(db, items, overrides, on_file=show)
-        if manifest is not None:
-            listed = ingest_entries(db, entries, on_file=show)
-            report.results += listed.results
-            report.failures += listed.failures
+    try:
+        with progress:
+            task = progress.add_task("ingest", total=len(items) + len(entries))
+            report = ingest_items(db, items, overrides, on_file=show)
+            if manifest is not None:
+                listed = ingest_entries(db, entries, on_file=show)
+                report.results += listed.results
+                report.failures += listed.failures
+        fetched = _ingest_urls(db, urls, overrides, quiet, stored_now) if urls else None
+    except KeyboardInterrupt:
+        raise interrupted(
+            f"interrupted: {stored_now[0]} stored before the interrupt; run again to finish"
+        ) from None
     stored, present, failed = report.stored, report.duplicates, len(report.failures)
-    if urls:
-        fetched = _ingest_urls(db, urls, overrides, quiet)
+    if fetched is not None:
         stored, present, failed = (
             stored + fetched.stored,
             present + fetched.duplicates,
@@ -249,18 +261,21 @@ def _warn_differences(item: str, result: IngestResult) -> None:
     if command is None:
         return
     said = "; ".join(f"{d.field} {d.given!r} (stored: {d.stored!r})" for d in result.differences)
-    err.print(
-        Text(
-            shown(
-                f"warning  {item}: brief {result.brief_id} is stored with other metadata: "
-                f"this ingest says {said}; to change it: {command}"
-            )
+    err.write(
+        shown(
+            f"warning  {item}: brief {result.brief_id} is stored with other metadata: "
+            f"this ingest says {said}; to change it: {command}"
         )
     )
 
 
-def _ingest_urls(db: Database, urls: list[str], overrides: Overrides, quiet: bool) -> UrlRun:
-    """Fetch and ingest the URLs (recorded as a run, see `tracker runs`), printing each."""
+def _ingest_urls(
+    db: Database, urls: list[str], overrides: Overrides, quiet: bool, stored_now: list[int]
+) -> UrlRun:
+    """Fetch and ingest the URLs (recorded as a run, see `tracker runs`), printing each and
+    counting the stored ones in ``stored_now``."""
+    from rich.markup import escape
+
     from tracker.ingest.fetch import Fetcher
     from tracker.ingest.pages import UrlOutcome, ingest_urls
     from tracker.ingest.sources import config_path, load_config
@@ -271,11 +286,12 @@ def _ingest_urls(db: Database, urls: list[str], overrides: Overrides, quiet: boo
         if outcome.result is None:
             link, reason = shown(outcome.url), shown(outcome.reason or "")
             err.print(f"[red]failed[/]  {escape(link)}: {escape(reason)}")
-        else:
-            if not quiet:
-                out.print(shown(_stored_line(outcome.url, outcome.result)), markup=False)
-            _warn_date(outcome.url, outcome.result, dt.date.today())
-            _warn_differences(outcome.url, outcome.result)
+            return
+        stored_now[0] += outcome.result.status == "stored"
+        if not quiet:
+            out.print(shown(_stored_line(outcome.url, outcome.result)), markup=False)
+        _warn_date(outcome.url, outcome.result, dt.date.today())
+        _warn_differences(outcome.url, outcome.result)
 
     with Fetcher(config.fetch) as fetcher:
         return ingest_urls(db, fetcher, urls, overrides, on_url=show)
@@ -311,6 +327,8 @@ def _run_sources(
     report_dir: Path | None,
     wait: float,
 ) -> None:
+    from rich.text import Text
+
     from tracker.ingest.cron import ItemOutcome, run_sources
     from tracker.ingest.lock import run_lock
     from tracker.ingest.sources import config_path, load_config
@@ -321,14 +339,16 @@ def _run_sources(
     if not config.sources:
         raise TrackerError(f"no sources in {path}; add one with: tracker sources add URL_OR_FOLDER")
     log = _Log(log_file)
+    stored_now = [0]
 
     def show(outcome: ItemOutcome) -> None:
+        stored_now[0] += outcome.status == "new"
         line = shown(f"{outcome.status:<9} {outcome.item}: {outcome.message}")
         log.write(line)
         if outcome.detail:
             log.write(outcome.detail.rstrip())
         if outcome.status == "failed":
-            err.print(Text(line, style="red" if err.is_terminal else ""))
+            err.print(Text(line, style="red"))
         elif verbose:
             out.print(Text(line))
 
@@ -341,6 +361,12 @@ def _run_sources(
             log.write(f"not run: {exc}")
             err.print(Text(f"Error: {exc}"))
             ctx.exit(EXIT_LOCKED)
+        except KeyboardInterrupt:
+            message = (
+                f"interrupted: {stored_now[0]} stored before the interrupt; run again to finish"
+            )
+            log.write(message)
+            raise interrupted(message) from None
         for written in report.reports:
             log.write(f"report {written}")
             if verbose:

@@ -2,41 +2,24 @@
 
 from __future__ import annotations
 
-import json
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from rich.text import Text
 
 from tracker.cli.app import cli, handle_errors, open_db, out
-from tracker.store.search import SearchHit, SearchResult, search_claims
+from tracker.cli.output import LIST_FORMATS, chosen_format, emit, format_option, output_option
 
+if TYPE_CHECKING:
+    from rich.text import Text
 
-def _json(result: SearchResult) -> str:
-    data: dict[str, Any] = {
-        "version": 1,
-        "query": result.query,
-        "selection": result.selection,
-        "more": result.more,
-        "results": [
-            {
-                "claim_id": h.claim_id,
-                "brief_id": h.brief_id,
-                "ordinal": h.ordinal,
-                "date": h.date.isoformat(),
-                "title": h.title,
-                "text": h.text,
-                "snippet": h.snippet,
-                "highlights": [list(span) for span in h.highlights],
-            }
-            for h in result.hits
-        ],
-    }
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    from tracker.store.search import SearchHit, SearchResult
 
 
 def _snippet(hit: SearchHit, marks: bool) -> Text:
     """The snippet with matches in bold on a terminal, between ** when piped."""
+    from rich.text import Text
+
     text = Text("    ")
     pos = 0
     for start, end in hit.highlights:
@@ -55,6 +38,7 @@ def _snippet(hit: SearchHit, marks: bool) -> Text:
   tracker search nuclear power
   tracker search '"defence spending"' --in 2021..2024
   tracker search sanction* --limit 5 --format json
+  tracker search tariff --in "source:Republican Party" -o tariffs.csv
 
 \b
 Words match after stemming and must all occur; "two words" in double quotes is a phrase;
@@ -62,7 +46,10 @@ word* is a prefix. Other punctuation is just text.""",
 )
 @click.argument("words", nargs=-1, required=True)
 @click.option(
-    "--in", "selection", metavar="SPEC", help="Only briefs of a year, range or ids (as in diff)."
+    "--in",
+    "selection",
+    metavar="SPEC",
+    help="Only briefs of a year, range, ids or source:NAME (as in diff).",
 )
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(min=1))
 @click.option(
@@ -72,9 +59,8 @@ word* is a prefix. Other punctuation is just text.""",
     show_default=True,
     help="Best matches first, or newest briefs first.",
 )
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
+@format_option(LIST_FORMATS)
+@output_option
 @click.pass_context
 @handle_errors
 def search(
@@ -83,30 +69,49 @@ def search(
     selection: str | None,
     limit: int,
     sort: str,
-    fmt: str,
+    fmt: str | None,
+    output: Path | None,
 ) -> None:
     """Find claims whose text contains WORDS; shows brief, date, title and a snippet."""
+    from tracker.store.search import search_claims
+
+    fmt = chosen_format(fmt, output, LIST_FORMATS)
     result = search_claims(
-        open_db(ctx).engine,
+        open_db(ctx, must_exist=True).engine,
         " ".join(words),
         selection=selection,
         limit=limit,
         order="date" if sort == "date" else "rank",
     )
-    if fmt == "json":
-        click.echo(_json(result), nl=False)
+    if fmt != "text":
+        from tracker.report.listings import dumps, search_csv, search_to_dict
+
+        emit(search_csv(result) if fmt == "csv" else dumps(search_to_dict(result)), output)
         return
+    emit(_text(result, limit, output), output, color=True)
+
+
+def _text(result: SearchResult, limit: int, output: Path | None) -> str:
+    """The hits as text: matches styled on a terminal, marked **so** when piped or written."""
+    import io
+
+    from rich.text import Text
+
+    from tracker.report.console import buffer_console
+
     if not result.hits:
-        out.print("No claim matches.")
-        return
-    marks = not out.is_terminal
+        return "No claim matches.\n"
+    to_terminal = output is None and out.is_terminal
+    buffer = io.StringIO()
+    console = buffer_console(buffer, color=output is None and out.color)
     for hit in result.hits:
         head = Text(f"brief {hit.brief_id}  {hit.date.isoformat()}  ", style="dim")
         head.append(hit.title, style="bold")
         # The store-wide claim id: the one tracker claims, diff and history --claim use.
         head.append(f"  claim {hit.claim_id}", style="dim")
-        out.print(head)
-        out.print(_snippet(hit, marks))
+        console.print(head)
+        console.print(_snippet(hit, not to_terminal))
     shown = len(result.hits)
     more = f" (more match: raise --limit above {limit})" if result.more else ""
-    out.print(f"{shown} claim{'s' if shown != 1 else ''} shown{more}")
+    console.print(Text(f"{shown} claim{'s' if shown != 1 else ''} shown{more}"))
+    return buffer.getvalue()

@@ -5,23 +5,19 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from rich.table import Table
-from rich.text import Text
 
 from tracker.cli.app import cli, err, handle_errors, out, shown
-from tracker.ingest.sources import (
-    KINDS,
-    add_source,
-    config_path,
-    load_config,
-    make_source,
-    remove_source,
-)
-from tracker.store.db import resolve_url
+
+# The kinds of tracker.ingest.sources.KINDS, spelt out so that `tracker --help` does not import
+# the fetcher (httpx) to build this option (tests/test_cli_everyday.py checks they agree).
+SOURCE_KINDS = ("feed", "page", "inbox")
 
 
 def sources_file(ctx: click.Context) -> Path:
     """The sources file for this invocation (``--config``, ``TRACKER_CONFIG`` or default)."""
+    from tracker.ingest.sources import config_path
+    from tracker.store.db import resolve_url
+
     obj = ctx.find_root().obj
     return config_path(resolve_url(obj["db_url"]), obj["config_path"])
 
@@ -58,7 +54,7 @@ def sources() -> None:
 @click.argument("target", metavar="URL_OR_FOLDER")
 @click.option(
     "--kind",
-    type=click.Choice(KINDS),
+    type=click.Choice(SOURCE_KINDS),
     help="Skip sniffing: feed, page or inbox (a URL is otherwise fetched once to tell).",
 )
 @click.pass_context
@@ -70,7 +66,10 @@ def sources_add(ctx: click.Context, target: str, kind: str | None) -> None:
     else a page (ingested whenever it changes). Files dropped in an inbox folder are ingested
     and moved to done/ or failed/ beside it.
     """
+    from rich.text import Text
+
     from tracker.ingest.fetch import Fetcher
+    from tracker.ingest.sources import add_source, load_config, make_source
 
     path = sources_file(ctx)
     # Sniff with the file's own [fetch] limits (allow_private, user_agent, timeouts).
@@ -86,6 +85,11 @@ def sources_add(ctx: click.Context, target: str, kind: str | None) -> None:
 @handle_errors
 def sources_list(ctx: click.Context) -> None:
     """List the sources, numbered (the number works with `sources remove`)."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from tracker.ingest.sources import load_config
+
     path = sources_file(ctx)
     config = load_config(path)
     if not config.sources:
@@ -113,5 +117,9 @@ def sources_remove(ctx: click.Context, target: str) -> None:
 
     Briefs already stored from it stay in the database.
     """
+    from rich.text import Text
+
+    from tracker.ingest.sources import remove_source
+
     removed = remove_source(sources_file(ctx), target)
     out.print(Text(shown(f"removed {removed.kind} {removed.location}")))

@@ -2,28 +2,46 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 import click
-from rich.markup import escape
-from rich.table import Table
-from rich.text import Text
-from sqlalchemy.orm import Session
 
 from tracker.cli.app import cli, err, handle_errors, open_db, out, shown
-from tracker.dates import format_date
-from tracker.errors import TrackerError
-from tracker.ingest.service import parse_dated
-from tracker.store.briefs import edit_brief, remove_briefs
-from tracker.store.copy import copy_database
-from tracker.store.db import (
-    archive_folder,
-    archive_root_for,
-    current_revision,
-    head_revision,
-    open_database,
-    resolve_url,
-    upgrade,
+from tracker.cli.output import (
+    LIST_FORMATS,
+    chosen_format,
+    emit,
+    format_option,
+    output_option,
 )
-from tracker.store.repo import get_brief, list_briefs
+from tracker.errors import TrackerError
+
+if TYPE_CHECKING:
+    from tracker.store.listing import BriefSummary
+    from tracker.store.models import Brief
+
+BRIEF_COLUMNS = (("id", ">"), ("date", "<"), ("claims", ">"), ("title", "<"), ("source", "<"))
+
+
+def briefs_table(rows: list[BriefSummary], *, bold_header: bool) -> str:
+    """The brief listing as aligned columns (two spaces apart), without rich: ``briefs`` is
+    the command typed most, and rich's tables cost ~50 ms of start-up."""
+    cells = [[str(r.id), r.shown_date, str(r.claims), r.title, r.source or ""] for r in rows]
+    header = [name for name, _ in BRIEF_COLUMNS]
+    widths = [max(len(row[i]) for row in [header, *cells]) for i in range(len(header))]
+
+    def line(row: list[str]) -> str:
+        parts = [
+            cell.rjust(w) if align == ">" else cell.ljust(w)
+            for cell, w, (_, align) in zip(row, widths, BRIEF_COLUMNS, strict=True)
+        ]
+        return (" " + "  ".join(parts)).rstrip()
+
+    head = line(header)
+    if bold_header:
+        head = f"\x1b[1m{head}\x1b[0m"
+    return "\n".join([head, *(line(row) for row in cells)]) + "\n"
 
 
 @cli.group(
@@ -32,35 +50,38 @@ from tracker.store.repo import get_brief, list_briefs
 
 \b
   tracker briefs
+  tracker briefs --format csv -o briefs.csv
   tracker briefs edit 3 --date 2024-04 --title "Outlook, April"
   tracker briefs remove 7 8""",
 )
+@format_option(LIST_FORMATS)
+@output_option
 @click.pass_context
 @handle_errors
-def briefs(ctx: click.Context) -> None:
+def briefs(ctx: click.Context, fmt: str | None, output: Path | None) -> None:
     """List stored briefs: id, date, title, source and number of claims; fix or remove them.
 
     A date known to the month or year only is shown as such (2024-04, 2021).
     """
     if ctx.invoked_subcommand is not None:
         return
-    rows = list_briefs(open_db(ctx).engine)
-    if not rows:
-        out.print("No briefs stored yet. Add some with: tracker ingest PATH")
+    from tracker.store.listing import list_briefs, quick_list_briefs, sqlite_path
+
+    fmt = chosen_format(fmt, output, LIST_FORMATS)
+    path = sqlite_path(ctx.obj["db_url"])
+    rows = quick_list_briefs(path) if path is not None else None
+    if rows is None:
+        rows = list_briefs(open_db(ctx, must_exist=True).engine)
+    if fmt != "text":
+        from tracker.report.listings import briefs_csv, briefs_to_dict, dumps
+
+        emit(briefs_csv(rows) if fmt == "csv" else dumps(briefs_to_dict(rows)), output)
         return
-    table = Table(box=None, header_style="bold")
-    for col, justify in (
-        ("id", "right"),
-        ("date", "left"),
-        ("claims", "right"),
-        ("title", "left"),
-        ("source", "left"),
-    ):
-        table.add_column(col, justify=justify)  # type: ignore[arg-type]
-    for r in rows:
-        # Text cells, not markup: a title like "Levy [draft]" must print as written.
-        table.add_row(str(r.id), r.shown_date, str(r.claims), Text(r.title), Text(r.source or ""))
-    out.print(table)
+    if not rows:
+        emit("No briefs stored yet. Add some with: tracker ingest PATH\n", output)
+        return
+    bold = output is None and out.color
+    emit(briefs_table(rows, bold_header=bold), output, color=bold)
 
 
 @briefs.command(
@@ -85,6 +106,10 @@ def briefs_remove(ctx: click.Context, brief_ids: tuple[int, ...], keep_archive: 
     An unknown id removes nothing. The archived raw file of each is deleted unless
     --keep-archive is given or another brief refers to it.
     """
+    from rich.text import Text
+
+    from tracker.store.briefs import remove_briefs
+
     removed = remove_briefs(open_db(ctx.find_root()), brief_ids, keep_archive=keep_archive)
     notes = {
         "removed": "raw file deleted",
@@ -120,6 +145,11 @@ def briefs_edit(
     url: str | None,
 ) -> None:
     """Change a brief's date, title, source or url (one transaction; claims unchanged)."""
+    from rich.text import Text
+
+    from tracker.ingest.service import parse_dated
+    from tracker.store.briefs import edit_brief
+
     if date is None and title is None and source is None and url is None:
         raise click.UsageError("give at least one of --date, --title, --source, --url")
     edit = edit_brief(
@@ -142,30 +172,64 @@ def briefs_edit(
         out.print(Text(f"brief {brief_id} {name}: {before} → {after}"))
 
 
-@cli.command(epilog="Example:\n\n\b\n  tracker claims 3")
+@cli.command(
+    epilog="""Examples:
+
+\b
+  tracker claims 3
+  tracker claims 3 --format json
+"""
+)
 @click.argument("brief_id", type=int)
+@format_option(LIST_FORMATS)
+@output_option
 @click.pass_context
 @handle_errors
-def claims(ctx: click.Context, brief_id: int) -> None:
+def claims(ctx: click.Context, brief_id: int, fmt: str | None, output: Path | None) -> None:
     """Show the claims of one brief with their quantities and spans.
 
     Each line starts with the claim's id, the one that search, diff, history --claim and the
     JSON reports use.
     """
-    db = open_db(ctx)
+    from sqlalchemy.orm import Session
+
+    from tracker.store.repo import get_brief
+
+    fmt = chosen_format(fmt, output, LIST_FORMATS)
+    db = open_db(ctx, must_exist=True)
     with Session(db.engine) as session:
         brief = get_brief(session, brief_id)
         if brief is None:
             raise TrackerError(f"no brief with id {brief_id} (see: tracker briefs)")
-        when = format_date(brief.date, brief.date_precision)
-        out.print(f"[bold]{escape(brief.title)}[/] ({when}, {len(brief.claims)} claims)")
-        for claim in brief.claims:
-            span = escape(f"[{claim.start}:{claim.end}]")
-            out.print(f"  claim {claim.id}  {escape(claim.text)}  [dim]{span}[/]")
-            for q in claim.quantities:
-                out.print(
-                    f"        [cyan]{escape(q.raw)}[/] → {q.value:g} {escape(q.unit)} ({q.kind})"
-                )
+        if fmt != "text":
+            from tracker.report.listings import claims_csv, claims_to_dict, dumps
+
+            emit(claims_csv(brief) if fmt == "csv" else dumps(claims_to_dict(brief)), output)
+            return
+        emit(_claims_text(brief, color=output is None and out.color), output, color=True)
+
+
+def _claims_text(brief: Brief, *, color: bool) -> str:
+    """The claims of a brief as text, with spans and quantities; ANSI styles when ``color``."""
+    import io
+
+    from rich.markup import escape
+
+    from tracker.dates import format_date
+    from tracker.report.console import buffer_console
+
+    buffer = io.StringIO()
+    console = buffer_console(buffer, color=color)
+    when = format_date(brief.date, brief.date_precision)
+    console.print(f"[bold]{escape(brief.title)}[/] ({when}, {len(brief.claims)} claims)")
+    for claim in brief.claims:
+        span = escape(f"[{claim.start}:{claim.end}]")
+        console.print(f"  claim {claim.id}  {escape(claim.text)}  [dim]{span}[/]")
+        for q in claim.quantities:
+            console.print(
+                f"        [cyan]{escape(q.raw)}[/] → {q.value:g} {escape(q.unit)} ({q.kind})"
+            )
+    return buffer.getvalue()
 
 
 @cli.group(epilog="Example:\n\n\b\n  tracker db current")
@@ -180,6 +244,8 @@ def db() -> None:
 @handle_errors
 def db_upgrade(ctx: click.Context) -> None:
     """Upgrade the schema to the newest revision (done automatically on first use)."""
+    from tracker.store.db import current_revision, upgrade
+
     database = open_db(ctx.find_root(), migrate=False)
     before = current_revision(database.engine)
     upgrade(database.engine)
@@ -201,6 +267,8 @@ def db_upgrade(ctx: click.Context) -> None:
 @handle_errors
 def db_current(ctx: click.Context) -> None:
     """Show the schema revision of the database and the newest one known."""
+    from tracker.store.db import current_revision, head_revision
+
     database = open_db(ctx.find_root(), migrate=False)
     current = current_revision(database.engine)
     out.print(f"database: {current or '(blank)'}  head: {head_revision()}")
@@ -235,6 +303,9 @@ def db_copy(ctx: click.Context, source: str, destination: str, from_archive: str
     --from-archive DIR, else snapshots/ beside an SQLite SRC, else ./snapshots: the setting
     never applies to SRC, so a copy out of a shared store names its archive explicitly.
     """
+    from tracker.store.copy import copy_database
+    from tracker.store.db import archive_folder, archive_root_for, open_database, resolve_url
+
     src_archive = (
         archive_folder(from_archive) if from_archive else archive_root_for(resolve_url(source))
     )
@@ -287,6 +358,8 @@ def db_reextract(ctx: click.Context, brief_ids: tuple[int, ...], every: bool) ->
     brief, keeping its id, date, title, source, url and authors. Claim ids change. A brief
     that fails is left as it was and reported; the others go on (exit status 1 if any failed).
     """
+    from rich.text import Text
+
     from tracker.claims.version import EXTRACTOR_VERSION
     from tracker.ingest.reextract import ReextractOutcome, briefs_to_reextract, reextract
 

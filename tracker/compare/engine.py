@@ -22,10 +22,11 @@ def diff(
     config: MatcherConfig | None = None,
 ) -> Diff:
     """Load two selections from one snapshot of the database and compare them."""
+    options = options or DiffOptions()
     with read_snapshot(engine) as session:
-        old = load_selection(session, old_spec)
-        new = load_selection(session, new_spec)
-    return compare(old, new, options or DiffOptions(), encoder=encoder, config=config)
+        old = load_selection(session, old_spec, options.within)
+        new = load_selection(session, new_spec, options.within)
+    return compare(old, new, options, encoder=encoder, config=config)
 
 
 def compare(

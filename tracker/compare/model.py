@@ -178,6 +178,9 @@ class DiffOptions:
     min_score: float | None = None
     kinds: tuple[ChangeKind, ...] = KINDS
     grep: str | None = None
+    # Selections every compared selection is narrowed by (``source:NAME``, ``brief:1,2``, a
+    # year...): a brief outside any of them is in no selection of the diff or timeline.
+    within: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

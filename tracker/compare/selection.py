@@ -1,13 +1,20 @@
 """Parse selection strings (``2021``, ``2024-04``, ``2024-04-12``, ``2021..2022``,
-``brief:7``) and load the briefs and claims they select."""
+``brief:7``, ``source:NAME``) and load the briefs and claims they select.
+
+A selection can be narrowed by others (``within``): ``tracker diff 2016 2020 --source
+'Democratic Party'`` loads the briefs of 2016 that are also of that source, and so on, so a
+position chain cannot hop to another publisher's brief.
+"""
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session
 
 from tracker.compare.features import FEATURES_VERSION
@@ -38,9 +45,22 @@ def _bounds(part: str, spec: str) -> tuple[dt.date, dt.date]:
     return day_date, day_date
 
 
-def parse_selection(spec: str) -> tuple[dt.date, dt.date] | list[int]:
-    """A date range (inclusive) or a list of brief ids."""
+@dataclass(frozen=True)
+class SourceSelection:
+    """``source:NAME`` (or ``source:A|B``): the briefs of these sources, case-insensitive."""
+
+    names: tuple[str, ...]
+
+
+def parse_selection(spec: str) -> tuple[dt.date, dt.date] | list[int] | SourceSelection:
+    """A date range (inclusive), a list of brief ids, or the names of sources."""
     text = spec.strip()
+    if text.lower().startswith("source:"):
+        # "|" separates names: publishers' names hold commas ("Institute, Inc.") but no bars.
+        names = tuple(n.strip() for n in text.split(":", 1)[1].split("|") if n.strip())
+        if not names:
+            raise SelectionError(f"selection {spec!r}: give a source name, e.g. source:NAME")
+        return SourceSelection(names)
     if text.lower().startswith("brief:"):
         ids = text.split(":", 1)[1]
         try:
@@ -57,18 +77,34 @@ def parse_selection(spec: str) -> tuple[dt.date, dt.date] | list[int]:
     return _bounds(text, spec)
 
 
-def load_selection(session: Session, spec: str) -> Selection:
-    """Resolve ``spec`` against the database; an empty selection is an error.
+def selection_filter(spec: str, within: Sequence[str] = ()) -> ColumnElement[bool]:
+    """The condition on ``Brief`` of ``spec``, narrowed by every selection of ``within``."""
+    parts: list[ColumnElement[bool]] = []
+    for one in (spec, *within):
+        parsed = parse_selection(one)
+        if isinstance(parsed, list):
+            parts.append(Brief.id.in_(parsed))
+        elif isinstance(parsed, SourceSelection):
+            parts.append(func.lower(Brief.source).in_([n.lower() for n in parsed.names]))
+        else:
+            parts.append((Brief.date >= parsed[0]) & (Brief.date <= parsed[1]))
+    return and_(*parts)
+
+
+def within_phrase(within: Sequence[str]) -> str:
+    """ " within source:X" for messages; empty when nothing narrows the selection."""
+    return f" within {' and '.join(within)}" if within else ""
+
+
+def load_selection(session: Session, spec: str, within: Sequence[str] = ()) -> Selection:
+    """Resolve ``spec`` (narrowed by ``within``) against the database; an empty selection is
+    an error.
 
     Claims are read as plain rows (no ORM objects): a year of a large corpus holds
     100k claims, and building mapped objects for them would dominate a diff.
     """
     parsed = parse_selection(spec)
-    where: ColumnElement[bool] = (
-        Brief.id.in_(parsed)
-        if isinstance(parsed, list)
-        else (Brief.date >= parsed[0]) & (Brief.date <= parsed[1])
-    )
+    where = selection_filter(spec, within)
     brief_rows = session.execute(
         select(
             Brief.id,
@@ -83,11 +119,15 @@ def load_selection(session: Session, spec: str) -> Selection:
         .order_by(Brief.date, Brief.id)
     ).all()
     if not brief_rows:
-        raise SelectionError(f"selection {spec!r} matches no brief (see: tracker briefs)")
+        raise SelectionError(
+            f"selection {spec!r} matches no brief{within_phrase(within)} (see: tracker briefs)"
+        )
     if isinstance(parsed, list):
         missing = sorted(set(parsed) - {r.id for r in brief_rows})
         if missing:
-            raise SelectionError(f"selection {spec!r}: no brief with id {missing[0]}")
+            raise SelectionError(
+                f"selection {spec!r}: no brief with id {missing[0]}{within_phrase(within)}"
+            )
     briefs = tuple(BriefRef(*r) for r in brief_rows)
     dates = {b.id: b.date for b in briefs}
 

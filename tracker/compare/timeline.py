@@ -28,7 +28,7 @@ from tracker.compare.model import (
     QuantityRef,
     Selection,
 )
-from tracker.compare.selection import load_selection
+from tracker.compare.selection import load_selection, selection_filter, within_phrase
 from tracker.compare.semantic import Encoder
 from tracker.compare.topics import TopicLabeller
 from tracker.errors import SelectionError
@@ -428,16 +428,24 @@ def _deadline(claim: ClaimRef) -> int | None:
 # -- periods and queries -------------------------------------------------------------------
 
 
-def load_periods(session: Session, specs: Sequence[str]) -> list[Period]:
-    """Load the given selections as periods, in the order given."""
+def load_periods(
+    session: Session, specs: Sequence[str], within: Sequence[str] = ()
+) -> list[Period]:
+    """Load the given selections (each narrowed by ``within``) as periods, in order."""
     if len(set(specs)) != len(specs):
         raise SelectionError("each selection may be given once")
-    return [Period(spec, load_selection(session, spec)) for spec in specs]
+    return [Period(spec, load_selection(session, spec, within)) for spec in specs]
 
 
-def period_specs(session: Session, by: Granularity) -> list[tuple[str, str]]:
-    """(label, selection) for every year, month or brief that has briefs, oldest first."""
-    rows = session.execute(select(Brief.id, Brief.date).order_by(Brief.date, Brief.id)).all()
+def period_specs(
+    session: Session, by: Granularity, within: Sequence[str] = ()
+) -> list[tuple[str, str]]:
+    """(label, selection) for every year, month or brief that has briefs (of ``within``
+    only, when given), oldest first."""
+    stmt = select(Brief.id, Brief.date).order_by(Brief.date, Brief.id)
+    if within:
+        stmt = stmt.where(selection_filter(within[0], within[1:]))
+    rows = session.execute(stmt).all()
     if by == "brief":
         return [(f"{d.isoformat()} #{i}", f"brief:{i}") for i, d in rows]
     fmt = "%Y" if by == "year" else "%Y-%m"
@@ -460,7 +468,7 @@ def timeline(
     """
     options = options or DiffOptions()
     with read_snapshot(engine) as session:
-        periods = load_periods(session, specs)
+        periods = load_periods(session, specs, options.within)
     built = build_timeline(periods, options, encoder=encoder)
     chains = [
         c for c in built.chains if (not statuses or c.status in statuses) and _wanted(c, options)
@@ -522,15 +530,20 @@ def history(
         raise SelectionError("give either a query or a claim id")
     options = options or DiffOptions()
     with read_snapshot(engine) as session:
-        specs = period_specs(session, by)
+        specs = period_specs(session, by, options.within)
+        narrowed = within_phrase(options.within)
         if not specs:
+            if options.within:
+                raise SelectionError(f"no brief{narrowed} (see: tracker briefs)")
             raise SelectionError("no briefs stored yet (see: tracker ingest)")
         if len(specs) < 2:
             raise SelectionError(
-                f"all briefs fall in one {by} ({specs[0][0]}): a history needs two; "
-                "try --by month or --by brief"
+                f"all briefs{narrowed} fall in one {by} ({specs[0][0]}): a history needs "
+                "two; try --by month or --by brief"
             )
-        periods = [Period(label, load_selection(session, spec)) for label, spec in specs]
+        periods = [
+            Period(label, load_selection(session, spec, options.within)) for label, spec in specs
+        ]
     if claim_id is not None:
         if not any(c.id == claim_id for p in periods for c in p.selection.claims):
             raise SelectionError(f"no claim with id {claim_id} (see: tracker claims BRIEF_ID)")

@@ -100,6 +100,16 @@ def lead_line(diff: Diff, change: Change) -> str | None:
     )
 
 
+def report_priority(change: Change) -> tuple[int, float]:
+    """Quantity and stance changes first within a kind, best matched first (the HTML report's
+    order, and the text report's with ``--sort score``).
+
+    Weak pairs (low probability) are the likeliest to be wrong, so they do not lead the report.
+    """
+    tier = 0 if "quantity" in change.aspects or "stance" in change.aspects else 1
+    return (tier, -(change.probability or 0.0))
+
+
 GROUP_TITLES: dict[ChangeKind, str] = {
     "modified": "Modified claims",
     "added": "Added claims",
@@ -108,11 +118,15 @@ GROUP_TITLES: dict[ChangeKind, str] = {
 }
 
 
-def groups(diff: Diff) -> list[tuple[ChangeKind, list[Change]]]:
-    """The diff's changes by kind, in report order, leaving out empty kinds."""
+def groups(diff: Diff, sort: str = "order") -> list[tuple[ChangeKind, list[Change]]]:
+    """The diff's changes by kind, leaving out empty kinds: within a kind in reading order
+    (``sort="order"``, the diff's own order) or by ``report_priority`` (``"score"``)."""
     by_kind: dict[ChangeKind, list[Change]] = {k: [] for k in KINDS}
     for change in diff.changes:
         by_kind[change.kind].append(change)
+    if sort == "score":
+        for group in by_kind.values():
+            group.sort(key=report_priority)  # stable: ties keep reading order
     return [(k, by_kind[k]) for k in KINDS if by_kind[k]]
 
 

@@ -14,8 +14,13 @@ from urllib.parse import urlsplit
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from tracker import __version__
-from tracker.compare.model import KINDS, BriefRef, Change, ClaimRef, Diff, Selection
-from tracker.report.describe import GROUP_TITLES, quantity_phrase, stance_phrase
+from tracker.compare.model import KINDS, BriefRef, ClaimRef, Diff, Selection
+from tracker.report.describe import (
+    GROUP_TITLES,
+    quantity_phrase,
+    report_priority,
+    stance_phrase,
+)
 from tracker.report.worddiff import Segment, word_diff
 from tracker.resources import resource_dir
 
@@ -96,15 +101,6 @@ class ReportContext:
     matcher: dict[str, object] = field(default_factory=dict)  # version, model, threshold
 
 
-def _priority(change: Change) -> tuple[int, float]:
-    """Quantity and stance changes first within the modified group, best matched first.
-
-    Weak pairs (low probability) are the likeliest to be wrong, so they do not lead the report.
-    """
-    tier = 0 if "quantity" in change.aspects or "stance" in change.aspects else 1
-    return (tier, -(change.probability or 0.0))
-
-
 def build_context(diff: Diff) -> ReportContext:
     """Turn a diff into the report's context."""
     briefs = {b.id: b for b in (*diff.old.briefs, *diff.new.briefs)}
@@ -119,7 +115,8 @@ def build_context(diff: Diff) -> ReportContext:
 
     views: dict[str, list[ChangeView]] = {k: [] for k in KINDS}
     ordered = sorted(
-        enumerate(diff.changes), key=lambda ic: (KINDS.index(ic[1].kind), _priority(ic[1]), ic[0])
+        enumerate(diff.changes),
+        key=lambda ic: (KINDS.index(ic[1].kind), report_priority(ic[1]), ic[0]),
     )
     anchor_of: dict[int, str] = {}
     for index, change in enumerate(diff.changes):

@@ -8,6 +8,7 @@ from rich.console import Console
 from rich.text import Text
 
 from tracker.compare.model import Change, Diff
+from tracker.report.console import buffer_console, put
 from tracker.report.describe import (
     GROUP_TITLES,
     brief_label,
@@ -21,19 +22,6 @@ from tracker.report.describe import (
     summary_line,
 )
 from tracker.report.worddiff import word_diff
-
-
-def buffer_console(buffer: io.StringIO, *, color: bool) -> Console:
-    """A console writing to ``buffer``: ANSI colour only when ``color``; no wrapping, markup
-    highlighting or emoji codes (claim text prints as written)."""
-    return Console(
-        file=buffer,
-        force_terminal=color,
-        no_color=not color,
-        highlight=False,
-        soft_wrap=True,
-        emoji=False,
-    )
 
 
 def _selection_line(label: str, diff: Diff, old: bool) -> str:
@@ -57,50 +45,54 @@ def _diff_text(change: Change) -> Text:
     return text
 
 
-def _change(console: Console, diff: Diff, change: Change) -> None:
-    console.print(Text("  • " + headline(change), style="bold"))
+def _change(console: Console, diff: Diff, change: Change, width: int | None) -> None:
+    put(console, Text("  • " + headline(change), style="bold"), width, hang=2)
     if change.kind == "modified":
-        console.print(_diff_text(change))
+        put(console, _diff_text(change), width)
         for q in change.quantities:
             style = "cyan" if q.moved else "dim"
-            console.print(Text(f"    {quantity_label(q)}: {quantity_phrase(q)}", style=style))
+            line = Text(f"    {quantity_label(q)}: {quantity_phrase(q)}", style=style)
+            put(console, line, width, hang=2)
         for s in change.stance:
-            console.print(Text("    stance " + stance_phrase(s), style="magenta"))
+            put(console, Text("    stance " + stance_phrase(s), style="magenta"), width, hang=2)
     else:
         claim = change.new if change.kind != "removed" else change.old
         assert claim is not None
         prefix = {"added": "+ ", "removed": "- ", "unchanged": "= "}[change.kind]
         style = {"added": "green", "removed": "red", "unchanged": ""}[change.kind]
-        console.print(Text("    " + prefix + claim.text, style=style))
+        put(console, Text("    " + prefix + claim.text, style=style), width, hang=2)
     for line in lead_in_lines(change):
-        console.print(Text("    " + line, style="dim"))
+        put(console, Text("    " + line, style="dim"), width, hang=2)
     lead = lead_line(diff, change)
     if lead is not None:
-        console.print(Text("    " + lead, style="dim italic"))
+        put(console, Text("    " + lead, style="dim italic"), width, hang=2)
     if change.old is not None:
-        console.print(Text(f"    old: {brief_label(diff, change.old)}", style="dim"))
+        put(console, Text(f"    old: {brief_label(diff, change.old)}", style="dim"), width, hang=5)
     if change.new is not None:
-        console.print(Text(f"    new: {brief_label(diff, change.new)}", style="dim"))
+        put(console, Text(f"    new: {brief_label(diff, change.new)}", style="dim"), width, hang=5)
     others = len(change.also_old) + len(change.also_new)
     if others:
         console.print(Text(f"    (also stated in {others} other brief(s))", style="dim"))
 
 
-def render_text(diff: Diff, *, color: bool = False) -> str:
+def render_text(
+    diff: Diff, *, color: bool = False, width: int | None = None, sort: str = "order"
+) -> str:
     """The diff as terminal text; ANSI colour only when ``color``.
 
-    Lines are not wrapped here (soft wrap): the terminal wraps them to its own width, and
-    piped output keeps one line per claim for grep.
+    With ``width`` (a terminal's), lines are wrapped to it with hanging indents; without,
+    each claim stays on one line, for grep. ``sort``: ``order`` lists each kind in reading
+    order, ``score`` as the HTML report does (figures and stance first, best matched first).
     """
     buffer = io.StringIO()
-    console = buffer_console(buffer, color=color)
-    console.print(_selection_line("from", diff, True))
-    console.print(_selection_line("to  ", diff, False))
-    for kind, group in groups(diff):
+    console = buffer_console(buffer, color=color, width=width)
+    put(console, Text(_selection_line("from", diff, True)), width, hang=6)
+    put(console, Text(_selection_line("to  ", diff, False)), width, hang=6)
+    for kind, group in groups(diff, sort):
         console.print()
         console.print(Text(f"{GROUP_TITLES[kind]} ({len(group)})", style="bold underline"))
         for change in group:
-            _change(console, diff, change)
+            _change(console, diff, change, width)
     console.print()
-    console.print(summary_line(diff))
+    put(console, Text(summary_line(diff)), width)
     return buffer.getvalue()

@@ -8,6 +8,7 @@ from rich.console import Console
 from rich.text import Text
 
 from tracker.compare.timeline import STATUSES, Chain, Step, Timeline
+from tracker.report.console import buffer_console, put
 from tracker.report.describe import (
     STATUS_TITLES,
     quantity_label,
@@ -16,7 +17,6 @@ from tracker.report.describe import (
     step_change_phrase,
     trajectory_phrase,
 )
-from tracker.report.text import buffer_console
 
 
 def _count(n: int, noun: str) -> str:
@@ -41,23 +41,25 @@ def chain_heading(tl: Timeline, chain: Chain) -> str:
     return f"[{chain.id}] {topic} — {status}, {span}"
 
 
-def _step(console: Console, tl: Timeline, width: int, step: Step) -> None:
+def _step(console: Console, tl: Timeline, width: int, step: Step, wrap: int | None) -> None:
     label = tl.periods[step.period].label.ljust(width)
     brief = tl.brief(step.claim.brief_id)
-    console.print(
+    line = (
         Text(f"  {label}  ")
         + Text(step.claim.text)
         + Text(f"  (claim {step.claim.id}, #{brief.id} {brief.title})", style="dim")
     )
+    put(console, line, wrap, hang=width + 2)
     pad = " " * (width + 4)
     if step.change is not None:
         style = "yellow" if step.change.kind == "modified" else "dim"
-        console.print(Text(pad + step_change_phrase(step.change), style=style))
+        put(console, Text(pad + step_change_phrase(step.change), style=style), wrap)
         for q in step.change.quantities:
             style = "cyan" if q.moved else "dim"
-            console.print(Text(f"{pad}{quantity_label(q)}: {quantity_phrase(q)}", style=style))
+            line = Text(f"{pad}{quantity_label(q)}: {quantity_phrase(q)}", style=style)
+            put(console, line, wrap, hang=2)
         for s in step.change.stance:
-            console.print(Text(pad + "stance " + stance_phrase(s), style="magenta"))
+            put(console, Text(pad + "stance " + stance_phrase(s), style="magenta"), wrap, hang=2)
     if step.also:
         console.print(
             Text(
@@ -67,9 +69,11 @@ def _step(console: Console, tl: Timeline, width: int, step: Step) -> None:
         )
 
 
-def _chain(console: Console, tl: Timeline, chain: Chain, *, every_period: bool) -> None:
+def _chain(
+    console: Console, tl: Timeline, chain: Chain, wrap: int | None, *, every_period: bool
+) -> None:
     width = max(len(p.label) for p in tl.periods)
-    console.print(Text(chain_heading(tl, chain), style="bold"))
+    put(console, Text(chain_heading(tl, chain), style="bold"), wrap, hang=4)
     by_period = {s.period: s for s in chain.steps}
     first, last = chain.steps[0].period, chain.steps[-1].period
     shown = range(len(tl.periods)) if every_period else range(first, last + 1)
@@ -78,21 +82,19 @@ def _chain(console: Console, tl: Timeline, chain: Chain, *, every_period: bool) 
         if step is None:
             console.print(Text(f"  {tl.periods[p].label.ljust(width)}  — not stated", style="dim"))
         else:
-            _step(console, tl, width, step)
+            _step(console, tl, width, step, wrap)
     for series in chain.trajectory:
         points = trajectory_phrase(series, [p.label for p in tl.periods])
-        console.print(Text(f"  trajectory: {points}", style="cyan bold"))
+        put(console, Text(f"  trajectory: {points}", style="cyan bold"), wrap, hang=12)
     console.print()
 
 
-def _one_line(console: Console, tl: Timeline, chain: Chain) -> None:
+def _one_line(console: Console, tl: Timeline, chain: Chain, wrap: int | None) -> None:
     step = chain.steps[0]
     brief = tl.brief(step.claim.brief_id)
-    console.print(
-        Text(f"  [{chain.id}] {tl.periods[step.period].label}  ")
-        + Text(step.claim.text)
-        + Text(f"  (#{brief.id})", style="dim")
-    )
+    head = f"[{chain.id}] {tl.periods[step.period].label}  "
+    line = Text(f"  {head}") + Text(step.claim.text) + Text(f"  (#{brief.id})", style="dim")
+    put(console, line, wrap, hang=len(head))
 
 
 def summary_line(tl: Timeline) -> str:
@@ -101,27 +103,27 @@ def summary_line(tl: Timeline) -> str:
     return ", ".join(f"{s[k]} {STATUS_TITLES[k].lower()}" for k in STATUSES)
 
 
-def render_timeline_text(tl: Timeline, *, color: bool = False) -> str:
-    """A timeline as terminal text; ANSI colour only when ``color``.
+def render_timeline_text(tl: Timeline, *, color: bool = False, width: int | None = None) -> str:
+    """A timeline as terminal text; ANSI colour only when ``color``; lines wrapped at
+    ``width`` (a terminal's) with hanging indents, else one line per step.
 
     A history (query or claim) shows its chains in relevance order with every period, so
     the years a position was not stated are visible. A multi-way diff groups chains by
     status; a position stated once is one line.
     """
     buffer = io.StringIO()
-    console = buffer_console(buffer, color=color)
+    console = buffer_console(buffer, color=color, width=width)
     if tl.query is not None:
         n = len(tl.chains)
-        console.print(
-            Text(f"history of “{tl.query}”: {_count(n, 'position')}, most relevant first")
-        )
+        heading = f"history of “{tl.query}”: {_count(n, 'position')}, most relevant first"
+        put(console, Text(heading), width)
     elif tl.claim_id is not None:
         console.print(Text(f"history of claim {tl.claim_id}"))
-    console.print(Text(f"periods: {period_line(tl)}"))
+    put(console, Text(f"periods: {period_line(tl)}"), width, hang=9)
     console.print()
     if tl.is_history:
         for chain in tl.chains:
-            _chain(console, tl, chain, every_period=True)
+            _chain(console, tl, chain, width, every_period=True)
         return buffer.getvalue()
     for status in STATUSES:
         group = [c for c in tl.chains if c.status == status]
@@ -130,9 +132,9 @@ def render_timeline_text(tl: Timeline, *, color: bool = False) -> str:
         console.print(Text(f"{STATUS_TITLES[status]} ({len(group)})", style="bold underline"))
         for chain in group:
             if len(chain.steps) == 1:
-                _one_line(console, tl, chain)
+                _one_line(console, tl, chain, width)
             else:
-                _chain(console, tl, chain, every_period=False)
+                _chain(console, tl, chain, width, every_period=False)
         console.print()
-    console.print(summary_line(tl))
+    put(console, Text(summary_line(tl)), width)
     return buffer.getvalue()

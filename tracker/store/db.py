@@ -3,6 +3,10 @@
 A user never runs an init step: ``open_database`` creates the schema or upgrades it with the
 Alembic revisions shipped in ``migrations/``. A database stamped with a revision this code does
 not know (written by a newer tracker) is refused rather than touched.
+
+Alembic is imported only to migrate: on every other start the stamped revision is read with
+one SELECT and compared with ``revisions.shipped_heads()`` (a text scan of
+``migrations/versions``), which keeps alembic's ~0.2 s import out of every command's start-up.
 """
 
 from __future__ import annotations
@@ -12,19 +16,20 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import ExceptionContext, make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
-from sqlalchemy.orm import Session
 
 from tracker.errors import StoreError
 from tracker.resources import resource_dir
+from tracker.store.revisions import shipped_heads
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+    from sqlalchemy.orm import Session
 
 DEFAULT_DB = "tracker.db"
 ENV_VAR = "TRACKER_DB"
@@ -191,6 +196,8 @@ def create_db_engine(url: str) -> Engine:
 
 def alembic_config() -> Config:
     """An Alembic config pointing at the shipped migrations (no alembic.ini needed)."""
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(resource_dir("migrations")))
     return cfg
@@ -198,6 +205,8 @@ def alembic_config() -> Config:
 
 def head_revision() -> str:
     """The newest revision this code knows."""
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None
     return head
@@ -214,6 +223,8 @@ def current_heads(engine: Engine) -> tuple[str, ...]:
 
     Usually one; a branched history (possibly written by a newer tracker) stamps several.
     """
+    from alembic.runtime.migration import MigrationContext
+
     try:
         with engine.connect() as conn:
             return tuple(MigrationContext.configure(conn).get_current_heads())
@@ -244,6 +255,9 @@ def _refuse_unknown(heads: tuple[str, ...], script: ScriptDirectory) -> None:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Apply migrations up to ``revision`` inside one connection; refuse a newer database."""
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
     cfg = alembic_config()
     _refuse_unknown(current_heads(engine), ScriptDirectory.from_config(cfg))
     try:
@@ -254,8 +268,23 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         raise _db_error(engine, exc) from None
 
 
+def _stamped(engine: Engine) -> frozenset[str] | None:
+    """The revisions the database is stamped with; None when that cannot be read cheaply
+    (no version table yet, or any other trouble: then alembic looks)."""
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(text("SELECT version_num FROM alembic_version")).all()
+    except (OperationalError, DatabaseError):
+        return None
+    return frozenset(str(r[0]) for r in rows)
+
+
 def ensure_schema(engine: Engine) -> None:
     """Upgrade a blank or older database to head; refuse one newer than this code."""
+    if _stamped(engine) == shipped_heads():
+        return
+    from alembic.script import ScriptDirectory
+
     script = ScriptDirectory.from_config(alembic_config())
     heads = current_heads(engine)
     if set(heads) == set(script.get_heads()):
@@ -269,13 +298,23 @@ def open_database(
     *,
     migrate: bool = True,
     archive: str | os.PathLike[str] | None = None,
+    must_exist: bool = False,
 ) -> Database:
     """Open the database named by ``value`` (or ``TRACKER_DB``, or ``tracker.db``).
 
     Its raw files are archived in ``archive`` (or ``TRACKER_ARCHIVE``), else in the default
     folder of ``archive_root_for``. Nothing is created there until a brief is archived.
+    With ``must_exist``, an SQLite file that does not exist is an error instead of a new
+    store (a server database that does not exist is the server's error anyway).
     """
     url = resolve_url(value)
+    if must_exist:
+        database = _sqlite_file(url)
+        if database is not None and not Path(database).exists():
+            raise StoreError(
+                f"{database}: no such database (check --db / TRACKER_DB, or create it with: "
+                "tracker ingest PATH)"
+            )
     root = archive_setting(archive)
     in_cwd = root is None and _sqlite_file(url) is None
     if root is None:
@@ -303,6 +342,8 @@ def read_snapshot(engine: Engine) -> Iterator[Session]:
     Python's sqlite3 opens no transaction for SELECTs, so each would see the newest data:
     an explicit BEGIN makes SQLite (in WAL mode) keep the snapshot of the first read.
     """
+    from sqlalchemy.orm import Session
+
     if engine.dialect.name == "sqlite":
         with engine.connect() as conn:
             conn.exec_driver_sql("BEGIN")

@@ -2,34 +2,17 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
 
-from sqlalchemy import Engine, func, insert, select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from tracker.claims import ClaimDraft
-from tracker.dates import Precision, as_precision, format_date
+
+# Re-exported: the listing lives in its own module (fast start-up of `tracker briefs`).
+from tracker.store.listing import BriefSummary as BriefSummary
+from tracker.store.listing import list_briefs as list_briefs
 from tracker.store.models import Brief, Claim, QuantityRow
-
-
-@dataclass(frozen=True)
-class BriefSummary:
-    """A brief as listed by ``tracker briefs``."""
-
-    id: int
-    date: dt.date
-    title: str
-    source: str | None
-    claims: int
-    date_precision: Precision = "day"
-    extractor_version: int = 1
-
-    @property
-    def shown_date(self) -> str:
-        """The date as precise as it is known (``2024-04`` for a month)."""
-        return format_date(self.date, self.date_precision)
 
 
 def find_brief_by_hash(session: Session, content_hash: str) -> Brief | None:
@@ -108,31 +91,6 @@ def insert_claims(
     ]
     if qrows:
         session.execute(insert(QuantityRow), qrows)
-
-
-def list_briefs(engine: Engine) -> list[BriefSummary]:
-    """All briefs, oldest first, with their claim counts."""
-    counts = (
-        select(Claim.brief_id, func.count(Claim.id).label("n")).group_by(Claim.brief_id).subquery()
-    )
-    stmt = (
-        select(
-            Brief.id,
-            Brief.date,
-            Brief.title,
-            Brief.source,
-            func.coalesce(counts.c.n, 0),
-            Brief.date_precision,
-            Brief.extractor_version,
-        )
-        .outerjoin(counts, counts.c.brief_id == Brief.id)
-        .order_by(Brief.date, Brief.id)
-    )
-    with Session(engine) as session:
-        return [
-            BriefSummary(id_, date, title, source, n, as_precision(precision), version)
-            for id_, date, title, source, n, precision, version in session.execute(stmt).all()
-        ]
 
 
 def get_brief(session: Session, brief_id: int) -> Brief | None:

@@ -17,7 +17,7 @@ from typing import Any, Literal
 from sqlalchemy import ColumnElement, Engine, column, func, literal, literal_column, select, table
 from sqlalchemy.orm import Session
 
-from tracker.compare.selection import parse_selection
+from tracker.compare.selection import selection_filter
 from tracker.errors import SelectionError, StoreError
 from tracker.store.models import Brief, Claim
 
@@ -137,10 +137,7 @@ def _pg_tsquery(terms: list[Term]) -> Any:
 def _selection_filter(spec: str | None) -> ColumnElement[bool] | None:
     if spec is None:
         return None
-    parsed = parse_selection(spec)
-    if isinstance(parsed, list):
-        return Brief.id.in_(parsed)
-    return (Brief.date >= parsed[0]) & (Brief.date <= parsed[1])
+    return selection_filter(spec)
 
 
 def _unmark(marked: str, full: str) -> tuple[str, tuple[tuple[int, int], ...]]:

@@ -449,4 +449,7 @@ def test_report_order_puts_moved_figures_first_then_topics(sample_db: Database) 
         for flag in (True, False):
             topics = [c.topic.lower() for c, m in zip(group, moved, strict=True) if m is flag]
             assert topics == sorted(topics)
-    assert any("quantity" in (s.change.aspects if s.change else ()) for s in tl.chains[0].steps)
+    # Not vacuous: some chain has a figure that moved.
+    assert any(
+        "quantity" in (s.change.aspects if s.change else ()) for c in tl.chains for s in c.steps
+    )

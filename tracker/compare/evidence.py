@@ -70,6 +70,8 @@ FEATURE_NAMES: tuple[str, ...] = (
     "locally_rare_shared",
 )
 
+# The smallest diff size the diff's own word counts are read at (see ``locally_rare``).
+LOCAL_FLOOR = 50
 # Words that introduce a person's name: the capitalised words after them are a name.
 _TITLES = (
     r"President|Vice President|Prime Minister|Premier|Chancellor|Secretary(?: of State)?|"
@@ -218,7 +220,9 @@ def pair_evidence(
     rarest = _rowwise_max(content_weighted, n.tokens, rows, cols)
     # The same, by this diff's own counts only: a word few claims of the diff use ("steel",
     # "CPTPP") names a specific subject; one most of them use ("alliance") names the topic.
-    n_claims = o.tokens.shape[0] + n.tokens.shape[0]
+    # A diff of a few claims cannot tell topic words from specific ones, so it is counted as
+    # if it held at least LOCAL_FLOOR claims (the others using none of its words).
+    n_claims = max(o.tokens.shape[0] + n.tokens.shape[0], LOCAL_FLOOR)
     local_df = np.bincount(o.tokens.indices, minlength=o.tokens.shape[1]) + np.bincount(
         n.tokens.indices, minlength=n.tokens.shape[1]
     )
@@ -267,12 +271,12 @@ def pair_evidence(
     )
     position_gap = np.abs(_positions(old)[rows] - _positions(new)[cols])
     # How the pair stands against this diff's own background: the share of old claims whose
-    # best candidate scores below it. Briefs by different authors share fewer words than
+    # best candidate scores at or below it. Briefs by different authors share fewer words than
     # versions of one statement, so the same lexical score means more between them.
     best_per_old = np.zeros(len(old))
     np.maximum.at(best_per_old, rows, m.lexical)
     ranked = np.sort(best_per_old)
-    percentile = np.searchsorted(ranked, m.lexical, side="left") / max(len(ranked), 1)
+    percentile = np.searchsorted(ranked, m.lexical, side="right") / max(len(ranked), 1)
 
     matrix = np.column_stack(
         [
@@ -302,7 +306,7 @@ def pair_evidence(
             set_ratio,
             position_gap,
             percentile,
-            locally_rare / max(np.log(n_claims + 1), 1.0),
+            locally_rare / np.log(n_claims + 1),
         ]
     ).astype(np.float64)
     return Evidence(matrix=matrix, measures=m)

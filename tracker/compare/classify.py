@@ -8,6 +8,7 @@ import re
 from rapidfuzz import fuzz
 
 from tracker.compare.features import stance
+from tracker.compare.measures import claim_words, measures, same_measure
 from tracker.compare.model import (
     Aspect,
     ChangeKind,
@@ -23,59 +24,88 @@ UNCHANGED_RATIO = 90.0
 WORDING_RATIO = 98.0
 
 
+def _measured(q: QuantityRef) -> bool:
+    """Whether a figure's neighbourhood decides what it measures.
+
+    A count names what it counts in its unit ("troops"), and years and ranks keep their own
+    context rules (``QuantityChange.moved``); shares, amounts and bare scaled numbers
+    ("1.2 billion") say what they measure only in the words around them.
+    """
+    return q.kind in ("percent", "money") or (q.kind == "count" and not q.unit)
+
+
 def quantity_changes(old: ClaimRef, new: ClaimRef) -> tuple[QuantityChange, ...]:
-    """Pair the quantities of two claims by kind and unit and list those that differ.
+    """Pair the quantities of two claims by kind, unit and measure and list those that differ.
 
     Equal values pair first, so "46% (previously 26%)" against "60%" reports 46 → 60 and
-    26 dropped rather than an arbitrary pairing.
+    26 dropped rather than an arbitrary pairing. Two shares or amounts pair only when they
+    measure the same thing (``measures``): an R&D budget and an FDI stock are listed side by
+    side as context (``other_measure``), never as a move.
     """
+    Item = tuple[QuantityRef, frozenset[str]]
 
-    def grouped(qs: tuple[QuantityRef, ...]) -> dict[tuple[str, str], list[QuantityRef]]:
-        out: dict[tuple[str, str], list[QuantityRef]] = {}
-        for q in qs:
-            out.setdefault((q.kind, q.unit), []).append(q)
+    def grouped(claim: ClaimRef) -> dict[tuple[str, str], list[Item]]:
+        out: dict[tuple[str, str], list[Item]] = {}
+        for q, m in zip(claim.quantities, measures(claim.text, claim.quantities), strict=True):
+            out.setdefault((q.kind, q.unit), []).append((q, m if _measured(q) else frozenset()))
         return out
 
-    old_g, new_g = grouped(old.quantities), grouped(new.quantities)
-    changes: list[QuantityChange] = []
+    old_g, new_g = grouped(old), grouped(new)
+    old_w, new_w = claim_words(old.text), claim_words(new.text)
+    # Each change with the measures of its sides, for the merge below.
+    changes: list[tuple[QuantityChange, frozenset[str], frozenset[str]]] = []
     # Keys sorted only by first appearance, so the output follows the text.
     keys = list(dict.fromkeys([*old_g, *new_g]))
     for key in keys:
         olds, news = list(old_g.get(key, [])), list(new_g.get(key, []))
-        for q in list(olds):
-            match = next((n for n in news if n.value == q.value), None)
+        for item in list(olds):
+            match = next((n for n in news if n[0].value == item[0].value), None)
             if match is not None:
-                olds.remove(q)
+                olds.remove(item)
                 news.remove(match)
-        for i in range(max(len(olds), len(news))):
-            o = olds[i] if i < len(olds) else None
-            n = news[i] if i < len(news) else None
-            changes.append(QuantityChange(o, n))
+        paired: list[tuple[Item, Item]] = []
+        for item in list(olds):
+            match = next((n for n in news if same_measure(item[1], n[1], old_w, new_w)), None)
+            if match is not None:
+                olds.remove(item)
+                news.remove(match)
+                paired.append((item, match))
+        changes.extend((QuantityChange(o[0], n[0]), o[1], n[1]) for o, n in paired)
+        # What is left on both sides measures different things: context, not a move.
+        other = bool(olds) and bool(news)
+        changes.extend((QuantityChange(o[0], None, other), o[1], frozenset()) for o in olds)
+        changes.extend((QuantityChange(None, n[0], other), frozenset(), n[1]) for n in news)
     # A unit change of the same kind (e.g. "% " → "% of GDP") reads better as one pair.
-    merged: list[QuantityChange] = []
-    for ch in changes:
+    merged: list[tuple[QuantityChange, frozenset[str], frozenset[str]]] = []
+    for ch, ch_old_m, ch_new_m in changes:
         partner = next(
             (
-                m
-                for m in merged
-                if m.new is None
+                row
+                for row in merged
+                if row[0].new is None
                 and ch.old is None
-                and m.old is not None
+                and row[0].old is not None
                 and ch.new is not None
-                and m.old.kind == ch.new.kind
+                and row[0].old.kind == ch.new.kind
+                and not row[0].other_measure
+                and not ch.other_measure
+                and same_measure(row[1], ch_new_m, old_w, new_w)
                 # Two different years are two facts ("by 2050" vs "since 2013"), not a move.
-                and (m.old.kind != "year" or m.old.value == ch.new.value)
+                and (row[0].old.kind != "year" or row[0].old.value == ch.new.value)
             ),
             None,
         )
         if partner is None:
-            merged.append(ch)
-        elif partner.old is not None and ch.new is not None and partner.old.value == ch.new.value:
+            merged.append((ch, ch_old_m, ch_new_m))
+            continue
+        p_old = partner[0].old
+        assert p_old is not None and ch.new is not None
+        if p_old.value == ch.new.value:
             # "by 2050" and "in 2050" name the same year: not a change.
             merged.remove(partner)
         else:
-            merged[merged.index(partner)] = QuantityChange(partner.old, ch.new)
-    return tuple(merged)
+            merged[merged.index(partner)] = (QuantityChange(p_old, ch.new), partner[1], ch_new_m)
+    return tuple(row[0] for row in merged)
 
 
 def stance_changes(old: ClaimRef, new: ClaimRef) -> tuple[StanceChange, ...]:
@@ -120,6 +150,12 @@ def stance_changes(old: ClaimRef, new: ClaimRef) -> tuple[StanceChange, ...]:
 
 
 _DIGITS = re.compile(r"\d+")
+_NUMBER = re.compile(r"[0-9][0-9,.]*")
+
+
+def _numbers(claim: ClaimRef) -> list[str]:
+    """The numbers written in a claim, in order, without grouping commas or a final dot."""
+    return [n.replace(",", "").rstrip(".") for n in _NUMBER.findall(claim.norm_text)]
 
 
 def _without_numbers(claim: ClaimRef) -> str:
@@ -145,6 +181,9 @@ def classify(
     same = old.norm_text == new.norm_text or (
         not quantities
         and not stances
+        # A figure the extractor did not read as a quantity still moved when the numbers
+        # of the texts differ: near-identical wording must not hide it.
+        and _numbers(old) == _numbers(new)
         and fuzz.ratio(old.norm_text, new.norm_text) >= UNCHANGED_RATIO
     )
     if same:

@@ -7,7 +7,8 @@ import re
 
 from rapidfuzz import fuzz
 
-from tracker.compare.features import stance
+from tracker.compare.features import LIGHT_VERBS, StanceMark, claim_tokens, stance_marks
+from tracker.compare.lexicon import CESSATION
 from tracker.compare.measures import claim_words, measures, same_measure
 from tracker.compare.model import (
     Aspect,
@@ -108,44 +109,68 @@ def quantity_changes(old: ClaimRef, new: ClaimRef) -> tuple[QuantityChange, ...]
     return tuple(row[0] for row in merged)
 
 
+def _bearing(marks: tuple[StanceMark, ...], cls: str, shared: frozenset[str]) -> set[str]:
+    """The shared tokens that stance words of class ``cls`` bear on."""
+    return {t for m in marks if m.cls == cls for t in m.scope & shared}
+
+
+def _words_on(marks: tuple[StanceMark, ...], cls: str, tokens: set[str]) -> tuple[str, ...]:
+    """The stance words of class ``cls`` that bear on any of ``tokens``: the evidence."""
+    return tuple(sorted({m.word for m in marks if m.cls == cls and m.scope & tokens}))
+
+
 def stance_changes(old: ClaimRef, new: ClaimRef) -> tuple[StanceChange, ...]:
-    """Polarity (refused ↔ reduced), direction (reduce ↔ maximize), modality (will ↔ aim)."""
-    sa, sb = stance(old.norm_text), stance(new.norm_text)
+    """Polarity (refused ↔ reduced), direction (reduce ↔ maximize), modality (will ↔ aim).
+
+    A flip is flagged only on what both claims speak of: a stance word bears on the next few
+    content words of its clause (``features.stance_marks``), and a dimension flips when a
+    content word both claims share is borne on one way in one claim and the other way in the
+    other ("reduce its dependence on nuclear power" → "maximize the use of nuclear power":
+    down → up on "nuclear power"). Polarity flips when one claim negates shared words and the
+    other claim negates nothing: both sides opposing is no flip.
+    """
+    ma, mb = stance_marks(old.norm_text), stance_marks(new.norm_text)
+    shared = frozenset(
+        t
+        for t in set(claim_tokens(old)) & set(claim_tokens(new))
+        if not t.startswith("a:") and t not in LIGHT_VERBS
+    )
     out: list[StanceChange] = []
-    if bool(sa.negative) != bool(sb.negative):
-        out.append(StanceChange("polarity", tuple(sorted(sa.negative)), tuple(sorted(sb.negative))))
-    a_dir = "up" if sa.up and not sa.down else "down" if sa.down and not sa.up else None
-    b_dir = "up" if sb.up and not sb.down else "down" if sb.down and not sb.up else None
-    if a_dir and b_dir and a_dir != b_dir:
+    neg_a, neg_b = _bearing(ma, "negative", shared), _bearing(mb, "negative", shared)
+    # A claim that stops what the other negates ("oppose X" / "end X") opposes it too.
+    any_a = any(m.cls == "negative" or m.word in CESSATION for m in ma)
+    any_b = any(m.cls == "negative" or m.word in CESSATION for m in mb)
+    if (neg_a and not any_b) or (neg_b and not any_a):
+        flipped = neg_a | neg_b
+        negating, affirming = (ma, mb) if neg_a else (mb, ma)
+        # "oppose X" flips only against "support X"; "not approve" or "refused to exempt"
+        # flips against the same words stated plainly.
+        negates = any(m.predicate and m.scope & flipped for m in negating if m.cls == "negative")
+        if not negates and not _bearing(affirming, "support", frozenset(flipped)):
+            flipped = set()
+    else:
+        flipped = set()
+    if flipped:
         out.append(
             StanceChange(
-                "direction",
-                tuple(sorted(sa.up if a_dir == "up" else sa.down)),
-                tuple(sorted(sb.up if b_dir == "up" else sb.down)),
+                "polarity",
+                _words_on(ma, "negative", flipped),
+                _words_on(mb, "negative", flipped),
             )
         )
-    a_mod = (
-        "firm"
-        if sa.firm and not sa.tentative
-        else "tentative"
-        if sa.tentative and not sa.firm
-        else None
-    )
-    b_mod = (
-        "firm"
-        if sb.firm and not sb.tentative
-        else "tentative"
-        if sb.tentative and not sb.firm
-        else None
-    )
-    if a_mod and b_mod and a_mod != b_mod:
-        out.append(
-            StanceChange(
-                "modality",
-                tuple(sorted(sa.firm if a_mod == "firm" else sa.tentative)),
-                tuple(sorted(sb.firm if b_mod == "firm" else sb.tentative)),
+    for dimension, one, other in (("direction", "up", "down"), ("modality", "firm", "tentative")):
+        one_a, other_a = _bearing(ma, one, shared), _bearing(ma, other, shared)
+        one_b, other_b = _bearing(mb, one, shared), _bearing(mb, other, shared)
+        rising = (other_a & one_b) - one_a - other_b  # e.g. down in old, up in new
+        falling = (one_a & other_b) - other_a - one_b
+        if rising or falling:
+            out.append(
+                StanceChange(
+                    dimension,  # type: ignore[arg-type]
+                    tuple(sorted({*_words_on(ma, other, rising), *_words_on(ma, one, falling)})),
+                    tuple(sorted({*_words_on(mb, one, rising), *_words_on(mb, other, falling)})),
+                )
             )
-        )
     return tuple(out)
 
 

@@ -99,6 +99,9 @@ class QuantityChange:
 
     old: QuantityRef | None
     new: QuantityRef | None
+    # The other claim states a figure of the same kind and unit that measures something else
+    # (an R&D budget against an FDI stock): two facts side by side, listed as context.
+    other_measure: bool = False
 
     @property
     def unit(self) -> str:
@@ -111,8 +114,11 @@ class QuantityChange:
 
         A year, rank or count named on one side only ("the first visit", "since 1969") is
         usually context rather than the position's figure: it is listed (as context) but
-        does not make the pair a quantity change.
+        does not make the pair a quantity change. So is a figure whose counterpart measures
+        something else (``other_measure``).
         """
+        if self.other_measure:
+            return False
         if self.old is not None and self.new is not None:
             return True
         side = self.old or self.new

@@ -61,8 +61,8 @@ def _change(console: Console, diff: Diff, change: Change, width: int | None) -> 
         prefix = {"added": "+ ", "removed": "- ", "unchanged": "= "}[change.kind]
         style = {"added": "green", "removed": "red", "unchanged": ""}[change.kind]
         put(console, Text("    " + prefix + claim.text, style=style), width, hang=2)
-    for line in lead_in_lines(change):
-        put(console, Text("    " + line, style="dim"), width, hang=2)
+    for lead_in in lead_in_lines(change):
+        put(console, Text("    " + lead_in, style="dim"), width, hang=2)
     lead = lead_line(diff, change)
     if lead is not None:
         put(console, Text("    " + lead, style="dim italic"), width, hang=2)

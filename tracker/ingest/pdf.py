@@ -1,0 +1,514 @@
+"""Layout-aware PDF text: positions of every character, read back as paragraphs.
+
+A PDF's text layer is glyphs at positions, not prose. Read in content order (what pypdf's
+``extract_text`` gives), official submissions come out with page numbers and running footers
+inside sentences, footnote numbers glued to words ("energy mix1"), footnotes as sentences,
+line-end hyphens kept, and the two columns of a form (label | answer) interleaved line by line.
+Here pypdfium2 (PDFium, the reader of Chrome) gives each character's box, baseline and font
+size, and the page is rebuilt from them:
+
+1. characters → words (a gap wider than a fraction of the font size splits) and words →
+   lines (shared baseline); raised small digits are footnote markers and are dropped;
+2. running headers and footers go: a line in the top or bottom band that repeats on other
+   pages (digits ignored), a bare page number there, or anything in the outermost band;
+3. footnotes go to the end of the text, under a ``Footnotes`` heading (which the claim
+   cleanup treats as the end of the body: the notes stay in the archived text as context);
+4. lines split at wide gaps into segments, and segments stacked at the body's line pitch
+   into blocks (paragraphs, table cells, form fields);
+5. blocks that start on the same baseline are a row: three or more short cells are a table
+   row, written as one line ``cell | cell | cell`` (with the header's cells when the table has
+   one); a short label beside a longer text is a form field, written ``label: answer``;
+6. line-end hyphens are undone where the document's own vocabulary says the word is one
+   ("emis- sions" → "emissions") and kept where it says it is a compound ("fourth-largest").
+
+Each paragraph keeps its visual lines (``Document.hard_wrapped``: the cleanup joins them) and
+paragraphs are separated by a blank line. Only what the layout shows is used; there is no
+model and nothing to tune per document.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import datetime as dt
+import itertools
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from tracker.errors import InputError
+
+
+@dataclass(frozen=True)
+class PdfText:
+    """What the layout reader found: text plus the info dictionary's fields."""
+
+    text: str
+    title: str | None
+    author: str | None
+    created: dt.date | None
+
+
+@dataclass
+class _Word:
+    text: str
+    x0: float
+    x1: float
+    base: float  # baseline, PDF units (upwards)
+    size: float
+    raised: bool = False  # superscript: set above the baseline in a smaller size
+
+
+@dataclass
+class _Line:
+    words: list[_Word]
+    page_height: float
+    marker_start: bool = False  # a footnote marker was dropped at its start
+
+    @property
+    def base(self) -> float:
+        return self.words[0].base
+
+    @property
+    def size(self) -> float:
+        return max(w.size for w in self.words)
+
+    @property
+    def x0(self) -> float:
+        return self.words[0].x0
+
+    @property
+    def x1(self) -> float:
+        return self.words[-1].x1
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+
+@dataclass
+class _Block:
+    lines: list[_Line] = field(default_factory=list)
+
+    @property
+    def top(self) -> float:
+        return self.lines[0].base
+
+    @property
+    def x0(self) -> float:
+        return min(line.x0 for line in self.lines)
+
+    @property
+    def x1(self) -> float:
+        return max(line.x1 for line in self.lines)
+
+    @property
+    def size(self) -> float:
+        return self.lines[0].size
+
+    def words(self) -> int:
+        return sum(len(line.words) for line in self.lines)
+
+
+# Glyphs fonts put in the private-use area (Symbol, Wingdings) for bullets, and the
+# ordinary ones.
+_BULLETS = frozenset("•●▪■◦‣○□➢►▶–\uf0b7\uf0a7\uf0d8\uf076\uf0fc\uf06e\uf0a8\uf02d\uf0f0")
+_SOFT_HYPHENS = frozenset("\x02\xad")
+_HYPHENS = frozenset("-\u2010\u2011")
+_PAGE_NUMBER = re.compile(
+    r"^(?:page\s+)?[-–—(]?\s*(?:\d{1,4}|[ivxlc]{1,6})\s*[-–—)]?(?:\s*(?:of|/)\s*\d{1,4})?$", re.I
+)
+_MARKER = re.compile(r"^[\d*†‡§,]+$")
+# A table-of-contents entry: a title, a run of leader dots, a page number.
+_CONTENTS = re.compile(r"(?:\.\s?){5,}\s*\d{1,4}$")
+_TERMINAL = re.compile(r"[.!?;:][\"'”’)\]]*$")
+
+# Fractions of the page height: anything in the outer band is page furniture; a line in the
+# wider band is when it repeats or is a page number.
+_OUTER_BAND = 0.04
+_BAND = 0.12
+# A word gap wider than this many font sizes separates columns or table cells.
+_COLUMN_GAP = 1.5
+_TABLE_CELL_WORDS = 8
+_LABEL_WORDS = 25
+
+
+def read_pdf_layout(data: bytes) -> PdfText:
+    """Text of a PDF rebuilt from its layout, plus title, author and creation date.
+
+    Raises ``InputError`` for an encrypted file (when the empty password does not open it)
+    and for a file PDFium cannot parse. A PDF without a text layer gives empty text.
+    """
+    import pypdfium2 as pdfium
+
+    try:
+        document = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        message = str(exc)
+        if "password" in message.lower():
+            raise InputError("the PDF is encrypted (a password is needed to read it)") from None
+        raise InputError(f"cannot read the PDF ({message.splitlines()[0]})") from None
+    try:
+        meta = document.get_metadata_dict(skip_empty=True)
+        pages: list[list[_Line]] = []
+        for index in range(len(document)):
+            page = document[index]
+            try:
+                pages.append(_page_lines(page))
+            finally:
+                page.close()
+    finally:
+        document.close()
+    text = _compose(pages)
+    return PdfText(
+        text=text,
+        title=(meta.get("Title") or "").strip() or None,
+        author=(meta.get("Author") or "").strip() or None,
+        created=_pdf_date(meta.get("CreationDate")),
+    )
+
+
+def _pdf_date(value: str | None) -> dt.date | None:
+    """``D:20201231182535+11'00'`` → 2020-12-31; a malformed date is no date."""
+    match = re.match(r"^(?:D:)?(\d{4})(\d{2})?(\d{2})?", (value or "").strip())
+    if not match:
+        return None
+    try:
+        return dt.date(int(match.group(1)), int(match.group(2) or 1), int(match.group(3) or 1))
+    except ValueError:
+        return None
+
+
+def _page_lines(page: Any) -> list[_Line]:
+    """The lines of one page, top to bottom, each with its words left to right."""
+    import pypdfium2.raw as raw
+
+    _width, height = page.get_size()
+    textpage = page.get_textpage()
+    try:
+        words = _words(textpage, raw)
+    finally:
+        textpage.close()
+    return _lines(words, height)
+
+
+def _words(textpage: Any, raw: Any) -> list[_Word]:
+    """The visible words of a text page, in content order.
+
+    Sizes are the height of each character's font box: the nominal font size is often 1 with
+    the scale in the text matrix. Invisible text (render mode 3) is left out: it is the OCR
+    layer of a scanned page, which the reader refuses like any scan.
+    """
+    handle = textpage.raw
+    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+    loose = raw.FS_RECTF()
+    ox, oy = ctypes.c_double(), ctypes.c_double()
+    invisible: dict[int | None, bool] = {}
+    words: list[_Word] = []
+    chars: list[str] = []
+    cur: _Word | None = None
+
+    def close() -> None:
+        nonlocal cur
+        if cur is not None and chars:
+            cur.text = "".join(chars)
+            words.append(cur)
+        cur = None
+        chars.clear()
+
+    for i in range(raw.FPDFText_CountChars(handle)):
+        code = raw.FPDFText_GetUnicode(handle, i)
+        ch = chr(code) if code else ""
+        if not ch or ch.isspace() or raw.FPDFText_IsGenerated(handle, i):
+            close()
+            continue
+        if ch in _SOFT_HYPHENS:
+            ch = "-"
+        elif ord(ch) < 32 or ch == "\ufffd":
+            continue
+        obj = raw.FPDFText_GetTextObject(handle, i)
+        key = ctypes.cast(obj, ctypes.c_void_p).value
+        if key not in invisible:
+            invisible[key] = bool(obj) and raw.FPDFTextObj_GetTextRenderMode(obj) == 3
+        if invisible[key]:
+            continue
+        raw.FPDFText_GetCharBox(handle, i, left, right, bottom, top)
+        raw.FPDFText_GetLooseCharBox(handle, i, loose)
+        raw.FPDFText_GetCharOrigin(handle, i, ox, oy)
+        size = abs(loose.top - loose.bottom) or (top.value - bottom.value) or 1.0
+        x0, x1, base = left.value, right.value, oy.value
+        if cur is not None:
+            gap = x0 - cur.x1
+            shift = base - cur.base
+            small = size < 0.8 * cur.size
+            if small and 0.2 * cur.size < shift < 0.8 * cur.size and -0.5 < gap < 0.3 * cur.size:
+                # A superscript: its own word, so that a footnote number is not glued on.
+                close()
+                cur = _Word("", x0, x1, base, size, raised=True)
+                chars.append(ch)
+                continue
+            same_line = abs(shift) < 0.45 * max(size, cur.size)
+            back_down = cur.raised and not small and abs(shift) > 0.15 * size
+            apart = gap > 0.25 * max(size, cur.size) or gap < -max(size, cur.size)
+            if back_down or not same_line or apart:
+                close()
+        if cur is None:
+            cur = _Word("", x0, x1, base, size)
+        else:
+            cur.x1 = max(cur.x1, x1)
+            if not cur.raised and size > cur.size:
+                cur.size = size
+        chars.append(ch)
+    close()
+    return words
+
+
+def _lines(words: list[_Word], height: float) -> list[_Line]:
+    """Group words on a shared baseline; superscript markers are dropped, noted at a start."""
+    lines: list[_Line] = []
+    for word in sorted(
+        (w for w in words if not w.raised or not _MARKER.match(w.text)),
+        key=lambda w: (-w.base, w.x0),
+    ):
+        if lines and abs(lines[-1].base - word.base) < 0.4 * max(word.size, lines[-1].size):
+            lines[-1].words.append(word)
+        else:
+            lines.append(_Line([word], height))
+    for line in lines:
+        line.words.sort(key=lambda w: w.x0)
+    markers = [w for w in words if w.raised and _MARKER.match(w.text)]
+    for marker in markers:
+        for line in lines:
+            if (
+                0 < marker.base - line.base < line.size
+                and marker.x1 <= line.x0 + 0.5 * line.size
+                and line.x0 - marker.x1 < 2 * line.size
+            ):
+                line.marker_start = True
+    return lines
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\d+", "#", text.lower()).strip()
+
+
+def _compose(pages: list[list[_Line]]) -> str:
+    """The text of the document: furniture removed, footnotes at the end, blocks in order."""
+    sizes: Counter[float] = Counter()
+    for lines in pages:
+        for line in lines:
+            for word in line.words:
+                sizes[round(word.size, 1)] += len(word.text)
+    if not sizes:
+        return ""
+    body = sizes.most_common(1)[0][0]
+
+    # Running headers and footers: a line of the bands that repeats on other pages.
+    seen: Counter[str] = Counter()
+    for lines in pages:
+        for key in {_key(line.text) for line in lines if _in_band(line, _BAND)}:
+            seen[key] += 1
+    repeats = 2 if len(pages) <= 4 else max(3, len(pages) // 5)
+
+    vocabulary = Counter(
+        w.text.lower().strip(".,;:()\"'“”’")
+        for lines in pages
+        for line in lines
+        for w in line.words
+    )
+    pitch = _body_pitch(pages, body)
+
+    paragraphs: list[str] = []
+    notes: list[str] = []
+    for lines in pages:
+        kept = [
+            line
+            for line in lines
+            if not (
+                _in_band(line, _OUTER_BAND)
+                or _CONTENTS.search(line.text)
+                or (
+                    _in_band(line, _BAND)
+                    and (seen[_key(line.text)] >= repeats or _PAGE_NUMBER.match(line.text))
+                )
+            )
+        ]
+        kept, page_notes = _split_footnotes(kept, body)
+        notes.extend(page_notes)
+        paragraphs.extend(_emit(_blocks(kept, pitch), vocabulary))
+    text = "\n\n".join(p for p in paragraphs if p.strip())
+    if notes:
+        text += "\n\nFootnotes\n\n" + "\n".join(notes)
+    return text + "\n" if text else ""
+
+
+def _in_band(line: _Line, band: float) -> bool:
+    h = line.page_height
+    return line.base > h * (1 - band) or line.base - 0.25 * line.size < h * band
+
+
+def _body_pitch(pages: list[list[_Line]], body: float) -> float:
+    """The usual distance between two lines of one paragraph of body text."""
+    gaps = [
+        round(a.base - b.base, 1)
+        for lines in pages
+        for a, b in itertools.pairwise(lines)
+        if abs(a.size - body) < 0.6 and abs(b.size - body) < 0.6 and 0 < a.base - b.base < 3 * body
+    ]
+    if not gaps:
+        return 1.25 * body
+    return float(statistics.median_low(gaps))
+
+
+def _split_footnotes(lines: list[_Line], body: float) -> tuple[list[_Line], list[str]]:
+    """Lines of the page body, and its footnotes (a run of small lines at the page foot that
+    starts with a marker)."""
+    end = len(lines)
+    start = end
+    while start > 0 and lines[start - 1].size < 0.9 * body:
+        start -= 1
+    run = lines[start:end]
+    if not run or run[0].base > run[0].page_height * 0.6:
+        return lines, []
+    first = next((i for i, line in enumerate(run) if _starts_note(line)), None)
+    if first is None:
+        return lines, []
+    notes: list[str] = []
+    for line in run[first:]:
+        if _starts_note(line) or not notes:
+            notes.append(line.text)
+        else:
+            notes[-1] += " " + line.text
+    return lines[: start + first], notes
+
+
+def _starts_note(line: _Line) -> bool:
+    head = line.words[0].text
+    return line.marker_start or (bool(_MARKER.match(head)) and len(line.words) > 1)
+
+
+def _segments(line: _Line) -> list[_Line]:
+    out = [_Line([line.words[0]], line.page_height, line.marker_start)]
+    for word in line.words[1:]:
+        prev = out[-1].words[-1]
+        if word.x0 - prev.x1 > _COLUMN_GAP * max(word.size, prev.size):
+            out.append(_Line([word], line.page_height))
+        else:
+            out[-1].words.append(word)
+    return out
+
+
+def _blocks(lines: list[_Line], pitch: float) -> list[_Block]:
+    """Stack the segments of the lines into blocks (paragraphs and cells), in reading order."""
+    blocks: list[_Block] = []
+    open_blocks: list[_Block] = []
+    for line in lines:
+        for seg in _segments(line):
+            target = None
+            for block in reversed(open_blocks):
+                last = block.lines[-1]
+                step = last.base - seg.base
+                if (
+                    0 < step <= max(pitch, last.size) * 1.2
+                    and seg.x0 < block.x1 + 1
+                    and seg.x1 > block.x0 - 1
+                    and abs(seg.size - last.size) < 1.0
+                    and not _is_bullet(seg.words[0].text, seg)
+                ):
+                    target = block
+                    break
+            if target is None:
+                target = _Block()
+                blocks.append(target)
+                open_blocks.append(target)
+            target.lines.append(seg)
+        # A block whose last line is far above the current line can take no more lines.
+        open_blocks = [b for b in open_blocks if b.lines[-1].base - line.base <= 3 * pitch]
+    return blocks
+
+
+def _is_bullet(head: str, seg: _Line) -> bool:
+    if head in _BULLETS:
+        return True
+    # "o" as a sub-bullet (Courier "o" in Word documents), set apart from its text.
+    return head == "o" and len(seg.words) > 1 and seg.words[1].x0 - seg.words[0].x1 > 2
+
+
+def _rows(blocks: list[_Block]) -> list[list[_Block]]:
+    """Blocks that start on the same baseline, left to right; others alone, top to bottom."""
+    rows: list[list[_Block]] = []
+    for block in blocks:  # already top to bottom by first line
+        if rows and abs(rows[-1][0].top - block.top) < 0.6 * block.size:
+            rows[-1].append(block)
+        else:
+            rows.append([block])
+    for row in rows:
+        row.sort(key=lambda b: b.x0)
+    return rows
+
+
+def _emit(blocks: list[_Block], vocabulary: Counter[str]) -> list[str]:
+    blocks.sort(key=lambda b: (-round(b.top, 0), b.x0))
+    out: list[str] = []
+    header: list[str] | None = None
+    for row in _rows(blocks):
+        texts = [_block_lines(b, vocabulary) for b in row]
+        if len(row) >= 3 and all(b.words() <= _TABLE_CELL_WORDS * len(b.lines) for b in row):
+            cells = [" ".join(t) for t in texts]
+            if header is not None and len(header) == len(cells):
+                out.append(
+                    " | ".join(f"{h}: {c}" if h else c for h, c in zip(header, cells, strict=True))
+                )
+            else:
+                header = cells
+                out.append(" | ".join(cells))
+            continue
+        header = None
+        if len(row) >= 2 and _is_label(row[-2]):
+            for lines in texts[:-2]:
+                out.append("\n".join(lines))
+            label = " ".join(texts[-2]).rstrip()
+            joiner = " " if label.endswith(":") else ": "
+            answer = texts[-1]
+            out.append(label + joiner + "\n".join(answer))
+            continue
+        for lines in texts:
+            out.append("\n".join(lines))
+    return out
+
+
+def _is_label(block: _Block) -> bool:
+    words = block.words()
+    text = " ".join(line.text for line in block.lines)
+    return words <= _LABEL_WORDS and (text.endswith(":") or not _TERMINAL.search(text))
+
+
+def _block_lines(block: _Block, vocabulary: Counter[str]) -> list[str]:
+    """The block's lines as text, bullets made plain and line-end hyphens resolved."""
+    lines = [[w.text for w in line.words] for line in block.lines]
+    if lines and lines[0] and (lines[0][0] in _BULLETS or _is_bullet(lines[0][0], block.lines[0])):
+        lines[0][0] = "•"
+    for i in range(len(lines) - 1):
+        if not lines[i] or not lines[i + 1]:
+            continue
+        last, nxt = lines[i][-1], lines[i + 1][0]
+        if len(last) > 1 and last[-1] in _HYPHENS and last[-2].isalpha() and nxt[:1].islower():
+            lines[i][-1] = _dehyphenate(last[:-1], nxt, vocabulary)
+            lines[i + 1].pop(0)
+    return [" ".join(words) for words in lines if words]
+
+
+def _dehyphenate(head: str, tail: str, vocabulary: Counter[str]) -> str:
+    """``emis`` + ``sions`` → ``emissions``; ``fourth`` + ``largest`` → ``fourth-largest``.
+
+    The document decides: the word as one (without its trailing punctuation) is more common in
+    it than as a compound, else the hyphen stays when both halves are words of the document.
+    """
+    word = tail.rstrip(".,;:)\"'”’")
+    joined, compound = (head + word).lower(), f"{head}-{word}".lower()
+    if vocabulary[joined] > vocabulary[compound]:
+        return head + tail
+    if vocabulary[compound] or (vocabulary[head.lower()] and vocabulary[word.lower()]):
+        return f"{head}-{tail}"
+    return head + tail

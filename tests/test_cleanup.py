@@ -386,8 +386,8 @@ def test_unit_bullets_are_separate_claims() -> None:
         "- Bus fares will be frozen until the end of the decade.\n"
         "* Every school will get a new bicycle shelter by 2026.\n"
     )
+    # The lead-in ending in ":" states nothing by itself and is not a claim.
     assert texts(text) == [
-        "The plan has three parts:",
         "The city will plant ten thousand trees along the ring road.",
         "Bus fares will be frozen until the end of the decade.",
         "Every school will get a new bicycle shelter by 2026.",

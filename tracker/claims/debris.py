@@ -21,6 +21,8 @@ DEBRIS_CLASSES: tuple[DebrisClass, ...] = ("cut-start", "cut-end", "label", "mar
 _CUT_START_PUNCT = frozenset(",.;:)]}%/–—-")
 # "2015, has set a new target": a date or figure whose sentence lost its first words.
 _FIGURE_THEN_VERB = re.compile(r"^[\d.,%]+,?\s+[a-z]")
+# A list enumerator opening an item ("a)", "(b)", "(iv)", "2."): the item is judged without it.
+_ENUMERATOR = re.compile(r"^(?:\(?[a-z]\)|\([ivx]{1,4}\)|\(\d{1,2}\)|\d{1,2}[.)])\s+(?=\S)")
 _TERMINAL = re.compile(r"[.!?;][\"'”’)\]]*$")
 _MARKUP = re.compile(
     r"<[A-Za-z/!][^>]{0,200}>|\*\*|__\w|\[[^\]\n]*\]\([^)\n]*\)|&(?:[a-z]{2,8}|#\d{1,6});"
@@ -31,13 +33,56 @@ _LABEL_ANSWER = re.compile(r"^[^:]{2,120}:\s+\S")
 _TABLE_ROW = " | "
 _MIN_WORDS = 3
 _HEADING_MAX_WORDS = 12
+_ITEM_MAX_WORDS = 8
+_OPEN_END = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "but",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "from",
+        "with",
+        "as",
+        "than",
+        "that",
+        "which",
+        "using",
+        "including",
+        "such",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "will",
+        "would",
+        "can",
+        "could",
+        "should",
+        "may",
+        "must",
+    ]
+)
 
 
 def _heading_like(text: str) -> bool:
-    """A short title-cased line ("Mitigation Targets and Base Year"), not a broken sentence."""
+    """A title or a noun-phrase list item ("Fugitive emissions from fuels"), not a sentence
+    cut short: up to 8 words, or up to 12 title-cased ones, not ending on a word that needs
+    a continuation ("of", "and", "using")."""
     words = text.split()
-    if len(words) > _HEADING_MAX_WORDS:
+    if len(words) > _HEADING_MAX_WORDS or words[-1].lower().strip(",") in _OPEN_END:
         return False
+    if len(words) <= _ITEM_MAX_WORDS:
+        return True
     content = [w for w in words if len(w) > 3]
     return bool(content) and all(w[:1].isupper() or w[:1].isdigit() for w in content)
 
@@ -47,7 +92,7 @@ def classify(text: str) -> DebrisClass | None:
 
     The first rule that applies wins, in the order of ``DEBRIS_CLASSES``.
     """
-    text = " ".join(text.split())
+    text = _ENUMERATOR.sub("", " ".join(text.split()), count=1)
     words = text.split()
     if not words:
         return "short"

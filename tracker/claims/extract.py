@@ -59,7 +59,9 @@ def extract_claims(text: str, *, hard_wrapped: bool = False) -> list[ClaimDraft]
                 while b > a and para.text[b - 1].isspace():
                     b -= 1
                 claim_text = para.text[a:b]
-                if len(claim_text.split()) < MIN_CLAIM_WORDS:
+                if len(claim_text.split()) < MIN_CLAIM_WORDS or claim_text.endswith(":"):
+                    # A lead-in ("... the following measures:") or a bare form label states
+                    # nothing by itself; what follows it is the claim.
                     continue
                 span = para.span(a, b)
                 quantities = [

@@ -129,7 +129,7 @@ _TERMINAL = re.compile(r"[.!?;:][\"'”’)\]]*$")
 _OUTER_BAND = 0.04
 _BAND = 0.12
 # A word gap wider than this many font sizes separates columns or table cells.
-_COLUMN_GAP = 1.5
+_COLUMN_GAP = 1.0
 _TABLE_CELL_WORDS = 8
 _LABEL_WORDS = 25
 

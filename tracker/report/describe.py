@@ -75,9 +75,7 @@ def headline(change: Change) -> str:
     aspects = f" ({', '.join(change.aspects)})" if change.aspects else ""
     relation = f" [{change.relation}]" if change.relation != "one-to-one" else ""
     score = (
-        f" score {change.score:.3f} ({change.confidence} match)"
-        if change.score is not None
-        else ""
+        f" score {change.score:.3f} ({change.confidence} match)" if change.score is not None else ""
     )
     return f"{change.kind}{aspects}{relation}{score}"
 

@@ -88,7 +88,7 @@ def _ref_top_level_commas(text: str) -> list[int]:
             depth += 1
         elif ch in ")]}":
             depth = max(0, depth - 1)
-        elif ch in "“”\"":
+        elif ch in '“”"':
             quoted = not quoted if ch == '"' else ch == "“"
         elif ch == "," and depth == 0 and not quoted:
             out.append(i)

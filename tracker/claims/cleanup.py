@@ -34,6 +34,8 @@ class Block:
         return self.m.text
 
 
+# The cell separator of a table row written by the PDF reader (tracker/ingest/pdf.py).
+_TABLE_ROW = " | "
 _MD_HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*\s*$")
 _BULLET = re.compile(r"^(?:[-*•‣◦]|\d{1,2}[.)])\s+")
 _LINK = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")
@@ -303,7 +305,12 @@ def clean_blocks(text: str, *, hard_wrapped: bool = False) -> list[Block]:
             broken = prose_next[index] and (
                 lower_next[index] or _ends_on_function_word(stripped.text)
             )
-            heading_like = not unit.bullet and not broken and _looks_like_heading(stripped.text)
+            heading_like = (
+                not unit.bullet
+                and not broken
+                and not (hard_wrapped and _TABLE_ROW in unit.m.text)
+                and _looks_like_heading(stripped.text)
+            )
             if heading_like and not (
                 pending and _continues(pending[-1].text, unit.m.text, nxt_is_heading_like=True)
             ):
@@ -327,6 +334,14 @@ def clean_blocks(text: str, *, hard_wrapped: bool = False) -> list[Block]:
                 section = title
             continue
         body = unit.m
+        if hard_wrapped and _TABLE_ROW in body.text:
+            # A table row as the PDF reader writes it ("Gas: Methane | 2030: 30%"): a claim
+            # of its own, never joined to the prose around it.
+            flush()
+            pending = [body]
+            flush()
+            pending_soft_break = False
+            continue
         run_in = _RUN_IN.match(body.text)
         if run_in:
             flush()

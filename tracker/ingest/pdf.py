@@ -127,9 +127,12 @@ _TERMINAL = re.compile(r"[.!?;:][\"'”’)\]]*$")
 # Fractions of the page height: anything in the outer band is page furniture; a line in the
 # wider band is when it repeats or is a page number.
 _OUTER_BAND = 0.04
-_BAND = 0.12
+_BAND = 0.09
+# A running header or footer is a short line.
+_FURNITURE_WORDS = 12
 # A word gap wider than this many font sizes separates columns or table cells.
 _COLUMN_GAP = 1.0
+_TABLE_GAP = 3.0
 _TABLE_CELL_WORDS = 8
 _LABEL_WORDS = 25
 
@@ -266,6 +269,22 @@ def _words(textpage: Any, raw: Any) -> list[_Word]:
 
 def _lines(words: list[_Word], height: float) -> list[_Line]:
     """Group words on a shared baseline; superscript markers are dropped, noted at a start."""
+    for word in words:
+        if not word.raised and _MARKER.match(word.text):
+            word.raised = any(
+                (
+                    word.size < 0.8 * other.size
+                    and 0.1 * other.size < word.base - other.base < 0.8 * other.size
+                    and -0.5 * other.size < word.x0 - other.x1 < 1.5 * other.size
+                )
+                or (
+                    word.size < 0.8 * other.size
+                    and 0.1 * other.size < word.base - other.base < 0.8 * other.size
+                    and 0 <= other.x0 - word.x1 < 1.5 * other.size
+                )
+                for other in words
+                if other is not word
+            )
     lines: list[_Line] = []
     for word in sorted(
         (w for w in words if not w.raised or not _MARKER.match(w.text)),
@@ -330,6 +349,7 @@ def _compose(pages: list[list[_Line]]) -> str:
                 or _CONTENTS.search(line.text)
                 or (
                     _in_band(line, _BAND)
+                    and len(line.words) <= _FURNITURE_WORDS
                     and (seen[_key(line.text)] >= repeats or _PAGE_NUMBER.match(line.text))
                 )
             )
@@ -358,6 +378,8 @@ def _body_pitch(pages: list[list[_Line]], body: float) -> float:
     ]
     if not gaps:
         return 1.25 * body
+    # Most steps are within a paragraph; the median is robust to the wider paragraph gaps.
+    # (The most common step was tried: it splits paragraphs whose leading varies slightly.)
     return float(statistics.median_low(gaps))
 
 
@@ -404,9 +426,16 @@ def _blocks(lines: list[_Line], pitch: float) -> list[_Block]:
     blocks: list[_Block] = []
     open_blocks: list[_Block] = []
     for line in lines:
-        for seg in _segments(line):
+        segments = _segments(line)
+        # Table cells are set far apart; a justified line with wide spaces is not a table.
+        table = len(segments) >= 3 and all(
+            b.x0 - a.x1 > _TABLE_GAP * line.size for a, b in itertools.pairwise(segments)
+        )
+        for seg in segments:
             target = None
-            for block in reversed(open_blocks):
+            # A line of three or more cells is a table row: its cells stack with nothing.
+            candidates = [] if table else reversed(open_blocks)
+            for block in candidates:
                 last = block.lines[-1]
                 step = last.base - seg.base
                 if (
@@ -421,7 +450,8 @@ def _blocks(lines: list[_Line], pitch: float) -> list[_Block]:
             if target is None:
                 target = _Block()
                 blocks.append(target)
-                open_blocks.append(target)
+                if not table:
+                    open_blocks.append(target)
             target.lines.append(seg)
         # A block whose last line is far above the current line can take no more lines.
         open_blocks = [b for b in open_blocks if b.lines[-1].base - line.base <= 3 * pitch]

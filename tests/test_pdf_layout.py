@@ -1,0 +1,219 @@
+"""The layout-aware PDF reader on PDFs generated here (fpdf2), and on the real NDC PDFs.
+
+Each generated PDF places its text at chosen positions, so every case of the layout reader
+has a page that shows it: running headers and footers, page numbers, a footnote and its
+marker, a line-end hyphen, a table, a form field with its answer. The text is our own.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+fpdf = pytest.importorskip("fpdf")
+
+from tests.conftest import SHARED  # noqa: E402
+from tracker.claims import extract_claims  # noqa: E402
+from tracker.claims.debris import classify  # noqa: E402
+from tracker.ingest.readers import read_document  # noqa: E402
+
+KEYS = Path(__file__).resolve().parent.parent / "benchmarks" / "data" / "key_sentences.tsv"
+
+
+class _Page:
+    """Text placed on an A4 page in points, measured from the top (fpdf2's convention)."""
+
+    def __init__(self, pdf: fpdf.FPDF) -> None:
+        self.pdf = pdf
+        pdf.add_page()
+
+    def text(self, x: float, y: float, words: str, size: float = 11) -> None:
+        self.pdf.set_font("Helvetica", size=size)
+        self.pdf.text(x, y, words)
+
+
+def _pdf(pages: list[list[tuple[float, float, str, float]]]) -> bytes:
+    pdf = fpdf.FPDF(unit="pt", format="A4")
+    for n, items in enumerate(pages, start=1):
+        page = _Page(pdf)
+        page.text(72, 40, "Harbour Board Planning Notes", 9)  # running header
+        page.text(290, 815, f"{n}", 9)  # page number
+        for x, y, words, size in items:
+            page.text(x, y, words, size)
+    return bytes(pdf.output())
+
+
+def _body(
+    lines: list[str], top: float = 100, x: float = 72
+) -> list[tuple[float, float, str, float]]:
+    return [(x, top + 14 * i, line, 11) for i, line in enumerate(lines)]
+
+
+def _claims(data: bytes) -> tuple[str, list[str]]:
+    doc = read_document(Path("2024-03-01-plan.pdf"), data)
+    return doc.text, [c.text for c in extract_claims(doc.text, hard_wrapped=doc.hard_wrapped)]
+
+
+PROSE = [
+    "The harbour board will dredge the northern channel before the winter storms arrive.",
+    "Inspectors recommended that the city replace the cranes on the east pier soon.",
+]
+
+
+def test_running_headers_footers_and_page_numbers_are_dropped() -> None:
+    pages = [_body(PROSE), _body(PROSE[::-1]), _body(PROSE)]
+    text, claims = _claims(_pdf(pages))
+    assert "Harbour Board Planning Notes" not in text
+    assert all(line.strip() not in {"1", "2", "3"} for line in text.splitlines())
+    assert claims == [PROSE[0], PROSE[1], PROSE[1], PROSE[0], PROSE[0], PROSE[1]]
+
+
+def test_a_sentence_across_a_page_break_is_whole() -> None:
+    first = _body(["The harbour board will dredge the northern channel before the"], top=760)
+    second = _body(["winter storms arrive, as the inspectors asked."])
+    _, claims = _claims(_pdf([_body(PROSE) + first, second]))
+    assert claims[-1] == (
+        "The harbour board will dredge the northern channel before the winter storms "
+        "arrive, as the inspectors asked."
+    )
+
+
+def test_a_footnote_and_its_marker_stay_out_of_claims() -> None:
+    items = [
+        *_body(["The energy mix will shift towards wind power by 2030.", *PROSE]),
+        (342, 96, "1", 7),  # the marker, raised and small, right after "2030."
+        (72, 760, "1", 6),
+        (78, 764, "Our own estimate, based on the board's tender documents.", 8),
+    ]
+    text, claims = _claims(_pdf([items]))
+    assert claims == ["The energy mix will shift towards wind power by 2030.", *PROSE]
+    # The note is kept as context at the end of the text, out of the claims.
+    assert text.rstrip().endswith("Our own estimate, based on the board's tender documents.")
+
+
+def test_line_end_hyphens_are_resolved_by_the_documents_vocabulary() -> None:
+    lines = [
+        "The port is the fourth-largest in the region by tonnage handled each year.",
+        "Its emissions fell last year, and the port is now the fourth-",
+        "largest emitter of the city, and further emis-",
+        "sions cuts are planned for the coming decade.",
+    ]
+    _, claims = _claims(_pdf([_body(lines)]))
+    assert claims[1] == (
+        "Its emissions fell last year, and the port is now the fourth-largest emitter of the "
+        "city, and further emissions cuts are planned for the coming decade."
+    )
+
+
+def test_a_table_row_is_one_claim_with_its_header() -> None:
+    rows = [("Gas", "2030 target", "2040 target"), ("Methane", "30 percent", "45 percent"),
+            ("Nitrous oxide", "20 percent", "35 percent")]  # fmt: skip
+    items = _body(["The board sets targets for two gases in the table below."])
+    for i, row in enumerate(rows):
+        for x, cell in zip((72, 250, 400), row, strict=True):
+            items.append((x, 140 + 16 * i, cell, 11))
+    items += _body(["The targets are reviewed every five years by the board."], top=220)
+    _, claims = _claims(_pdf([items]))
+    assert claims == [
+        "The board sets targets for two gases in the table below.",
+        "Gas | 2030 target | 2040 target",
+        "Gas: Methane | 2030 target: 30 percent | 2040 target: 45 percent",
+        "Gas: Nitrous oxide | 2030 target: 20 percent | 2040 target: 35 percent",
+        "The targets are reviewed every five years by the board.",
+    ]
+    assert all(classify(c) is None for c in claims)
+
+
+def test_a_form_field_label_and_its_answer_are_one_claim() -> None:
+    items = [
+        *_body(PROSE * 3),
+        (72, 200, "Time frame", 11),
+        (250, 200, "A single-year target in 2030.", 11),
+        (72, 230, "Gases covered", 11),
+        (250, 230, "Carbon dioxide, methane and nitrous oxide.", 11),
+    ]
+    _, claims = _claims(_pdf([items]))
+    assert claims[6:] == [
+        "Time frame: A single-year target in 2030.",
+        "Gases covered: Carbon dioxide, methane and nitrous oxide.",
+    ]
+
+
+def test_a_pdf_without_text_is_still_refused() -> None:
+    pdf = fpdf.FPDF(unit="pt", format="A4")
+    pdf.add_page()
+    pdf.rect(100, 100, 200, 200)
+    from tracker.errors import InputError
+
+    with pytest.raises(InputError, match="no text layer"):
+        read_document(Path("scan.pdf"), bytes(pdf.output()))
+
+
+# -- the real NDC PDFs ---------------------------------------------------------------------
+
+DOCUMENTS = SHARED / "documents"
+
+
+def _ndc_pdfs() -> list[Path]:
+    if not DOCUMENTS.is_dir():
+        return []
+    paths = []
+    for manifest in sorted(DOCUMENTS.glob("ndc-*/manifest.json")):
+        briefs = json.loads(manifest.read_text(encoding="utf-8"))["briefs"]
+        paths += [manifest.parent / b["file"] for b in briefs if b["file"].endswith(".pdf")]
+    return paths
+
+
+def _keys() -> dict[str, set[str]]:
+    import hashlib
+
+    keys: dict[str, set[str]] = {}
+    lines = [x for x in KEYS.read_text(encoding="utf-8").splitlines() if x and x[0] != "#"]
+    for line in lines[1:]:
+        doc, digest, _about = line.split("\t")
+        keys.setdefault(doc, set()).add(digest)
+    del hashlib
+    return keys
+
+
+@pytest.mark.skipif(not _ndc_pdfs(), reason=f"real NDC PDFs not found under {DOCUMENTS}")
+@pytest.mark.parametrize("path", _ndc_pdfs(), ids=lambda p: p.name)
+def test_real_ndc_pdf_keeps_its_key_sentences_and_little_debris(path: Path) -> None:
+    import hashlib
+
+    doc = read_document(path, path.read_bytes())
+    claims = extract_claims(doc.text, hard_wrapped=doc.hard_wrapped)
+    texts = {c.text for c in claims} | {c.sentence for c in claims}
+    found = {hashlib.sha256(" ".join(t.split()).encode()).hexdigest()[:16] for t in texts}
+    missing = _keys().get(path.name, set()) - found
+    assert not missing, f"key sentences lost: {sorted(missing)}"
+    units = {c.text if c.text == c.sentence else c.sentence for c in claims}
+    debris = [u for u in units if classify(u) is not None]
+    rate = len(debris) / len(units)
+    # The target is 2% (benchmarks/README.md); the floor here is what the reader reaches today.
+    assert rate <= DEBRIS_FLOOR.get(path.name, 0.02), f"{rate:.1%} debris: {debris[:3]}"
+
+
+# Documents above the 2% target today (benchmarks/extraction_audit.py), held where they are.
+DEBRIS_FLOOR: dict[str, float] = {
+    "2015-08-11_australia-indc.pdf": 0.062,
+    "2020-12-31_australia-ndc-communication.pdf": 0.105,
+    "2017-05-11_canada-ndc-revised.pdf": 0.019,
+    "2021-07-12_canada-ndc-enhanced.pdf": 0.020,
+    "2015-03-06_eu-indc.pdf": 0.112,
+    "2020-12-18_eu-ndc-update.pdf": 0.055,
+    "2015-06-30_iceland-indc.pdf": 0.038,
+    "2021-02-18_iceland-ndc-update.pdf": 0.028,
+    "2016-11-06_indonesia-first-ndc.pdf": 0.138,
+    "2021-07-22_indonesia-ndc-update.pdf": 0.122,
+    "2015-06-30_korea-indc.pdf": 0.028,
+    "2020-12-30_korea-ndc-update.pdf": 0.073,
+    "2015-03-27_norway-indc.pdf": 0.006,
+    "2020-02-07_norway-ndc-update.pdf": 0.067,
+    "2015-07-03_singapore-indc.pdf": 0.031,
+    "2020-03-31_singapore-ndc-update.pdf": 0.063,
+    "2015-02-27_switzerland-indc.pdf": 0.006,
+    "2020-12-09_switzerland-ndc-update.pdf": 0.026,
+}

@@ -207,7 +207,6 @@ def _words(textpage: Any, raw: Any) -> list[_Word]:
     left, right, bottom, top = (ctypes.c_double() for _ in range(4))
     loose = raw.FS_RECTF()
     ox, oy = ctypes.c_double(), ctypes.c_double()
-    invisible: dict[int | None, bool] = {}
     words: list[_Word] = []
     chars: list[str] = []
     cur: _Word | None = None
@@ -230,11 +229,10 @@ def _words(textpage: Any, raw: Any) -> list[_Word]:
             ch = "-"
         elif ord(ch) < 32 or ch == "\ufffd":
             continue
+        # One call per character: cheaper than keying a cache by the object's address
+        # (``ctypes.cast`` cost more than the call it saved).
         obj = raw.FPDFText_GetTextObject(handle, i)
-        key = ctypes.cast(obj, ctypes.c_void_p).value
-        if key not in invisible:
-            invisible[key] = bool(obj) and raw.FPDFTextObj_GetTextRenderMode(obj) == 3
-        if invisible[key]:
+        if obj and raw.FPDFTextObj_GetTextRenderMode(obj) == 3:
             continue
         raw.FPDFText_GetCharBox(handle, i, left, right, bottom, top)
         raw.FPDFText_GetLooseCharBox(handle, i, loose)
@@ -269,22 +267,7 @@ def _words(textpage: Any, raw: Any) -> list[_Word]:
 
 def _lines(words: list[_Word], height: float) -> list[_Line]:
     """Group words on a shared baseline; superscript markers are dropped, noted at a start."""
-    for word in words:
-        if not word.raised and _MARKER.match(word.text):
-            word.raised = any(
-                (
-                    word.size < 0.8 * other.size
-                    and 0.1 * other.size < word.base - other.base < 0.8 * other.size
-                    and -0.5 * other.size < word.x0 - other.x1 < 1.5 * other.size
-                )
-                or (
-                    word.size < 0.8 * other.size
-                    and 0.1 * other.size < word.base - other.base < 0.8 * other.size
-                    and 0 <= other.x0 - word.x1 < 1.5 * other.size
-                )
-                for other in words
-                if other is not word
-            )
+    _mark_raised_digits(words)
     lines: list[_Line] = []
     for word in sorted(
         (w for w in words if not w.raised or not _MARKER.match(w.text)),
@@ -306,6 +289,41 @@ def _lines(words: list[_Word], height: float) -> list[_Line]:
             ):
                 line.marker_start = True
     return lines
+
+
+# Words are bucketed by baseline in steps of this many points for the footnote-marker check.
+_BUCKET = 4.0
+
+
+def _mark_raised_digits(words: list[_Word]) -> None:
+    """A small run of digits set above the baseline of a word it touches is a footnote marker.
+
+    (``_words`` catches a marker that directly follows its word's last character; this one
+    catches markers written as text objects of their own.) Only words whose baseline is up to
+    0.8 of a font size below the marker's can be its neighbour, so the words are bucketed by
+    baseline and each candidate looks at the few buckets below it: comparing every digit with
+    every word of the page made reading a page quadratic.
+    """
+    candidates = [w for w in words if not w.raised and _MARKER.match(w.text)]
+    if not candidates:
+        return
+    buckets: dict[int, list[_Word]] = {}
+    for word in words:
+        buckets.setdefault(int(word.base // _BUCKET), []).append(word)
+    reach = max(w.size for w in words)
+    for word in candidates:
+        low, high = int((word.base - 0.8 * reach) // _BUCKET), int(word.base // _BUCKET)
+        word.raised = any(
+            other is not word
+            and word.size < 0.8 * other.size
+            and 0.1 * other.size < word.base - other.base < 0.8 * other.size
+            and (
+                -0.5 * other.size < word.x0 - other.x1 < 1.5 * other.size
+                or 0 <= other.x0 - word.x1 < 1.5 * other.size
+            )
+            for key in range(low, high + 1)
+            for other in buckets.get(key, ())
+        )
 
 
 def _key(text: str) -> str:

@@ -115,6 +115,7 @@ class _Block:
 # ordinary ones.
 _BULLETS = frozenset("•●▪■◦‣○□➢►▶–\uf0b7\uf0a7\uf0d8\uf076\uf0fc\uf06e\uf0a8\uf02d\uf0f0")
 _SOFT_HYPHENS = frozenset("\x02\xad")
+_ORDINAL_LETTERS = frozenset("stndrh")
 _HYPHENS = frozenset("-\u2010\u2011")
 _PAGE_NUMBER = re.compile(
     r"^(?:page\s+)?[-–—(]?\s*(?:\d{1,4}|[ivxlc]{1,6})\s*[-–—)]?(?:\s*(?:of|/)\s*\d{1,4})?$", re.I
@@ -210,6 +211,13 @@ def _words(textpage: Any, raw: Any) -> list[_Word]:
     words: list[_Word] = []
     chars: list[str] = []
     cur: _Word | None = None
+    # The right edge of the last character's loose box (its advance): word gaps are measured
+    # between advances. The tight boxes that place words are narrower than the advance by the
+    # side bearings, so a narrow glyph ("1", "I") looked set apart: "1990" came out "1 990"
+    # and letter-spaced headings "U PDATED".
+    edge = 0.0
+    ordinal = False  # the raised letters of "1st", "2nd" are being added to their number
+    soft = False  # a generated space or line end came after the current word
 
     def close() -> None:
         nonlocal cur
@@ -222,7 +230,16 @@ def _words(textpage: Any, raw: Any) -> list[_Word]:
     for i in range(raw.FPDFText_CountChars(handle)):
         code = raw.FPDFText_GetUnicode(handle, i)
         ch = chr(code) if code else ""
-        if not ch or ch.isspace() or raw.FPDFText_IsGenerated(handle, i):
+        if not ch:
+            close()
+            continue
+        if raw.FPDFText_IsGenerated(handle, i):
+            # PDFium's guess at a space or line end: a break, unless the raised suffix of an
+            # ordinal follows ("7" "\r\n" "th": the suffix sits higher, so it looked like a
+            # new line).
+            soft = True
+            continue
+        if ch.isspace():
             close()
             continue
         if ch in _SOFT_HYPHENS:
@@ -240,13 +257,34 @@ def _words(textpage: Any, raw: Any) -> list[_Word]:
         size = abs(loose.top - loose.bottom) or (top.value - bottom.value) or 1.0
         x0, x1, base = left.value, right.value, oy.value
         if cur is not None:
-            gap = x0 - cur.x1
+            gap = loose.left - edge
             shift = base - cur.base
             small = size < 0.8 * cur.size
-            if small and 0.2 * cur.size < shift < 0.8 * cur.size and -0.5 < gap < 0.3 * cur.size:
+            raised = small and 0.2 * cur.size < shift < 0.8 * cur.size
+            if raised and gap < 0.3 * cur.size and ch in _ORDINAL_LETTERS and (
+                ordinal or (chars and chars[-1].isdigit())
+            ):
+                soft = False
+                # "1st", "2nd": the suffix belongs to its number (it is no footnote marker).
+                ordinal = True
+                cur.x1 = max(cur.x1, x1)
+                edge = loose.right
+                chars.append(ch)
+                continue
+        ordinal = False
+        if soft:
+            soft = False
+            close()
+        if cur is not None:
+            gap = loose.left - edge
+            shift = base - cur.base
+            small = size < 0.8 * cur.size
+            raised = small and 0.2 * cur.size < shift < 0.8 * cur.size
+            if raised and -0.5 < gap < 0.3 * cur.size:
                 # A superscript: its own word, so that a footnote number is not glued on.
                 close()
                 cur = _Word("", x0, x1, base, size, raised=True)
+                edge = loose.right
                 chars.append(ch)
                 continue
             same_line = abs(shift) < 0.45 * max(size, cur.size)
@@ -260,6 +298,7 @@ def _words(textpage: Any, raw: Any) -> list[_Word]:
             cur.x1 = max(cur.x1, x1)
             if not cur.raised and size > cur.size:
                 cur.size = size
+        edge = loose.right
         chars.append(ch)
     close()
     return words

@@ -113,6 +113,11 @@ def audit(path: Path) -> Audit:
     for claim in claims:
         result.texts.append(claim.text)
         unit = claim.text if claim.text == claim.sentence else claim.sentence
+        # A list item is read with its lead-in, where the claim layer keeps one as context
+        # ("… achievements, including:" + "the Safeguard Mechanism establishes …").
+        context = getattr(claim, "context", None)
+        if context and unit == claim.text:
+            unit = f"{context} {unit}"
         if unit == previous:  # the next item of the same split sentence
             continue
         previous = unit

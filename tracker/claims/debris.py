@@ -21,8 +21,11 @@ DEBRIS_CLASSES: tuple[DebrisClass, ...] = ("cut-start", "cut-end", "label", "mar
 _CUT_START_PUNCT = frozenset(",.;:)]}%/–—-")
 # "2015, has set a new target": a date or figure whose sentence lost its first words.
 _FIGURE_THEN_VERB = re.compile(r"^[\d.,%]+,?\s+[a-z]")
-# A list enumerator opening an item ("a)", "(b)", "(iv)", "2."): the item is judged without it.
-_ENUMERATOR = re.compile(r"^(?:\(?[a-z]\)|\([ivx]{1,4}\)|\(\d{1,2}\)|\d{1,2}[.)])\s+(?=\S)")
+# A list enumerator opening an item ("a)", "(b)", "(iv)", "2.", "b." before a capital): the item
+# is judged without it ("b. Norway has a process ..." is a whole statement).
+_ENUMERATOR = re.compile(
+    r"^(?:\(?[a-z]\)|\([ivx]{1,4}\)|\(\d{1,2}\)|\d{1,2}[.)]|[a-z]\.(?=\s+[A-Z]))\s+(?=\S)"
+)
 _TERMINAL = re.compile(r"[.!?;][\"'”’)\]]*$")
 _MARKUP = re.compile(
     r"<[A-Za-z/!][^>]{0,200}>|\*\*|__\w|\[[^\]\n]*\]\([^)\n]*\)|&(?:[a-z]{2,8}|#\d{1,6});"

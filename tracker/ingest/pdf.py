@@ -261,8 +261,11 @@ def _words(textpage: Any, raw: Any) -> list[_Word]:
             shift = base - cur.base
             small = size < 0.8 * cur.size
             raised = small and 0.2 * cur.size < shift < 0.8 * cur.size
-            if raised and gap < 0.3 * cur.size and ch in _ORDINAL_LETTERS and (
-                ordinal or (chars and chars[-1].isdigit())
+            if (
+                raised
+                and gap < 0.3 * cur.size
+                and ch in _ORDINAL_LETTERS
+                and (ordinal or (chars and chars[-1].isdigit()))
             ):
                 soft = False
                 # "1st", "2nd": the suffix belongs to its number (it is no footnote marker).

@@ -183,6 +183,13 @@ def _classify(line: Mapped, repeated: set[str]) -> _Unit:
     return _Unit("text", line)
 
 
+def _title_cased(text: str) -> bool:
+    """Every word longer than three letters starts in capitals or a digit ("Pricing Carbon
+    Pollution", "2.1 Scope and Coverage")."""
+    content = [w for w in text.split() if len(w) > 3]
+    return all(w[:1].isupper() or w[:1].isdigit() or not w[:1].isalpha() for w in content)
+
+
 def _looks_like_heading(text: str) -> bool:
     """A short line with no sentence punctuation: a title, section heading or byline."""
     if _TERMINAL.search(text):
@@ -305,9 +312,24 @@ def clean_blocks(text: str, *, hard_wrapped: bool = False) -> list[Block]:
             broken = prose_next[index] and (
                 lower_next[index] or _ends_on_function_word(stripped.text)
             )
+            # In PDF text, a line that the next line of the same paragraph goes on from, in
+            # lower case or with a figure ("... after" / "2020, which ..."), is a wrapped line.
+            # (Any line followed by one of its paragraph was tried: headings wrapped over two
+            # lines and lists without bullets were joined into one claim.)
+            wrapped = (
+                hard_wrapped
+                and not _title_cased(stripped.text)
+                and index + 1 < len(units)
+                and (following := units[index + 1]) is not None
+                and following.kind == "text"
+                and not following.bullet
+                and _TABLE_ROW not in following.m.text
+                and (following.m.text[:1].islower() or following.m.text[:1].isdigit())
+            )
             heading_like = (
                 not unit.bullet
                 and not broken
+                and not wrapped
                 and not (hard_wrapped and _TABLE_ROW in unit.m.text)
                 and _looks_like_heading(stripped.text)
             )

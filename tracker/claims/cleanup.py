@@ -176,7 +176,12 @@ def _classify(line: Mapped, repeated: set[str]) -> _Unit:
         return _Unit("drop", line)
     bullet = _BULLET.match(text)
     if bullet:
-        return _Unit("text", line.slice(bullet.end(), len(text)), bullet=True)
+        item = line.slice(bullet.end(), len(text))
+        # "2. MITIGATION": a numbered section heading in capitals, not a list item (as an
+        # item without a stop, the paragraph below was joined to it).
+        if _is_upper_header(item.text) and not _TERMINAL.search(item.text):
+            return _Unit("heading", item)
+        return _Unit("text", item, bullet=True)
     run_in = _RUN_IN.match(text)
     if run_in and run_in.end() >= len(text.rstrip()):
         return _Unit("heading", line.slice(run_in.start(1), run_in.end(1)))
@@ -313,7 +318,8 @@ def clean_blocks(text: str, *, hard_wrapped: bool = False) -> list[Block]:
                 lower_next[index] or _ends_on_function_word(stripped.text)
             )
             # In PDF text, a line that the next line of the same paragraph goes on from, in
-            # lower case or with a figure ("... after" / "2020, which ..."), is a wrapped line.
+            # lower case, with a figure or a bracket ("... after" / "2020, which ..."), is a
+            # wrapped line.
             # (Any line followed by one of its paragraph was tried: headings wrapped over two
             # lines and lists without bullets were joined into one claim.)
             wrapped = (
@@ -324,7 +330,11 @@ def clean_blocks(text: str, *, hard_wrapped: bool = False) -> list[Block]:
                 and following.kind == "text"
                 and not following.bullet
                 and _TABLE_ROW not in following.m.text
-                and (following.m.text[:1].islower() or following.m.text[:1].isdigit())
+                and (
+                    following.m.text[:1].islower()
+                    or following.m.text[:1].isdigit()
+                    or following.m.text.startswith("(")
+                )
             )
             heading_like = (
                 not unit.bullet

@@ -121,6 +121,8 @@ _PAGE_NUMBER = re.compile(
     r"^(?:page\s+)?[-–—(]?\s*(?:\d{1,4}|[ivxlc]{1,6})\s*[-–—)]?(?:\s*(?:of|/)\s*\d{1,4})?$", re.I
 )
 _MARKER = re.compile(r"^[\d*†‡§,]+$")
+# A list enumerator standing alone: "a", "b.", "c)", "(d)", "iv.", "(2)".
+_ENUMERATOR = re.compile(r"^(?:\(?(?:[a-z]|[ivx]{1,4}|\d{1,2})\)|(?:[a-z]|[ivx]{1,4})\.?)$")
 # A table-of-contents entry: a title, a run of leader dots, a page number.
 _CONTENTS = re.compile(r"(?:\.\s?){5,}\s*\d{1,4}$")
 _TERMINAL = re.compile(r"[.!?;:][\"'”’)\]]*$")
@@ -136,6 +138,8 @@ _COLUMN_GAP = 1.0
 _TABLE_GAP = 3.0
 _TABLE_CELL_WORDS = 8
 _LABEL_WORDS = 25
+# The longest title the cleanup takes for a heading (``_looks_like_heading``).
+_TITLE_WORDS = 20
 
 
 def read_pdf_layout(data: bytes) -> PdfText:
@@ -417,7 +421,7 @@ def _compose(pages: list[list[_Line]]) -> str:
         kept, page_notes = _split_footnotes(kept, body)
         notes.extend(page_notes)
         paragraphs.extend(_emit(_blocks(kept, pitch), vocabulary))
-    text = "\n\n".join(p for p in _mark_list_items(paragraphs) if p.strip())
+    text = "\n\n".join(p for p in _mark_list_items(_one_line_titles(paragraphs)) if p.strip())
     if notes:
         text += "\n\nFootnotes\n\n" + "\n".join(notes)
     return text + "\n" if text else ""
@@ -553,6 +557,13 @@ def _emit(blocks: list[_Block], vocabulary: Counter[str]) -> list[str]:
             # A bullet set in a column of its own (hanging indent): it marks the next block as
             # a list item; as a cell or a label it made "•: text".
             row, texts = row[1:], [["• " + texts[1][0], *texts[1][1:]], *texts[2:]]
+        elif len(row) >= 2 and len(texts[0]) == 1 and _ENUMERATOR.match(texts[0][0]):
+            # So is an enumerator ("a", "b.", "(ii)"), in the numbered rows of a form. A bare
+            # letter is written "(a)": before the item's text, "a National ..." reads as the
+            # article "a".
+            mark = texts[0][0]
+            mark = f"({mark})" if mark.isalnum() else mark
+            row, texts = row[1:], [[f"{mark} {texts[1][0]}", *texts[1][1:]], *texts[2:]]
         if len(row) >= 3 and all(b.words() <= _TABLE_CELL_WORDS * len(b.lines) for b in row):
             cells = [" ".join(t) for t in texts]
             if header is not None and len(header) == len(cells):
@@ -581,6 +592,26 @@ def _emit(blocks: list[_Block], vocabulary: Counter[str]) -> list[str]:
     return out
 
 
+def _one_line_titles(paragraphs: list[str]) -> list[str]:
+    """A short paragraph without a stop is a title: written on one line, so that the cleanup
+    sees it whole (its first line alone, ending on "ON" of "... COMMISSION ON / BEHALF OF
+    ...", read as a sentence going on and the title became a claim)."""
+    out: list[str] = []
+    for para in paragraphs:
+        flat = " ".join(para.split())
+        if (
+            "\n" in para
+            and len(flat.split()) <= _TITLE_WORDS
+            and not _TERMINAL.search(flat)
+            and " | " not in flat
+            and ": " not in flat  # a form field ("Gases covered: ...") is a claim
+            and not flat.startswith("•")
+        ):
+            para = flat
+        out.append(para)
+    return out
+
+
 def _mark_list_items(paragraphs: list[str]) -> list[str]:
     """Paragraphs that start in lower case under a lead-in ending in ":" are its list items.
 
@@ -591,10 +622,12 @@ def _mark_list_items(paragraphs: list[str]) -> list[str]:
     out: list[str] = []
     in_list = False
     for para in paragraphs:
-        if in_list and para[:1].islower():
+        # After a paragraph without a stop, a lower-case start is its continuation (a block
+        # cut by a page or a column break), which the cleanup joins.
+        if in_list and para[:1].islower() and _TERMINAL.search(out[-1].rstrip()):
             out.append("• " + para)
             continue
-        in_list = para.rstrip().endswith(":") or (in_list and para.startswith("• "))
+        in_list = para.rstrip().endswith(":")
         out.append(para)
     return out
 

@@ -116,7 +116,7 @@ def audit(path: Path) -> Audit:
         # A list item is read with its lead-in, where the claim layer keeps one as context
         # ("… achievements, including:" + "the Safeguard Mechanism establishes …").
         context = getattr(claim, "context", None)
-        if context and unit == claim.text:
+        if context:
             unit = f"{context} {unit}"
         if unit == previous:  # the next item of the same split sentence
             continue

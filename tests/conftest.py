@@ -35,8 +35,12 @@ DATA = Path(__file__).resolve().parent / "data"
 
 
 BACKENDS = ("sqlite", "postgresql")
+# The port follows TRACKER_PG_PORT, as scripts/ensure-postgres.sh does, so a checkout that
+# starts its server on another port also tests against it (not against another checkout's).
 PG_URL = os.environ.get(
-    "TRACKER_TEST_PG_URL", "postgresql+psycopg://tracker:tracker@127.0.0.1:54329/tracker_test"
+    "TRACKER_TEST_PG_URL",
+    "postgresql+psycopg://tracker:tracker@127.0.0.1:"
+    f"{os.environ.get('TRACKER_PG_PORT', '54329')}/tracker_test",
 )
 
 

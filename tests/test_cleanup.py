@@ -386,12 +386,13 @@ def test_unit_bullets_are_separate_claims() -> None:
         "- Bus fares will be frozen until the end of the decade.\n"
         "* Every school will get a new bicycle shelter by 2026.\n"
     )
-    # The lead-in ending in ":" states nothing by itself and is not a claim.
+    # The lead-in is each item's context, not a claim of its own (a bare lead-in is debris).
     assert texts(text) == [
         "The city will plant ten thousand trees along the ring road.",
         "Bus fares will be frozen until the end of the decade.",
         "Every school will get a new bicycle shelter by 2026.",
     ]
+    assert {c.context for c in extract_claims(text)} == {"The plan has three parts:"}
 
 
 @pytest.mark.parametrize(

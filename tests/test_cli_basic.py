@@ -137,7 +137,8 @@ def test_briefs_and_claims_after_ingest(runner: CliRunner, tmp_path: Path) -> No
     assert shown.stdout.startswith("Fuel levy plan (2022-03-15, 2 claims)")
     start = BRIEF.index("The ministry")
     end = BRIEF.index("buses.") + len("buses.")
-    assert "1. The ministry will raise the fuel levy by 5% in 2026 to fund new buses." in (
+    # The store-wide claim id, as search, diff and history --claim use it.
+    assert "claim 1  The ministry will raise the fuel levy by 5% in 2026 to fund new buses." in (
         shown.stdout
     )
     assert f"[{start}:{end}]" in shown.stdout

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from tracker.claims.mapped import Mapped, join
+from tracker.claims.segment import ends_on_abbreviation
 
 BlockKind = Literal["text", "heading"]
 
@@ -28,6 +29,7 @@ class Block:
     kind: BlockKind
     m: Mapped
     section: str | None = None  # the nearest heading above a text block
+    bullet: bool = False  # a list item (its lead-in, if any, is the paragraph above)
 
     @property
     def text(self) -> str:
@@ -37,7 +39,14 @@ class Block:
 # The cell separator of a table row written by the PDF reader (tracker/ingest/pdf.py).
 _TABLE_ROW = " | "
 _MD_HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*\s*$")
-_BULLET = re.compile(r"^(?:[-*•‣◦]|\d{1,2}[.)])\s+")
+# List markers: bullets, "1." / "1)", and letters or roman numerals ("a.", "(ii)", "(B)")
+# when an item in capitals follows or the marker is set off by a wide space, as legal text
+# sets it (a wrapped line can start with "(a) of this section").
+_BULLET = re.compile(
+    r"^(?:[-*•‣◦]|\d{1,2}[.)])\s+"
+    r"|^(?:\((?:[a-z]{1,2}|[ivx]{1,5}|[A-Z]|\d{1,2})\)|(?:[a-z]|[ivx]{1,5})[.)])"
+    r"(?:\s{2,}|\s+(?=[A-Z“\"]))"
+)
 _LINK = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")
 _ESCAPE = re.compile(r"\\([$*_#\[\]()`>~|])")
 _BOLD = re.compile(r"\*\*([^*\n]+?)\*\*|__([^_\n]+?)__")
@@ -46,7 +55,15 @@ _ITALIC = re.compile(r"(?<![\w*])\*([^*\n]+?)\*(?![\w*])")
 _SPACE_BEFORE_PUNCT = re.compile(r"(?<=[\w’'\"”)])\s+([.,;:!?])(?=\s|$)(?!\s+\.)")
 # What ``_SPACE_BEFORE_PUNCT`` needs; much cheaper to look for than the pattern's lookbehind.
 _SPACE_PUNCT_HINT = re.compile(r"\s[.,;:!?]")
-_RUN_IN = re.compile(r"^\*\*([^*\n]{1,120}?)\*\*\s*")
+# A bold or underlined lead at the start of a paragraph; Markdown converters write underlines
+# as inline HTML (``<u>…</u>``, ``<span style="text-decoration: underline">…</span>``).
+_RUN_IN = re.compile(
+    r"^(?:\*\*([^*\n]{1,120}?)\*\*|<(?:u|b|strong)>([^<\n]{1,120}?)</(?:u|b|strong)>"
+    r"|<span\b[^<>\n]*>([^<\n]{1,120}?)</span>)\s*"
+)
+# Inline HTML of Markdown conversions: tags whose text is kept ("CO<sub>2</sub>" is "CO2"),
+# and comments. Only tag-shaped text is matched, so "<5%" or "a < b" stay.
+_HTML_TAG = re.compile(r"<!--.*?-->|</?[A-Za-z][A-Za-z0-9]*(?:\s+[^<>\n]*?)?\s*/?>")
 _TERMINAL = re.compile(r"[.!?:;][\"'”’)\]]*$")
 _INNER_SENTENCE_END = re.compile(r"[a-z0-9)%\"”’][.!?][\"'”’)]*\s+[A-Z\"“]")
 _FUNCTION_END = re.compile(
@@ -57,8 +74,9 @@ _FUNCTION_END = re.compile(
     re.IGNORECASE,
 )
 _CAPTION_CREDIT = re.compile(
-    r"\((?:[^()]*/[^()]*|[^()]*\b(?:Getty|AFP|Reuters|AP Photo|Photo|Image|Credit|Shutterstock)"
-    r"\b[^()]*)\)\s*$"
+    # Not the target of a Markdown link ("[Arizona](https://…/fact-sheet.pdf)").
+    r"(?<!\])\((?:[^()]*/[^()]*|[^()]*\b(?:Getty|AFP|Reuters|AP Photo|Photo|Image|Credit|"
+    r"Shutterstock)\b[^()]*)\)\s*$"
 )
 _CAPTION_PREFIX = re.compile(r"^(?:Photo|Image|Picture|Caption|Source|Credit)s?\s*[:|]", re.I)
 _AUTHOR_BLURB = re.compile(
@@ -184,7 +202,8 @@ def _classify(line: Mapped, repeated: set[str]) -> _Unit:
         return _Unit("text", item, bullet=True)
     run_in = _RUN_IN.match(text)
     if run_in and run_in.end() >= len(text.rstrip()):
-        return _Unit("heading", line.slice(run_in.start(1), run_in.end(1)))
+        group = run_in.lastindex or 1
+        return _Unit("heading", line.slice(run_in.start(group), run_in.end(group)))
     return _Unit("text", line)
 
 
@@ -202,6 +221,22 @@ def _looks_like_heading(text: str) -> bool:
     return len(text.split()) <= 20 and not _INNER_SENTENCE_END.search(text)
 
 
+def _ends_sentence(prev: str, nxt: str) -> bool:
+    """Whether ``prev`` ends a sentence, given the text ``nxt`` that follows it.
+
+    A stop after an abbreviation at the end of a line ("Dr.", "Donald J.", "the U.S.") is not
+    a sentence end when the text goes on in lower case, or after a title or an initial.
+    """
+    if not _TERMINAL.search(prev):
+        return False
+    kind = ends_on_abbreviation(prev)
+    if kind is None:
+        return True
+    if kind == "acronym":
+        return not nxt[:1].islower()
+    return False
+
+
 def _continues(prev: str, nxt: str, *, nxt_is_heading_like: bool) -> bool:
     """Whether ``nxt`` continues a sentence that extraction broke at the end of ``prev``.
 
@@ -210,7 +245,7 @@ def _continues(prev: str, nxt: str, *, nxt_is_heading_like: bool) -> bool:
     then it only continues when the grammar says so (lower-case start, or ``prev`` ending on a
     comma or a function word).
     """
-    if _TERMINAL.search(prev):
+    if _ends_sentence(prev, nxt):
         return False
     if not nxt_is_heading_like:
         return True
@@ -224,9 +259,34 @@ def _heading_title(text: str) -> str:
     return text.rstrip(".:")
 
 
+def _run_in(text: str) -> re.Match[str] | None:
+    """A run-in heading at the start of ``text``: a bold or underlined lead that is a title.
+
+    "**Defence.** The leaders ..." is one; "**Reinvigorate our economies** by advancing ..." is
+    the start of a sentence in bold, whose words stay in the claim.
+    """
+    match = _RUN_IN.match(text)
+    if match is None:
+        return None
+    title = match.group(match.lastindex or 1).strip()
+    rest = text[match.end() :]
+    if not title or (rest and rest[:1].islower() and not _TERMINAL.search(title)):
+        return None
+    return match
+
+
+def _strip_tags(m: Mapped) -> Mapped:
+    """``m`` without inline HTML tags and comments (their text stays)."""
+    if "<" not in m.text:
+        return m
+    return m.keep_groups(_HTML_TAG).collapse_spaces()
+
+
 def _strip_inline(m: Mapped) -> Mapped:
     # Each pattern runs only when the text (as the previous passes left it) holds the
     # character it needs: most paragraphs have no markup at all.
+    if "<" in m.text:
+        m = _strip_tags(m)
     if "[" in m.text:
         m = m.keep_groups(_LINK)
     if "\\" in m.text:
@@ -265,6 +325,7 @@ def clean_blocks(text: str, *, hard_wrapped: bool = False) -> list[Block]:
     section: str | None = None
     pending: list[Mapped] = []
     pending_soft_break = False  # the last unit of pending ended at a single newline
+    pending_bullet = False  # pending is a list item
 
     # Whether a text block was emitted yet (a flag, not a scan of ``blocks`` per heading,
     # which made a brief of many short lines quadratic).
@@ -275,18 +336,28 @@ def clean_blocks(text: str, *, hard_wrapped: bool = False) -> list[Block]:
     last_stripped: tuple[Mapped, Mapped] | None = None
 
     def flush() -> None:
-        nonlocal pending, seen_text
+        nonlocal pending, seen_text, section, pending_bullet
         if pending:
             if len(pending) > 1:
-                merged = _strip_inline(join(pending))
+                joined = join(pending)
+                # An underlined run-in title that the wrap broke over two lines
+                # ("<span …>Sec. 4. Developing an" / "Action Plan.</span> (a) Within").
+                run_in = _run_in(joined.text)
+                if run_in:
+                    group = run_in.lastindex or 1
+                    title = _strip_inline(joined.slice(run_in.start(group), run_in.end(group)))
+                    section = _heading_title(title.text)
+                    joined = joined.slice(run_in.end(), len(joined.text))
+                merged = _strip_inline(joined)
             elif last_stripped is not None and last_stripped[0] is pending[0]:
                 merged = last_stripped[1]
             else:
                 merged = _strip_inline(pending[0])
             if merged.text:
-                blocks.append(Block("text", merged, section))
+                blocks.append(Block("text", merged, section, bullet=pending_bullet))
                 seen_text = True
         pending = []
+        pending_bullet = False
 
     # For each unit, whether the next kept unit (across blank lines and dropped running headers)
     # is prose, and whether it starts in lower case. A short line before prose that starts in
@@ -336,11 +407,22 @@ def clean_blocks(text: str, *, hard_wrapped: bool = False) -> list[Block]:
                     or following.m.text.startswith("(")
                 )
             )
+            # In wrapped text, a line after a line that did not end its sentence goes on with
+            # that sentence, however short and capitalised it is ("Minister Modi met ...").
+            wrapped_on = (
+                hard_wrapped
+                and pending_soft_break
+                and bool(pending)
+                and not _ends_sentence(pending[-1].text, unit.m.text)
+            )
             heading_like = (
                 not unit.bullet
                 and not broken
                 and not wrapped
+                and not wrapped_on
                 and not (hard_wrapped and _TABLE_ROW in unit.m.text)
+                # A line of tags only (an opening "<span …>") belongs to the text below it.
+                and bool(stripped.text)
                 and _looks_like_heading(stripped.text)
             )
             if heading_like and not (
@@ -370,14 +452,17 @@ def clean_blocks(text: str, *, hard_wrapped: bool = False) -> list[Block]:
             # A table row as the PDF reader writes it ("Gas: Methane | 2030: 30%"): a claim
             # of its own, never joined to the prose around it.
             flush()
-            pending = [body]
+            pending, pending_bullet = [body], False
             flush()
             pending_soft_break = False
             continue
-        run_in = _RUN_IN.match(body.text)
+        run_in = _run_in(body.text)
         if run_in:
             flush()
-            section = _heading_title(_strip_inline(body.slice(run_in.start(1), run_in.end(1))).text)
+            group = run_in.lastindex or 1
+            section = _heading_title(
+                _strip_inline(body.slice(run_in.start(group), run_in.end(group))).text
+            )
             body = body.slice(run_in.end(), len(body.text))
         if (
             pending
@@ -391,6 +476,7 @@ def clean_blocks(text: str, *, hard_wrapped: bool = False) -> list[Block]:
         else:
             flush()
             pending = [body]
+            pending_bullet = unit.bullet
         pending_soft_break = True
     flush()
     return blocks

@@ -2,16 +2,92 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from tracker.claims.cleanup import clean_blocks
 from tracker.claims.normalize import normalize
 from tracker.claims.quantities import extract_quantities
 from tracker.claims.segment import split_sentences
-from tracker.claims.split import atomic_spans
+from tracker.claims.split import atomic_parts
 
-# A fragment shorter than this is a label or a stray heading, not a position anyone holds.
+# A fragment shorter than this is a label or a stray heading, not a position anyone holds...
 MIN_CLAIM_WORDS = 4
+# ... unless it is a complete sentence: "Inflation remains elevated." is a position.
+MIN_SENTENCE_WORDS = 3
+
+# A short sentence opens on a capitalised word (after a quote), not a bracket or a figure.
+_SHORT_START = re.compile(r"[\"“‘']?[A-Z][a-z]")
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*$")
+# Words a title may hold in lower case ("Statement on Ukraine", "Plan for the Grid").
+_TITLE_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "as",
+        "at",
+        "by",
+        "for",
+        "from",
+        "in",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "with",
+        "via",
+        "into",
+        "under",
+        "over",
+    ]
+)
+
+
+def _is_short_sentence(text: str) -> bool:
+    """A complete sentence of a few words: a capital, a stop, and a lower-case word that is
+    not one of the small words titles keep (its verb, say). "Sec. 2. Policy.", "Mission and
+    Work." and "(CTBT) into force." are not one, nor is a heading that opens on a gerund
+    ("Securing supply chains.")."""
+    words = [w.strip(",.;:!?") for w in text.split()]
+    return (
+        bool(_SHORT_START.match(text))
+        and bool(_SENTENCE_END.search(text))
+        and not words[0].lower().endswith("ing")
+        and any(w.isalpha() and w.islower() and w not in _TITLE_WORDS for w in words)
+    )
+
+
+def _is_title(text: str) -> bool:
+    """A title or label ("G7 Leaders' Statement on Ukraine"): no stop, every word capitalised
+    but the small words titles keep in lower case."""
+    if _SENTENCE_END.search(text):
+        return False
+    words = [w.strip(",.;:()“”\"'’‘") for w in text.split()]
+    return all(not w or not w[0].isalpha() or w[0].isupper() or w in _TITLE_WORDS for w in words)
+
+
+# A lead-in that opens on one of these ("It includes ...") names its subject in the sentence
+# before: that sentence is part of the context.
+_PRONOUN_LEAD = re.compile(r"(?:It|Its|This|These|They|Their|Such|The plan|The strategy)\b")
+
+
+def _with_antecedent(lead_in: str, previous: str | None) -> str:
+    """``lead_in``, prefixed by the sentence before when it opens on a pronoun."""
+    if previous and _PRONOUN_LEAD.match(lead_in):
+        return f"{' '.join(previous.split())} {lead_in}"
+    return lead_in
+
+
+def _is_claim(text: str) -> bool:
+    """Whether a span of text is a claim, not a label, lead-in or fragment."""
+    if text.endswith(":") or _is_title(text):
+        return False
+    words = len(text.split())
+    if words >= MIN_CLAIM_WORDS:
+        return True
+    return words >= MIN_SENTENCE_WORDS and _is_short_sentence(text)
 
 
 @dataclass(frozen=True)
@@ -37,6 +113,10 @@ class ClaimDraft:
     sentence: str
     section: str | None
     quantities: list[QuantityDraft] = field(default_factory=list)
+    # The lead-in of a list item: the start of its sentence before the list ("Japan's plan
+    # includes"), or the line ending in ":" above a bulleted list. It says whose position
+    # the item is; ``None`` for a claim that is a sentence of its own.
+    context: str | None = None
 
 
 def extract_claims(text: str, *, hard_wrapped: bool = False) -> list[ClaimDraft]:
@@ -46,22 +126,36 @@ def extract_claims(text: str, *, hard_wrapped: bool = False) -> list[ClaimDraft]
     ``hard_wrapped`` is for PDF text, whose single newlines are layout, not paragraph breaks.
     """
     claims: list[ClaimDraft] = []
+    lead: str | None = None  # a lead-in ending in ":", for the list below it
+    lead_fresh = False  # the block before this one was the lead-in itself
     for block in clean_blocks(text, hard_wrapped=hard_wrapped):
         if block.kind != "text":
+            # A bold line "**We are taking concrete steps to:**" is a lead-in too.
+            heading = " ".join(block.text.split())
+            lead, lead_fresh = (heading, True) if heading.endswith(":") else (None, False)
             continue
+        # A lead-in applies to the block right after it and to the list items that follow.
+        if lead is not None and not (lead_fresh or block.bullet):
+            lead = None
+        block_context, lead_fresh = lead, False
         para = block.m
-        for s_start, s_end in split_sentences(para.text):
+        sentences = split_sentences(para.text)
+        for index, (s_start, s_end) in enumerate(sentences):
             sentence = para.text[s_start:s_end]
-            for c_start, c_end in atomic_spans(sentence):
+            if index == len(sentences) - 1 and sentence.rstrip().endswith(":"):
+                # "We commit to the following:" introduces the list below; it is their
+                # context, not a claim of its own.
+                lead, lead_fresh = " ".join(sentence.split()), True
+                continue
+            previous = para.text[slice(*sentences[index - 1])] if index else None
+            for c_start, c_end, lead_in in atomic_parts(sentence):
                 a, b = s_start + c_start, s_start + c_end
                 while a < b and para.text[a].isspace():
                     a += 1
                 while b > a and para.text[b - 1].isspace():
                     b -= 1
                 claim_text = para.text[a:b]
-                if len(claim_text.split()) < MIN_CLAIM_WORDS or claim_text.endswith(":"):
-                    # A lead-in ("... the following measures:") or a bare form label states
-                    # nothing by itself; what follows it is the claim.
+                if not _is_claim(claim_text):
                     continue
                 span = para.span(a, b)
                 quantities = [
@@ -84,6 +178,7 @@ def extract_claims(text: str, *, hard_wrapped: bool = False) -> list[ClaimDraft]
                         sentence=sentence,
                         section=block.section,
                         quantities=quantities,
+                        context=(_with_antecedent(lead_in, previous) if lead_in else block_context),
                     )
                 )
     return claims

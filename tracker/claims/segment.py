@@ -227,3 +227,33 @@ def _acronym_ends_sentence(token: str, text: str, nxt: int) -> bool:
         return False
     word = following.group(1)
     return word.lower() in _OPENERS and word[0].isupper()
+
+
+# Dotted acronyms that can end a sentence ("... ships were sold to the U.S."): after them a
+# capital may start a new sentence, a lower-case word cannot.
+_ACRONYMS = frozenset(["u.s", "u.k", "u.n", "e.u", "u.s.a", "d.c", "n.y"])
+# Abbreviations that usually close a list or a time, and so often end a sentence.
+_CLOSING = frozenset(["etc", "a.m", "p.m"])
+
+
+def ends_on_abbreviation(text: str) -> str | None:
+    """Whether ``text`` (a line, say) ends on an abbreviation's period, and of what kind.
+
+    ``"acronym"`` for a dotted acronym that may or may not end the sentence ("the U.S."),
+    ``"title"`` for one that never does ("Dr.", "Prime Minister Narendra J.", "e.g."), else
+    ``None`` (no period, or an ordinary sentence end).
+    """
+    stripped = text.rstrip()
+    if not stripped.endswith("."):
+        return None
+    token = _token_before(stripped, 0, len(stripped))
+    if not token or not _is_abbreviation(token):
+        return None
+    low = token.lower().rstrip(".")
+    if low in _CLOSING:
+        return None
+    if low in ("e.g", "i.e"):
+        return "title"
+    if low in _ACRONYMS or re.fullmatch(r"(?:[a-z]\.){1,3}[a-z]", low):
+        return "acronym"
+    return "title"

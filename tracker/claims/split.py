@@ -338,9 +338,47 @@ def _has_words(text: str, start: int, end: int, n: int) -> bool:
     return sum(1 for _ in itertools.islice(_WORD.finditer(text, start, end), n)) >= n
 
 
+# Words a list of names may hold besides the names: "Jerome H. Powell, Chair; John C.
+# Williams, Vice Chair; and Lisa D. Cook".
+_NAME_LIST_WORDS = frozenset(["and", "of", "the", "de", "da", "del", "van", "von", "der", "bin"])
+
+
+def _is_name_list_part(text: str) -> bool:
+    """Whether ``text`` (a part between semicolons) holds only names, titles and initials.
+
+    Such parts are items of a list of people, not clauses: a clause has a lower-case word
+    (its verb, at least) beyond the few that names carry.
+    """
+    words = [w.strip(",.;:()“”\"'’") for w in text.split()]
+    words = [w for w in words if w]
+    return bool(words) and all(w[:1].isupper() or w.lower() in _NAME_LIST_WORDS for w in words)
+
+
+def _semicolon_joins_names(sentence: str, previous: int, match: re.Match[str]) -> bool:
+    """Whether the ";" of ``match`` separates names in a list rather than two clauses.
+
+    ``previous`` is where the part before it starts (after the last ";" seen).
+    """
+    if not match.group().startswith(";"):
+        return False
+    following = sentence.find(";", match.end())
+    after = sentence[match.end() : following if following >= 0 else len(sentence)]
+    return _is_name_list_part(after) or _is_name_list_part(sentence[previous : match.start()])
+
+
 def atomic_spans(sentence: str) -> list[tuple[int, int]]:
     """Spans of the atomic claims in ``sentence`` (the whole sentence when it is one claim)."""
+    return [(start, end) for start, end, _ in atomic_parts(sentence)]
+
+
+def atomic_parts(sentence: str) -> list[tuple[int, int, str | None]]:
+    """The atomic claims of ``sentence``: their spans, and for list items the lead-in.
+
+    The lead-in is the part of the clause before its list ("Japan's plan includes"), which
+    says whose commitment each item is; it is ``None`` for a whole sentence or clause.
+    """
     clauses: list[tuple[int, int]] = []
+    semicolon = 0  # where the part after the last ";" starts
     pos = 0
     # Brackets are counted incrementally (not re-counted before each break): a sentence with
     # thousands of breaks stays linear.
@@ -351,6 +389,11 @@ def atomic_spans(sentence: str) -> list[tuple[int, int]]:
         counted = match.start()
         if match.group().startswith(",") and _in_name_list(sentence, match.start(), depth):
             continue
+        if _semicolon_joins_names(sentence, semicolon, match):
+            semicolon = match.end()
+            continue
+        if match.group().startswith(";"):
+            semicolon = match.end()
         # Both sides must be real clauses, not a short aside or a list of nouns.
         if _has_words(sentence, pos, match.start(), 5) and _has_words(
             sentence, match.end(), len(sentence), 5
@@ -359,14 +402,18 @@ def atomic_spans(sentence: str) -> list[tuple[int, int]]:
             pos = match.end()
     clauses.append((pos, len(sentence)))
 
-    spans: list[tuple[int, int]] = []
+    parts: list[tuple[int, int, str | None]] = []
     for start, end in clauses:
         lead = _CONNECTOR.match(sentence, start)
         if lead and len(clauses) > 1:
             start = lead.end()
         items = _list_items(sentence, start, end)
-        spans.extend(items if items else [(start, end)])
-    if len(spans) > 1:
+        if items:
+            lead_in = sentence[start : items[0][0]].strip(" ,;:—–-") or None
+            parts.extend((s, e, lead_in) for s, e in items)
+        else:
+            parts.append((start, end, None))
+    if len(parts) > 1:
         # A part of a sentence does not own the sentence's final stop.
-        spans = [(s, _rstrip_end(sentence, s, e)) for s, e in spans]
-    return spans
+        parts = [(s, _rstrip_end(sentence, s, e), lead) for s, e, lead in parts]
+    return parts

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 import click
+from rich.text import Text
 
 from tracker.cli.app import cli, err, handle_errors, open_db, open_encoder, out
 from tracker.fsutil import write_atomically
+
+if TYPE_CHECKING:
+    from tracker.compare.model import BriefRef
 
 FORMATS = ["text", "json", "markdown", "html"]
 
@@ -33,6 +38,16 @@ def output_option(func: click.decorators.FC) -> click.decorators.FC:
         type=click.Path(dir_okay=False, path_type=Path),
         help="Write to FILE instead of standard output.",
     )(func)
+
+
+def warn_versions(briefs: Sequence[BriefRef]) -> None:
+    """On standard error: a warning when the briefs compared were extracted by different
+    claim extractor versions (the report itself is unchanged)."""
+    from tracker.compare.versions import extractor_warning
+
+    warning = extractor_warning(briefs)
+    if warning is not None:
+        err.print(Text(f"warning: {warning}"))
 
 
 def emit(text: str, output: Path | None, *, color: bool) -> None:
@@ -123,6 +138,7 @@ def diff_cmd(
         from tracker.report import render
 
         result = run_diff(engine, specs[0], specs[1], options, encoder=encoder)
+        warn_versions([*result.old.briefs, *result.new.briefs])
         text = render(result, fmt, color=color)
     else:
         from tracker.compare.timeline import timeline
@@ -130,5 +146,6 @@ def diff_cmd(
 
         chosen = tuple(cast(Status, s) for s in statuses)
         chained = timeline(engine, specs, options, statuses=chosen, encoder=encoder)
+        warn_versions([b for p in chained.periods for b in p.selection.briefs])
         text = render_timeline(chained, fmt, color=color)
     emit(text, output, color=color)

@@ -8,7 +8,7 @@ from typing import cast
 import click
 
 from tracker.cli.app import cli, handle_errors, open_db, open_encoder, out
-from tracker.cli.diff import emit, format_option, output_option
+from tracker.cli.diff import emit, format_option, output_option, warn_versions
 
 
 @cli.command(
@@ -77,5 +77,6 @@ def history(
         options=DiffOptions(min_score=min_score),
         encoder=open_encoder(ctx),
     )
+    warn_versions([b for p in result.periods for b in p.selection.briefs])
     color = output is None and out.is_terminal
     emit(render_timeline(result, fmt, color=color), output, color=color)

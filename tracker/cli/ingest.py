@@ -14,6 +14,7 @@ from rich.text import Text
 from tracker.cli.app import cli, err, handle_errors, open_db, out, shown
 from tracker.errors import RunLocked, TrackerError
 from tracker.ingest import IngestFailure, IngestResult, Overrides, ingest_items, iter_brief_files
+from tracker.ingest.manifest import ManifestEntry, ingest_entries, read_manifest
 from tracker.store.db import Database
 
 if TYPE_CHECKING:
@@ -34,6 +35,7 @@ def _is_url(arg: str) -> bool:
 \b
   tracker ingest briefs/                       # a folder, recursively
   tracker ingest brief.pdf --date 2024-04-19 --title "Alliance outlook"
+  tracker ingest --manifest briefs.csv         # file,date,title,source,url,authors
   tracker ingest https://example.org/2024/outlook.html
   tracker ingest --sources                     # every source in tracker.toml (for cron)
   tracker ingest --sources -v --log-file ingest.log --report-dir reports/
@@ -44,6 +46,12 @@ def _is_url(arg: str) -> bool:
 @click.option("--title", help="Title (overrides the file's own).")
 @click.option("--source", help="Publisher or source name.")
 @click.option("--url", help="Where the brief was published.")
+@click.option(
+    "--manifest",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="CSV or JSON listing file, date, title, source, url, authors per brief (relative "
+    "files are relative to the manifest).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print only failures and the summary.")
 @click.option(
     "--sources",
@@ -79,6 +87,7 @@ def ingest(
     title: str | None,
     source: str | None,
     url: str | None,
+    manifest: Path | None,
     quiet: bool,
     from_sources: bool,
     verbose: bool,
@@ -88,21 +97,28 @@ def ingest(
 ) -> None:
     """Ingest briefs (.txt, .md, .html, .pdf) from files, folders and http(s) URLs.
 
-    Each brief is stored in one transaction; re-ingesting identical content is a no-op. A
-    brief that fails is reported (file: reason) and the rest of the batch goes on; the exit
-    status is 1 if any brief failed.
+    Each brief is stored in one transaction; re-ingesting identical content is a no-op (a
+    warning names the `tracker briefs edit` command when its metadata differs from the
+    stored brief's). A brief that fails is reported (file: reason) and the rest of the batch
+    goes on; the exit status is 1 if any brief failed. --date 2024-04 files a brief known to
+    the month only (shown as 2024-04), --date 2021 one known to the year.
 
     With --sources, every feed, page and inbox in tracker.toml is fetched once. Quiet by
     default, for cron: nothing is printed when all went well (the summary line too, unless
     standard output is a terminal); failures go to standard error. Exit status: 0 all well,
     1 something failed, 75 another run holds the lock.
     """
+    if manifest is not None:
+        if paths or from_sources:
+            raise click.UsageError("give either --manifest or paths/URLs/--sources, not both")
+        if date or title or source or url:
+            raise click.UsageError("with --manifest, metadata comes from the manifest's columns")
     if from_sources:
         if paths:
             raise click.UsageError("give either --sources or paths/URLs, not both")
         _run_sources(ctx, verbose, log_file, report_dir, wait)
         return
-    if not paths:
+    if not paths and manifest is None:
         raise click.UsageError(
             "Missing argument 'PATH_OR_URL...' (files, folders or URLs), or --sources"
         )
@@ -118,10 +134,16 @@ def ingest(
         if isinstance(outcome, IngestFailure):
             path, reason = shown(str(outcome.path)), shown(outcome.reason)
             err.print(f"[red]failed[/]  {escape(path)}: {escape(reason)}")
-        elif not quiet:
-            progress.console.print(shown(_stored_line(str(outcome.path), outcome)), markup=False)
+        else:
+            if not quiet:
+                line = shown(_stored_line(str(outcome.path), outcome))
+                progress.console.print(line, markup=False)
+            _warn_differences(str(outcome.path), outcome)
         progress.advance(task)
 
+    entries: list[ManifestEntry | IngestFailure] = []
+    if manifest is not None:
+        entries = read_manifest(manifest)
     items = list(iter_brief_files(files, skip=[db.archive_root]))
     progress = Progress(
         TextColumn("ingesting"),
@@ -132,8 +154,12 @@ def ingest(
         disable=not out.is_terminal or len(items) < 3,
     )
     with progress:
-        task = progress.add_task("ingest", total=len(items))
+        task = progress.add_task("ingest", total=len(items) + len(entries))
         report = ingest_items(db, items, overrides, on_file=show)
+        if manifest is not None:
+            listed = ingest_entries(db, entries, on_file=show)
+            report.results += listed.results
+            report.failures += listed.failures
     stored, present, failed = report.stored, report.duplicates, len(report.failures)
     if urls:
         fetched = _ingest_urls(db, urls, overrides, quiet)
@@ -149,7 +175,25 @@ def ingest(
 
 def _stored_line(item: str, result: IngestResult) -> str:
     what = "stored" if result.status == "stored" else "already present"
-    return f"{what:<16} {item} → brief {result.brief_id} ({result.date}, {result.claims} claims)"
+    return (
+        f"{what:<16} {item} → brief {result.brief_id} ({result.shown_date}, {result.claims} claims)"
+    )
+
+
+def _warn_differences(item: str, result: IngestResult) -> None:
+    """On standard error: what an ingest of stored content says differently, and the fix."""
+    command = result.edit_command()
+    if command is None:
+        return
+    said = "; ".join(f"{d.field} {d.given!r} (stored: {d.stored!r})" for d in result.differences)
+    err.print(
+        Text(
+            shown(
+                f"warning  {item}: brief {result.brief_id} is stored with other metadata: "
+                f"this ingest says {said}; to change it: {command}"
+            )
+        )
+    )
 
 
 def _ingest_urls(db: Database, urls: list[str], overrides: Overrides, quiet: bool) -> UrlRun:
@@ -164,8 +208,10 @@ def _ingest_urls(db: Database, urls: list[str], overrides: Overrides, quiet: boo
         if outcome.result is None:
             link, reason = shown(outcome.url), shown(outcome.reason or "")
             err.print(f"[red]failed[/]  {escape(link)}: {escape(reason)}")
-        elif not quiet:
-            out.print(shown(_stored_line(outcome.url, outcome.result)), markup=False)
+        else:
+            if not quiet:
+                out.print(shown(_stored_line(outcome.url, outcome.result)), markup=False)
+            _warn_differences(outcome.url, outcome.result)
 
     with Fetcher(config.fetch) as fetcher:
         return ingest_urls(db, fetcher, urls, overrides, on_url=show)

@@ -103,7 +103,8 @@ def search(
     for hit in result.hits:
         head = Text(f"brief {hit.brief_id}  {hit.date.isoformat()}  ", style="dim")
         head.append(hit.title, style="bold")
-        head.append(f"  claim {hit.ordinal + 1}", style="dim")
+        # The store-wide claim id: the one tracker claims, diff and history --claim use.
+        head.append(f"  claim {hit.claim_id}", style="dim")
         out.print(head)
         out.print(_snippet(hit, marks))
     shown = len(result.hits)

@@ -8,8 +8,11 @@ from rich.table import Table
 from rich.text import Text
 from sqlalchemy.orm import Session
 
-from tracker.cli.app import cli, handle_errors, open_db, out
+from tracker.cli.app import cli, err, handle_errors, open_db, out, shown
+from tracker.dates import format_date
 from tracker.errors import TrackerError
+from tracker.ingest.service import parse_dated
+from tracker.store.briefs import edit_brief, remove_briefs
 from tracker.store.copy import copy_database
 from tracker.store.db import (
     archive_folder,
@@ -23,11 +26,24 @@ from tracker.store.db import (
 from tracker.store.repo import get_brief, list_briefs
 
 
-@cli.command(epilog="Example:\n\n\b\n  tracker briefs")
+@cli.group(
+    invoke_without_command=True,
+    epilog="""Examples:
+
+\b
+  tracker briefs
+  tracker briefs edit 3 --date 2024-04 --title "Outlook, April"
+  tracker briefs remove 7 8""",
+)
 @click.pass_context
 @handle_errors
 def briefs(ctx: click.Context) -> None:
-    """List stored briefs: id, date, title, source and number of claims."""
+    """List stored briefs: id, date, title, source and number of claims; fix or remove them.
+
+    A date known to the month or year only is shown as such (2024-04, 2021).
+    """
+    if ctx.invoked_subcommand is not None:
+        return
     rows = list_briefs(open_db(ctx).engine)
     if not rows:
         out.print("No briefs stored yet. Add some with: tracker ingest PATH")
@@ -43,10 +59,87 @@ def briefs(ctx: click.Context) -> None:
         table.add_column(col, justify=justify)  # type: ignore[arg-type]
     for r in rows:
         # Text cells, not markup: a title like "Levy [draft]" must print as written.
-        table.add_row(
-            str(r.id), r.date.isoformat(), str(r.claims), Text(r.title), Text(r.source or "")
-        )
+        table.add_row(str(r.id), r.shown_date, str(r.claims), Text(r.title), Text(r.source or ""))
     out.print(table)
+
+
+@briefs.command(
+    "remove",
+    epilog="""Examples:
+
+\b
+  tracker briefs remove 7
+  tracker briefs remove 7 8 --keep-archive""",
+)
+@click.argument("brief_ids", metavar="ID...", nargs=-1, required=True, type=int)
+@click.option(
+    "--keep-archive",
+    is_flag=True,
+    help="Leave the archived raw files in place [default: delete each one no other brief uses].",
+)
+@click.pass_context
+@handle_errors
+def briefs_remove(ctx: click.Context, brief_ids: tuple[int, ...], keep_archive: bool) -> None:
+    """Remove briefs with their claims (also from search), in one transaction.
+
+    An unknown id removes nothing. The archived raw file of each is deleted unless
+    --keep-archive is given or another brief refers to it.
+    """
+    removed = remove_briefs(open_db(ctx.find_root()), brief_ids, keep_archive=keep_archive)
+    notes = {
+        "removed": "raw file deleted",
+        "kept": "raw file kept",
+        "shared": "raw file kept: another brief uses it",
+        "missing": "raw file was already missing",
+    }
+    for r in removed:
+        out.print(Text(f"removed brief {r.id} ({r.claims} claims): {r.title}; {notes[r.archive]}"))
+
+
+@briefs.command(
+    "edit",
+    epilog="""Examples:
+
+\b
+  tracker briefs edit 3 --date 2023-06-05
+  tracker briefs edit 3 --date 2024-04 --title "Outlook" --source ""   # month; clear source""",
+)
+@click.argument("brief_id", metavar="ID", type=int)
+@click.option("--date", help="As-of date: YYYY-MM-DD, YYYY-MM (month) or YYYY (year).")
+@click.option("--title", help="New title.")
+@click.option("--source", help='Publisher or source name ("" clears it).')
+@click.option("--url", help='Where the brief was published ("" clears it).')
+@click.pass_context
+@handle_errors
+def briefs_edit(
+    ctx: click.Context,
+    brief_id: int,
+    date: str | None,
+    title: str | None,
+    source: str | None,
+    url: str | None,
+) -> None:
+    """Change a brief's date, title, source or url (one transaction; claims unchanged)."""
+    if date is None and title is None and source is None and url is None:
+        raise click.UsageError("give at least one of --date, --title, --source, --url")
+    edit = edit_brief(
+        open_db(ctx.find_root()),
+        brief_id,
+        date=parse_dated(date) if date is not None else None,
+        title=title,
+        source=source,
+        url=url,
+    )
+    if not edit.changed:
+        out.print(f"brief {brief_id}: nothing changed")
+        return
+    for name in edit.changed:
+        if name == "date":
+            before, after = edit.before.shown_date, edit.after.shown_date
+        else:
+            before = getattr(edit.before, name) or "—"
+            after = getattr(edit.after, name) or "—"
+        out.print(Text(f"brief {brief_id} {name}: {before} → {after}"))
 
 
 @cli.command(epilog="Example:\n\n\b\n  tracker claims 3")
@@ -54,16 +147,21 @@ def briefs(ctx: click.Context) -> None:
 @click.pass_context
 @handle_errors
 def claims(ctx: click.Context, brief_id: int) -> None:
-    """Show the claims of one brief with their quantities and spans."""
+    """Show the claims of one brief with their quantities and spans.
+
+    Each line starts with the claim's id, the one that search, diff, history --claim and the
+    JSON reports use.
+    """
     db = open_db(ctx)
     with Session(db.engine) as session:
         brief = get_brief(session, brief_id)
         if brief is None:
             raise TrackerError(f"no brief with id {brief_id} (see: tracker briefs)")
-        out.print(f"[bold]{escape(brief.title)}[/] ({brief.date}, {len(brief.claims)} claims)")
+        when = format_date(brief.date, brief.date_precision)
+        out.print(f"[bold]{escape(brief.title)}[/] ({when}, {len(brief.claims)} claims)")
         for claim in brief.claims:
             span = escape(f"[{claim.start}:{claim.end}]")
-            out.print(f"{claim.ordinal + 1:>4}. {escape(claim.text)}  [dim]{span}[/]")
+            out.print(f"  claim {claim.id}  {escape(claim.text)}  [dim]{span}[/]")
             for q in claim.quantities:
                 out.print(
                     f"        [cyan]{escape(q.raw)}[/] → {q.value:g} {escape(q.unit)} ({q.kind})"
@@ -166,3 +264,51 @@ def db_copy(ctx: click.Context, source: str, destination: str, from_archive: str
                 else ""
             )
         )
+
+
+@db.command(
+    "reextract",
+    epilog="""Examples:
+
+\b
+  tracker db reextract            # briefs extracted by an older extractor version
+  tracker db reextract 3 7        # these briefs
+  tracker db reextract --all""",
+)
+@click.argument("brief_ids", metavar="[ID]...", nargs=-1, type=int)
+@click.option("--all", "every", is_flag=True, help="Every brief, whatever its version.")
+@click.pass_context
+@handle_errors
+def db_reextract(ctx: click.Context, brief_ids: tuple[int, ...], every: bool) -> None:
+    """Re-derive claims from the archived raw briefs with the current extractor.
+
+    Each brief's raw file is read again with the reader for its format; its text, claims,
+    quantities, matching tokens and search entries are replaced in one transaction per
+    brief, keeping its id, date, title, source, url and authors. Claim ids change. A brief
+    that fails is left as it was and reported; the others go on (exit status 1 if any failed).
+    """
+    from tracker.claims.version import EXTRACTOR_VERSION
+    from tracker.ingest.reextract import ReextractOutcome, briefs_to_reextract, reextract
+
+    if every and brief_ids:
+        raise click.UsageError("give brief ids or --all, not both")
+    database = open_db(ctx.find_root())
+    ids = briefs_to_reextract(database, brief_ids, every=every)
+    if not ids:
+        out.print(f"every brief is at extractor version {EXTRACTOR_VERSION}; nothing to do")
+        return
+
+    def show(o: ReextractOutcome) -> None:
+        if o.error is not None:
+            err.print(Text(f"failed   brief {o.brief_id}: {shown(o.error)}"))
+            return
+        counts = f"{o.old_claims} → {o.new_claims} claims"
+        versions = f"version {o.old_version} → {o.new_version}"
+        text = "; text changed" if o.text_changed else ""
+        out.print(Text(f"reextracted brief {o.brief_id}: {counts} ({versions}{text})"))
+
+    outcomes = reextract(database, ids, on_brief=show)
+    failed = sum(not o.ok for o in outcomes)
+    out.print(f"{len(outcomes) - failed} reextracted, {failed} failed")
+    if failed:
+        ctx.exit(1)

@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Literal
 
+from tracker.dates import format_date
+
 ChangeKind = Literal["unchanged", "modified", "added", "removed"]
 Aspect = Literal["wording", "quantity", "stance"]
 KINDS: tuple[ChangeKind, ...] = ("modified", "added", "removed", "unchanged")
@@ -36,6 +38,15 @@ class BriefRef:
     date: dt.date
     source: str | None
     url: str | None
+    # "day", "month" or "year": how much of ``date`` is known (see tracker.dates).
+    date_precision: str = "day"
+    # The claim extractor version that produced the brief's claims (briefs.extractor_version).
+    extractor_version: int = 1
+
+    @property
+    def shown_date(self) -> str:
+        """The date as precise as it is known: ``2024-04-12``, ``2024-04`` or ``2024``."""
+        return format_date(self.date, self.date_precision)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +76,8 @@ class ClaimRef:
     quantities: tuple[QuantityRef, ...]
     # Content tokens stored at ingest (space-separated), None when missing or stale.
     tokens: str | None = None
+    # The lead-in of a list item ("Japan's plan includes"); None for a whole sentence.
+    context: str | None = None
 
     @property
     def order(self) -> tuple[dt.date, int, int]:

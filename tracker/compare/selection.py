@@ -70,7 +70,15 @@ def load_selection(session: Session, spec: str) -> Selection:
         else (Brief.date >= parsed[0]) & (Brief.date <= parsed[1])
     )
     brief_rows = session.execute(
-        select(Brief.id, Brief.title, Brief.date, Brief.source, Brief.url)
+        select(
+            Brief.id,
+            Brief.title,
+            Brief.date,
+            Brief.source,
+            Brief.url,
+            Brief.date_precision,
+            Brief.extractor_version,
+        )
         .where(where)
         .order_by(Brief.date, Brief.id)
     ).all()
@@ -80,7 +88,7 @@ def load_selection(session: Session, spec: str) -> Selection:
         missing = sorted(set(parsed) - {r.id for r in brief_rows})
         if missing:
             raise SelectionError(f"selection {spec!r}: no brief with id {missing[0]}")
-    briefs = tuple(BriefRef(r.id, r.title, r.date, r.source, r.url) for r in brief_rows)
+    briefs = tuple(BriefRef(*r) for r in brief_rows)
     dates = {b.id: b.date for b in briefs}
 
     quantities: dict[int, list[QuantityRef]] = {}
@@ -113,6 +121,7 @@ def load_selection(session: Session, spec: str) -> Selection:
             Claim.end,
             Claim.tokens,
             Claim.tokens_version,
+            Claim.context,
         )
         .join(Brief, Brief.id == Claim.brief_id)
         .where(where)
@@ -132,6 +141,7 @@ def load_selection(session: Session, spec: str) -> Selection:
             end=r[8],
             quantities=tuple(quantities.get(r[0], ())),
             tokens=r[9] if r[10] == FEATURES_VERSION else None,
+            context=r[11],
         )
         for r in c_rows
     )

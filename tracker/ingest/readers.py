@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import datetime as dt
+import itertools
 import logging
 import re
 from collections.abc import Iterator
@@ -18,7 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tracker.dates import Precision, precision_of
 from tracker.errors import InputError, MetadataError
+from tracker.ingest.encoding import cp1252_reading, mojibake
+from tracker.ingest.html_meta import article_meta, drop_headline, is_site_name
 from tracker.textsafe import visible_controls
 
 SUPPORTED_SUFFIXES = {
@@ -41,10 +45,13 @@ class Document:
     format: str
     title: str | None = None
     date: dt.date | None = None
+    # "month" for "2024-04", "year" for "2021" (see tracker.dates); a day otherwise.
+    date_precision: Precision = "day"
     source: str | None = None
     url: str | None = None
     authors: list[str] = field(default_factory=list)
-    # PDF text wraps lines for layout; single newlines are not paragraph breaks there.
+    # PDF text and Markdown wrap lines for layout; single newlines are not paragraph breaks
+    # there (plain text too when its lines are wrapped, see ``_looks_hard_wrapped``).
     hard_wrapped: bool = False
 
 
@@ -63,12 +70,22 @@ def decode(data: bytes) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    return _legacy(data)[0]
+
+
+def _legacy(data: bytes) -> tuple[str, str]:
+    """Text and encoding of bytes in a single-byte (legacy) encoding: cp1252 when the text
+    reads as a Western European language in it (see ``encoding.py``), else the most likely
+    one."""
+    western = cp1252_reading(data)
+    if western is not None:
+        return western, "cp1252"
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
     if best is not None:
-        return str(best)
-    return data.decode("cp1252", errors="replace")
+        return str(best), best.encoding
+    return data.decode("cp1252", errors="replace"), "cp1252"
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
@@ -139,6 +156,18 @@ def decode_text(data: bytes) -> str:
                     f"invalid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}) in a "
                     "file that is otherwise UTF-8; repair or re-save it as UTF-8"
                 ) from None
+            text, encoding = _legacy(data)
+            text = _check_text(text)  # binary junk is the better reason than mojibake
+            bad = mojibake(text)
+            if bad is not None:
+                # Storing it would put garbled words into claims and search for good.
+                at, reason = bad
+                offset = len(text[:at].encode(encoding, errors="replace"))
+                raise InputError(
+                    f"not UTF-8 and no legacy encoding fits (read as {encoding}: {reason} near "
+                    f"byte {offset}); re-save it as UTF-8"
+                ) from None
+            return text
     return _check_text(decode(data))
 
 
@@ -223,6 +252,29 @@ def _split_authors(value: Any) -> list[str]:
     return [a.strip() for a in re.split(r";|,|\band\b", str(value)) if a.strip()]
 
 
+# A plain-text file is wrapped at a fixed width when most of its lines run on into the next
+# one without ending a sentence, and (nearly) none is longer than a terminal line.
+_WRAP_MIN_LINES = 6
+_WRAP_MAX_WIDTH = 100
+_WRAP_SHARE = 0.5
+
+
+def _looks_hard_wrapped(text: str) -> bool:
+    """Whether the lines of a plain-text file are wrapped mid-sentence (e-mail, RFC style).
+
+    Then single newlines are layout, as in PDF text and Markdown, and lines are joined into
+    paragraphs before segmenting. Text with one paragraph per line is left as it is.
+    """
+    lines = [ln.rstrip() for ln in text.splitlines()]
+    inner = [a for a, b in itertools.pairwise(lines) if a.strip() and b.strip()]
+    filled = [ln for ln in lines if ln.strip()]
+    if len(inner) < _WRAP_MIN_LINES or len(inner) < _WRAP_SHARE * len(filled):
+        return False
+    long_lines = sum(len(ln) > _WRAP_MAX_WIDTH for ln in filled)
+    running_on = sum(not re.search(r"[.!?:;][\"'”’)\]]*$", ln) for ln in inner)
+    return long_lines <= 0.02 * len(filled) and running_on >= _WRAP_SHARE * len(inner)
+
+
 def read_txt(data: bytes, path: Path) -> Document:
     """Plain text; ``Title:``/``Date:``-style header lines at the top are metadata.
 
@@ -231,7 +283,7 @@ def read_txt(data: bytes, path: Path) -> Document:
     line) looks below it.
     """
     text = decode_text(data)
-    doc = Document(text=text, format="txt")
+    doc = Document(text=text, format="txt", hard_wrapped=_looks_hard_wrapped(text))
     lines = text.splitlines(keepends=True)
     header_end = 0
     # Header lines ("Date: 2023-06-02") are honoured only as a block at the very top, before
@@ -246,6 +298,7 @@ def read_txt(data: bytes, path: Path) -> Document:
             doc.title = value
         elif key == "date":
             doc.date = parse_date(value)
+            doc.date_precision = precision_of(value)
         elif key in ("source", "publisher"):
             doc.source = value
         elif key == "url":
@@ -277,11 +330,14 @@ def read_md(data: bytes, path: Path) -> Document:
         reason = str(exc).splitlines()[0]
         raise MetadataError(f"front matter is not valid YAML ({reason})") from None
     # Keep the body's offsets meaningful: spans index the text we archive, which is the body.
-    doc = Document(text=body, format="md")
+    # In Markdown a single newline inside a paragraph is a soft wrap, never a break: converted
+    # web releases are wrapped at ~72 columns mid-sentence.
+    doc = Document(text=body, format="md", hard_wrapped=True)
     if meta.get("title"):
         doc.title = str(meta["title"]).strip()
     if meta.get("date"):
         doc.date = parse_date(meta["date"])
+        doc.date_precision = precision_of(meta["date"])
     source = meta.get("source") or meta.get("publisher")
     doc.source = str(source).strip() if source else None
     doc.url = str(meta["url"]).strip() if meta.get("url") else None
@@ -330,6 +386,8 @@ def read_html(data: bytes, path: Path) -> Document:
                 include_tables=False,
                 favor_precision=True,
                 url=None,
+                # No guessing from the prose: "by 2026" in the text is not a publication date.
+                date_extraction_params={"extensive_search": False, "original_date": True},
             )
     except RecursionError:
         raise InputError("cannot parse the HTML page (its elements nest too deeply)") from None
@@ -341,15 +399,32 @@ def read_html(data: bytes, path: Path) -> Document:
         raise InputError("no main text found in the HTML page")
     if _is_consent_notice(text):
         raise InputError("the HTML page is only a cookie or consent notice, not an article")
+    meta = article_meta(html)
+    site = getattr(result, "sitename", None) or meta.site_name
+    found = getattr(result, "title", None)
+    # The article's own headline, not the site name that <title> often holds ("PISM").
     doc = Document(text=text, format="html")
-    doc.title = getattr(result, "title", None)
-    date = getattr(result, "date", None)
+    doc.title = meta.headline or (None if is_site_name(found, site) else found) or found
+    # The headline is the title; left at the top of the text it became the first claim.
+    doc.text = drop_headline(text, doc.title)
+    date = _article_date(meta.date) or getattr(result, "date", None)
     if date:
         doc.date = parse_date(date)
-    doc.source = getattr(result, "sitename", None) or None
+    doc.source = site or None
     doc.url = getattr(result, "url", None) or None
     doc.authors = _split_authors(getattr(result, "author", None))
     return doc
+
+
+def _article_date(value: str | None) -> str | None:
+    """A date the page states for its article, when it parses (else trafilatura's)."""
+    if value is None:
+        return None
+    try:
+        parse_date(value)
+    except MetadataError:
+        return None
+    return value
 
 
 @contextlib.contextmanager

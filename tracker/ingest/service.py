@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import shlex
 import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -17,7 +18,9 @@ from sqlalchemy.orm import Session
 
 from tracker.claims import extract_claims
 from tracker.claims.normalize import canonical_document
+from tracker.claims.version import EXTRACTOR_VERSION
 from tracker.compare.features import FEATURES_VERSION, content_tokens
+from tracker.dates import PRECISIONS, Precision, as_precision, format_date, precision_of
 from tracker.errors import InputError, MetadataError, StoreError, TrackerError
 from tracker.ingest.archive import archive_raw
 from tracker.ingest.readers import SUPPORTED_SUFFIXES, Document, parse_date, read_document
@@ -31,12 +34,28 @@ MAX_FILE_BYTES = 50 * 1024 * 1024
 
 @dataclass(frozen=True)
 class Overrides:
-    """Metadata given on the command line; wins over what the file says."""
+    """Metadata given on the command line (or a manifest row); wins over what the file says.
+
+    ``date`` is ``YYYY-MM-DD``, ``YYYY-MM`` (month precision) or ``YYYY`` (year precision);
+    ``date_precision`` overrides the precision the date string states (a manifest may give a
+    first-of-month date with precision "month").
+    """
 
     date: str | None = None
     title: str | None = None
     source: str | None = None
     url: str | None = None
+    authors: tuple[str, ...] | None = None
+    date_precision: Precision | None = None
+
+
+@dataclass(frozen=True)
+class MetadataDifference:
+    """A field where an ingest of stored content says something else than the stored brief."""
+
+    field: Literal["date", "title", "source", "url"]
+    stored: str
+    given: str
 
 
 @dataclass(frozen=True)
@@ -49,6 +68,27 @@ class IngestResult:
     title: str
     date: dt.date
     claims: int
+    date_precision: Precision = "day"
+    # For "duplicate": what this ingest's metadata says differently (see edit_command).
+    differences: tuple[MetadataDifference, ...] = ()
+
+    @property
+    def shown_date(self) -> str:
+        """The date as precise as it is known (``2024-04`` for a month)."""
+        return format_date(self.date, self.date_precision)
+
+    def edit_command(self) -> str | None:
+        """The ``tracker briefs edit`` command that makes the stored brief say what this
+        ingest said; None when nothing differs."""
+        if not self.differences:
+            return None
+        flags = " ".join(f"--{d.field} {_quoted(d.given)}" for d in self.differences)
+        return f"tracker briefs edit {self.brief_id} {flags}"
+
+
+def _quoted(value: str) -> str:
+    """A value as one shell word (quoted only when it needs to be)."""
+    return shlex.quote(value)
 
 
 @dataclass(frozen=True)
@@ -174,31 +214,77 @@ def _read_bytes(path: Path) -> bytes:
     return data
 
 
+def parse_dated(value: str, precision: str | None = None) -> tuple[dt.date, Precision]:
+    """A user's date (``2024-04-12``, ``2024-04``, ``2024``, ...) and its precision;
+    ``precision`` ("day", "month", "year"), when given, wins over what the string states."""
+    if precision is not None and precision not in PRECISIONS:
+        raise MetadataError(f"invalid date precision {precision!r} (use day, month or year)")
+    return parse_date(value), as_precision(precision) if precision else precision_of(value)
+
+
 def _apply_overrides(doc: Document, overrides: Overrides) -> None:
     if overrides.date:
-        doc.date = parse_date(overrides.date)
+        doc.date, doc.date_precision = parse_dated(overrides.date, overrides.date_precision)
+    elif overrides.date_precision and doc.date is not None:
+        doc.date_precision = as_precision(overrides.date_precision)
     if overrides.title:
         doc.title = overrides.title
     if overrides.source:
         doc.source = overrides.source
     if overrides.url:
         doc.url = overrides.url
+    if overrides.authors:
+        doc.authors = list(overrides.authors)
 
 
-def _already_stored(db: Database, path: Path, content_hash: str) -> IngestResult | None:
-    """The "already present" result for content that is stored, else None."""
+def _differences(existing: Brief, doc: Document) -> tuple[MetadataDifference, ...]:
+    """What ``doc`` (after overrides) says differently from the stored brief.
+
+    Only what the ingest states is compared: a file without a source does not differ from a
+    brief stored with one. Authors are left out (``briefs edit`` does not change them).
+    """
+    found: list[MetadataDifference] = []
+    if doc.date is not None:
+        stored = format_date(existing.date, existing.date_precision)
+        given = format_date(doc.date, doc.date_precision)
+        if stored != given:
+            found.append(MetadataDifference("date", stored, given))
+    title = (doc.title or "").strip()[:500]
+    if title and title != existing.title:
+        found.append(MetadataDifference("title", existing.title, title))
+    if doc.source and doc.source != existing.source:
+        found.append(MetadataDifference("source", existing.source or "", doc.source))
+    if doc.url and doc.url != existing.url:
+        found.append(MetadataDifference("url", existing.url or "", doc.url))
+    return tuple(found)
+
+
+def _already_stored(
+    db: Database, path: Path, content_hash: str, doc: Document | None = None
+) -> IngestResult | None:
+    """The "already present" result for content that is stored, else None; with ``doc``, it
+    lists the metadata that ``doc`` states differently."""
     with Session(db.engine) as session:
         existing = find_brief_by_hash(session, content_hash)
         if existing is None:
             return None
         claims = session.scalar(select(func.count()).where(Claim.brief_id == existing.id)) or 0
-        return IngestResult(path, "duplicate", existing.id, existing.title, existing.date, claims)
+        return IngestResult(
+            path,
+            "duplicate",
+            existing.id,
+            existing.title,
+            existing.date,
+            claims,
+            date_precision=as_precision(existing.date_precision),
+            differences=_differences(existing, doc) if doc is not None else (),
+        )
 
 
 def _apply_defaults(doc: Document, defaults: Overrides) -> None:
     """Fill what the document does not say itself (a feed entry's title, date, authors)."""
     if doc.date is None and defaults.date:
-        doc.date = parse_date(defaults.date)
+        doc.date, doc.date_precision = parse_dated(defaults.date, defaults.date_precision)
     if not doc.title and defaults.title:
         doc.title = defaults.title
     if not doc.source and defaults.source:
@@ -239,7 +325,7 @@ def ingest_bytes(
     title = (doc.title or path.stem).strip()[:500]
     content_hash = hashlib.sha256(canonical_document(doc.text).encode("utf-8")).hexdigest()
 
-    stored = _already_stored(db, path, content_hash)
+    stored = _already_stored(db, path, content_hash, doc)
     if stored is not None:
         return stored
 
@@ -253,6 +339,7 @@ def ingest_bytes(
     brief = Brief(
         title=title,
         date=doc.date,
+        date_precision=doc.date_precision,
         source=doc.source,
         url=doc.url,
         authors=doc.authors,
@@ -262,6 +349,7 @@ def ingest_bytes(
         word_count=len(doc.text.split()),
         text=doc.text,
         ingested_at=dt.datetime.now(dt.UTC),
+        extractor_version=EXTRACTOR_VERSION,
     )
     try:
         with Session(db.engine) as session, session.begin():
@@ -274,13 +362,15 @@ def ingest_bytes(
             )
     except IntegrityError:
         # Another process stored the same content between our check and our insert.
-        stored = _already_stored(db, path, content_hash)
+        stored = _already_stored(db, path, content_hash, doc)
         if stored is None:
             raise
         return stored
     except OperationalError as exc:
         raise StoreError(f"database write failed: {exc.orig}") from None
-    return IngestResult(path, "stored", brief_id, title, doc.date, len(claims))
+    return IngestResult(
+        path, "stored", brief_id, title, doc.date, len(claims), date_precision=doc.date_precision
+    )
 
 
 OnFile = Callable[[Path | IngestFailure, IngestResult | IngestFailure], None]
@@ -313,18 +403,7 @@ def ingest_items(
     """
     report = IngestReport()
     for item in items:
-        outcome: IngestResult | IngestFailure
-        if isinstance(item, IngestFailure):
-            outcome = item
-        else:
-            try:
-                outcome = ingest_file(db, item, overrides)
-            except StoreError:
-                # The database or the archive failed (full, read-only, locked): every later
-                # brief would fail the same way, so stop; briefs stored so far are committed.
-                raise
-            except TrackerError as exc:
-                outcome = IngestFailure(item, str(exc))
+        outcome = item if isinstance(item, IngestFailure) else ingest_one(db, item, overrides)
         if isinstance(outcome, IngestFailure):
             report.failures.append(outcome)
         else:
@@ -332,3 +411,20 @@ def ingest_items(
         if on_file is not None:
             on_file(item, outcome)
     return report
+
+
+def ingest_one(
+    db: Database, path: Path, overrides: Overrides | None = None
+) -> IngestResult | IngestFailure:
+    """Ingest one file of a batch: a bad brief is returned as a failure, not raised.
+
+    A ``StoreError`` (the database or the archive failed: full, read-only, locked) is raised:
+    every later brief would fail the same way, so the batch stops; briefs stored so far stay
+    committed.
+    """
+    try:
+        return ingest_file(db, path, overrides)
+    except StoreError:
+        raise
+    except TrackerError as exc:
+        return IngestFailure(path, str(exc))

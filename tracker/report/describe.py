@@ -57,9 +57,12 @@ def stance_phrase(s: StanceChange) -> str:
 
 
 def brief_label(diff: Diff, claim: ClaimRef) -> str:
-    """ "brief 3, 2023-06-15, Title"."""
+    """ "claim 17, brief 3, 2023-06-15, Title": the claim's store-wide id (as ``tracker
+    claims``, ``search`` and ``history --claim`` use it) and its brief."""
     brief = brief_of(diff, claim)
-    return f"brief {claim.brief_id}, {claim.date.isoformat()}, {brief.title if brief else ''}"
+    when = brief.shown_date if brief else claim.date.isoformat()
+    title = brief.title if brief else ""
+    return f"claim {claim.id}, brief {claim.brief_id}, {when}, {title}"
 
 
 def brief_of(diff: Diff, claim: ClaimRef) -> BriefRef | None:
@@ -168,3 +171,24 @@ def step_change_phrase(change: Change) -> str:
     # Weak links hold true rewordings (the gold sets have some) but mostly wrong matches.
     weak = " (weak link)" if change.confidence == "weak" else ""
     return f"{change.kind}{aspects}{score}{weak}"
+
+
+def lead_in_lines(change: Change) -> list[str]:
+    """The lead-ins of a change's claims, as report lines ("lead-in: It includes …").
+
+    A list item ("increasing defence spending to 2% of GDP") says whose position it is only
+    with its lead-in. One line when both sides share it, else one per side that has one.
+    """
+    old = change.old.context if change.old is not None else None
+    new = change.new.context if change.new is not None else None
+    if old is not None and old == new:
+        return [f"lead-in: {old} …"]
+    if change.old is None or change.new is None:
+        one = old or new
+        return [f"lead-in: {one} …"] if one else []
+    lines = []
+    if old is not None:
+        lines.append(f"old lead-in: {old} …")
+    if new is not None:
+        lines.append(f"new lead-in: {new} …")
+    return lines

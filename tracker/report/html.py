@@ -33,6 +33,7 @@ class ClaimView:
     date: str
     start: int
     end: int
+    lead_in: str | None = None  # the lead-in of a list item, shown above it
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,9 @@ def build_context(diff: Diff) -> ReportContext:
         if c is None:
             return None
         b = briefs[c.brief_id]
-        return ClaimView(c.text, c.brief_id, b.title, b.source, c.date.isoformat(), c.start, c.end)
+        return ClaimView(
+            c.text, c.brief_id, b.title, b.source, c.date.isoformat(), c.start, c.end, c.context
+        )
 
     views: dict[str, list[ChangeView]] = {k: [] for k in KINDS}
     ordered = sorted(

@@ -19,6 +19,7 @@ def brief_to_dict(b: BriefRef) -> dict[str, Any]:
         "id": b.id,
         "title": b.title,
         "date": b.date.isoformat(),
+        "date_precision": b.date_precision,
         "source": b.source,
         "url": b.url,
     }
@@ -43,6 +44,7 @@ def claim_to_dict(c: ClaimRef | None) -> dict[str, Any] | None:
         "span": [c.start, c.end],
         "sentence": c.sentence,
         "section": c.section,
+        **({"context": c.context} if c.context is not None else {}),
     }
 
 

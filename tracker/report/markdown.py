@@ -7,6 +7,7 @@ from tracker.report.describe import (
     brief_label,
     groups,
     headline,
+    lead_in_lines,
     quantity_label,
     quantity_phrase,
     stance_phrase,
@@ -45,6 +46,7 @@ def _change(diff: Diff, change: Change) -> list[str]:
         claim = change.new if change.kind != "removed" else change.old
         assert claim is not None
         lines.append(f"  - {escape_md(claim.text)}")
+    lines += [f"  - {escape_md(line)}" for line in lead_in_lines(change)]
     if change.old is not None:
         lines.append(f"  - old: {escape_md(brief_label(diff, change.old))}")
     if change.new is not None:
@@ -63,7 +65,7 @@ def render_markdown(diff: Diff) -> str:
     for label, sel in (("From", diff.old), ("To", diff.new)):
         out.append(
             f"**{label} {escape_md(sel.spec)}:** "
-            + "; ".join(f"{escape_md(b.title)} ({b.date.isoformat()})" for b in sel.briefs)
+            + "; ".join(f"{escape_md(b.title)} ({b.shown_date})" for b in sel.briefs)
         )
         out.append("")
     for kind, group in groups(diff):

@@ -13,6 +13,7 @@ from tracker.report.describe import (
     brief_label,
     groups,
     headline,
+    lead_in_lines,
     quantity_label,
     quantity_phrase,
     stance_phrase,
@@ -36,7 +37,7 @@ def buffer_console(buffer: io.StringIO, *, color: bool) -> Console:
 
 def _selection_line(label: str, diff: Diff, old: bool) -> str:
     sel = diff.old if old else diff.new
-    briefs = "; ".join(f"#{b.id} {b.date.isoformat()} {b.title}" for b in sel.briefs)
+    briefs = "; ".join(f"#{b.id} {b.shown_date} {b.title}" for b in sel.briefs)
     return f"{label} {sel.spec}: {len(sel.briefs)} brief(s), {len(sel.claims)} claims — {briefs}"
 
 
@@ -70,6 +71,8 @@ def _change(console: Console, diff: Diff, change: Change) -> None:
         prefix = {"added": "+ ", "removed": "- ", "unchanged": "= "}[change.kind]
         style = {"added": "green", "removed": "red", "unchanged": ""}[change.kind]
         console.print(Text("    " + prefix + claim.text, style=style))
+    for line in lead_in_lines(change):
+        console.print(Text("    " + line, style="dim"))
     if change.old is not None:
         console.print(Text(f"    old: {brief_label(diff, change.old)}", style="dim"))
     if change.new is not None:

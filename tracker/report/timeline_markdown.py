@@ -28,7 +28,8 @@ def _chain(tl: Timeline, chain: Chain) -> list[str]:
         brief = tl.brief(step.claim.brief_id)
         lines.append(
             f"- **{label}**: {escape_md(step.claim.text)} "
-            f"(brief {brief.id}, {escape_md(brief.title)}, {step.claim.date.isoformat()})"
+            f"(claim {step.claim.id}, brief {brief.id}, {escape_md(brief.title)}, "
+            f"{brief.shown_date})"
         )
         if step.change is not None:
             evidence = [step_change_phrase(step.change)]

@@ -47,7 +47,7 @@ def _step(console: Console, tl: Timeline, width: int, step: Step) -> None:
     console.print(
         Text(f"  {label}  ")
         + Text(step.claim.text)
-        + Text(f"  (#{brief.id} {brief.title})", style="dim")
+        + Text(f"  (claim {step.claim.id}, #{brief.id} {brief.title})", style="dim")
     )
     pad = " " * (width + 4)
     if step.change is not None:

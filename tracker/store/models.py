@@ -50,6 +50,8 @@ class Brief(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     title: Mapped[str] = mapped_column(String(500))
     date: Mapped[dt.date] = mapped_column(Date, index=True)
+    # How much of ``date`` is known: "day", "month" (filed under the 1st) or "year" (1 Jan).
+    date_precision: Mapped[str] = mapped_column(String(5), default="day", server_default="day")
     source: Mapped[str | None] = mapped_column(String(500))
     # Indexed: a cron run skips feed entries whose URL is already stored.
     url: Mapped[str | None] = mapped_column(String(2000), index=True)
@@ -63,6 +65,9 @@ class Brief(Base):
     word_count: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text)
     ingested_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    # tracker.claims.version.EXTRACTOR_VERSION of the code that extracted the claims (their
+    # text, norm_text, tokens and quantities); 1 = stored before extraction was versioned.
+    extractor_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     claims: Mapped[list[Claim]] = relationship(
         back_populates="brief", order_by="Claim.ordinal", cascade="all, delete-orphan"
@@ -83,6 +88,8 @@ class Claim(Base):
     end: Mapped[int] = mapped_column(Integer)
     sentence: Mapped[str] = mapped_column(Text)
     section: Mapped[str | None] = mapped_column(String(500))
+    # The lead-in of a list item ("Japan's plan includes"), shown beside it in reports.
+    context: Mapped[str | None] = mapped_column(Text)
     # Content tokens for matching, computed at ingest so a diff need not tokenise every claim
     # again; ``tokens_version`` says which tokeniser made them (stale ones are recomputed).
     tokens: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,10 @@
+"""The version of the claim extractor (readers, cleanup, segmentation, splitting, quantities).
+
+Stored per brief (``briefs.extractor_version``) when its claims are extracted. Bump it when a
+change to the pipeline changes what it extracts from the same file: ``tracker db reextract``
+then re-derives the claims of every brief of an older version, and a diff across versions
+warns. Version 1 is every brief stored before extraction was versioned (revision 0005 sets
+it): what produced those is not recorded, so they count as older than any versioned one.
+"""
+
+EXTRACTOR_VERSION = 2

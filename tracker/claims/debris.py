@@ -31,8 +31,10 @@ _MARKUP = re.compile(
     r"<[A-Za-z/!][^>]{0,200}>|\*\*|__\w|\[[^\]\n]*\]\([^)\n]*\)|&(?:[a-z]{2,8}|#\d{1,6});"
     r"|^#{1,6}\s|\(cid:\d+\)|\ufffd|`[^`]+`"
 )
-# "Time frame: single-year target in 2030": a label and its answer, a whole statement.
-_LABEL_ANSWER = re.compile(r"^[^:]{2,120}:\s+\S")
+# "Time frame: single-year target in 2030": a label and its answer, a whole statement. The
+# labels of the UNFCCC's clarity forms are the guidance's own questions, up to about 300
+# characters ("For climate forcers included in ..., information on how ...: N/A").
+_LABEL_ANSWER = re.compile(r"^[^:]{2,300}:\s+\S")
 _TABLE_ROW = " | "
 _MIN_WORDS = 3
 _HEADING_MAX_WORDS = 12

@@ -126,6 +126,8 @@ _ENUMERATOR = re.compile(r"^(?:\(?(?:[a-z]|[ivx]{1,4}|\d{1,2})\)|(?:[a-z]|[ivx]{
 # A table-of-contents entry: a title, a run of leader dots, a page number.
 _CONTENTS = re.compile(r"(?:\.\s?){5,}\s*\d{1,4}$")
 _TERMINAL = re.compile(r"[.!?;:][\"'”’)\]]*$")
+# A line of leader dots or rules only (the blanks of a form): no text.
+_LEADERS = re.compile(r"^[\s._…]{3,}$")
 
 # Fractions of the page height: anything in the outer band is page furniture; a line in the
 # wider band is when it repeats or is a page number.
@@ -411,6 +413,7 @@ def _compose(pages: list[list[_Line]]) -> str:
             if not (
                 _in_band(line, _OUTER_BAND)
                 or _CONTENTS.search(line.text)
+                or _LEADERS.match(line.text)
                 or (
                     _in_band(line, _BAND)
                     and len(line.words) <= _FURNITURE_WORDS

@@ -338,9 +338,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="tracker-bench-") as tmp_name:
         tmp = Path(tmp_name)
         if args.profile:
-            rows = [
-                run_size(args.profile, args.seed, args.briefs, tmp, True, args.embeddings)
-            ]
+            rows = [run_size(args.profile, args.seed, args.briefs, tmp, True, args.embeddings)]
         else:
             sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
             rows = []

@@ -415,3 +415,12 @@ def test_unit_short_fragments_are_not_claims() -> None:
     assert texts("Yes.\n\nThe ministry agreed to the plan.\n") == [
         "The ministry agreed to the plan."
     ]
+
+
+def test_a_numbered_heading_in_capitals_is_a_heading_not_a_list_item() -> None:
+    text = "2. HARBOUR WORKS\n\nThe board will dredge the northern channel before the storms.\n"
+    blocks = clean_blocks(text, hard_wrapped=True)
+    assert [(b.kind, b.text) for b in blocks] == [
+        ("heading", "HARBOUR WORKS"),
+        ("text", "The board will dredge the northern channel before the storms."),
+    ]

@@ -36,6 +36,8 @@ class Block:
         return self.m.text
 
 
+# The cell separator of a table row written by the PDF reader (tracker/ingest/pdf.py).
+_TABLE_ROW = " | "
 _MD_HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*\s*$")
 # List markers: bullets, "1." / "1)", and letters or roman numerals ("a.", "(ii)", "(B)")
 # when an item in capitals follows or the marker is set off by a wide space, as legal text
@@ -192,12 +194,24 @@ def _classify(line: Mapped, repeated: set[str]) -> _Unit:
         return _Unit("drop", line)
     bullet = _BULLET.match(text)
     if bullet:
-        return _Unit("text", line.slice(bullet.end(), len(text)), bullet=True)
+        item = line.slice(bullet.end(), len(text))
+        # "2. MITIGATION": a numbered section heading in capitals, not a list item (as an
+        # item without a stop, the paragraph below was joined to it).
+        if _is_upper_header(item.text) and not _TERMINAL.search(item.text):
+            return _Unit("heading", item)
+        return _Unit("text", item, bullet=True)
     run_in = _RUN_IN.match(text)
     if run_in and run_in.end() >= len(text.rstrip()):
         group = run_in.lastindex or 1
         return _Unit("heading", line.slice(run_in.start(group), run_in.end(group)))
     return _Unit("text", line)
+
+
+def _title_cased(text: str) -> bool:
+    """Every word longer than three letters starts in capitals or a digit ("Pricing Carbon
+    Pollution", "2.1 Scope and Coverage")."""
+    content = [w for w in text.split() if len(w) > 3]
+    return all(w[:1].isupper() or w[:1].isdigit() or not w[:1].isalpha() for w in content)
 
 
 def _looks_like_heading(text: str) -> bool:
@@ -374,6 +388,25 @@ def clean_blocks(text: str, *, hard_wrapped: bool = False) -> list[Block]:
             broken = prose_next[index] and (
                 lower_next[index] or _ends_on_function_word(stripped.text)
             )
+            # In PDF text, a line that the next line of the same paragraph goes on from, in
+            # lower case, with a figure or a bracket ("... after" / "2020, which ..."), is a
+            # wrapped line.
+            # (Any line followed by one of its paragraph was tried: headings wrapped over two
+            # lines and lists without bullets were joined into one claim.)
+            wrapped = (
+                hard_wrapped
+                and not _title_cased(stripped.text)
+                and index + 1 < len(units)
+                and (following := units[index + 1]) is not None
+                and following.kind == "text"
+                and not following.bullet
+                and _TABLE_ROW not in following.m.text
+                and (
+                    following.m.text[:1].islower()
+                    or following.m.text[:1].isdigit()
+                    or following.m.text.startswith("(")
+                )
+            )
             # In wrapped text, a line after a line that did not end its sentence goes on with
             # that sentence, however short and capitalised it is ("Minister Modi met ...").
             wrapped_on = (
@@ -385,7 +418,9 @@ def clean_blocks(text: str, *, hard_wrapped: bool = False) -> list[Block]:
             heading_like = (
                 not unit.bullet
                 and not broken
+                and not wrapped
                 and not wrapped_on
+                and not (hard_wrapped and _TABLE_ROW in unit.m.text)
                 # A line of tags only (an opening "<span …>") belongs to the text below it.
                 and bool(stripped.text)
                 and _looks_like_heading(stripped.text)
@@ -413,6 +448,14 @@ def clean_blocks(text: str, *, hard_wrapped: bool = False) -> list[Block]:
                 section = title
             continue
         body = unit.m
+        if hard_wrapped and _TABLE_ROW in body.text:
+            # A table row as the PDF reader writes it ("Gas: Methane | 2030: 30%"): a claim
+            # of its own, never joined to the prose around it.
+            flush()
+            pending, pending_bullet = [body], False
+            flush()
+            pending_soft_break = False
+            continue
         run_in = _run_in(body.text)
         if run_in:
             flush()

@@ -1,9 +1,9 @@
 """Readers: turn a file's bytes into text plus the metadata found in it.
 
 Each format is read by a maintained library where the job is hard: trafilatura for the main
-text and metadata of HTML pages (boilerplate removal), pypdf for PDF text and the info
-dictionary, PyYAML for the front matter of Markdown and plain text. Plain text needs only
-decoding.
+text and metadata of HTML pages (boilerplate removal), pypdfium2 for the positions of PDF
+text and the info dictionary (see ``tracker.ingest.pdf``), PyYAML for the front matter of
+Markdown and plain text. Plain text needs only decoding.
 
 A library that fails on a malformed file raises whatever it raises; ``read_document`` turns
 any such exception into one ``InputError`` line, so one hostile file never stops a batch.
@@ -14,7 +14,6 @@ from __future__ import annotations
 import codecs
 import contextlib
 import datetime as dt
-import io
 import itertools
 import logging
 import re
@@ -465,8 +464,8 @@ def _article_date(value: str | None) -> str | None:
 def _quiet_logger(name: str) -> Iterator[None]:
     """Silence a parser's log while it reads one file.
 
-    pypdf and trafilatura log every oddity of a damaged file (Python prints them on stderr when
-    no logging is configured); the one-line ``InputError`` is what the user needs to see.
+    trafilatura logs every oddity of a damaged file (Python prints them on stderr when no
+    logging is configured); the one-line ``InputError`` is what the user needs to see.
     """
     logger = logging.getLogger(name)
     level = logger.level
@@ -478,60 +477,29 @@ def _quiet_logger(name: str) -> Iterator[None]:
 
 
 def read_pdf(data: bytes, path: Path) -> Document:
-    """Text layer and info dictionary of a PDF via pypdf."""
+    """Text layer and info dictionary of a PDF, read by its layout (``tracker.ingest.pdf``)."""
+    from tracker.ingest.pdf import read_pdf_layout
+
     if b"%PDF" not in data[:1024]:
         raise InputError("not a PDF file (no %PDF header)")
     try:
-        with _quiet_logger("pypdf"):
-            text, title, authors, created = _pdf_contents(data)
+        result = read_pdf_layout(data)
     except InputError:
         raise
     except RecursionError:
         raise InputError("cannot read the PDF (its objects nest too deeply)") from None
     except Exception as exc:
-        # pypdf reports malformed files with many exception types (PdfReadError, ValueError,
-        # KeyError, struct and zlib errors...); any of them means the file is damaged.
+        # PDFium reports malformed files with its own error, ctypes and value errors; any of
+        # them means the file is damaged.
         reason = str(exc).splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise InputError(f"cannot read the PDF ({reason})") from None
-    if not text.strip():
+    if not result.text.strip():
         raise InputError("the PDF has no text layer (scanned?)")
-    doc = Document(text=text, format="pdf", hard_wrapped=True)
-    doc.title = title
-    doc.authors = authors
-    doc.date = created
+    doc = Document(text=result.text, format="pdf", hard_wrapped=True)
+    doc.title = result.title
+    doc.authors = _split_authors(result.author)
+    doc.date = result.created
     return doc
-
-
-def _pdf_contents(data: bytes) -> tuple[str, str | None, list[str], dt.date | None]:
-    """Text, title, authors and creation date of a PDF; pypdf's errors pass through."""
-    from pypdf import PdfReader
-
-    reader = PdfReader(io.BytesIO(data))
-    if reader.is_encrypted:
-        # Many PDFs are encrypted only against editing, with an empty user password: those
-        # open without one. A real password is the user's to give, not ours to guess.
-        try:
-            opened = bool(reader.decrypt(""))
-        except Exception:
-            opened = False
-        if not opened:
-            raise InputError("the PDF is encrypted (a password is needed to read it)")
-    pages = [page.extract_text() or "" for page in reader.pages]
-    text = "\n\n".join(p.strip() for p in pages if p.strip())
-    title: str | None = None
-    authors: list[str] = []
-    created: dt.date | None = None
-    info = reader.metadata
-    if info is not None:
-        title = str(info.title or "").strip() or None
-        authors = _split_authors(info.author)
-        try:
-            stamp = info.creation_date if "/CreationDate" in info else None
-        except ValueError:  # a malformed date string is metadata we can do without
-            stamp = None
-        if stamp is not None:
-            created = stamp.date()
-    return text, title, authors, created
 
 
 _READERS = {"txt": read_txt, "md": read_md, "html": read_html, "pdf": read_pdf}

@@ -1,0 +1,299 @@
+"""The layout-aware PDF reader on PDFs generated here (fpdf2), and on the real NDC PDFs.
+
+Each generated PDF places its text at chosen positions, so every case of the layout reader
+has a page that shows it: running headers and footers, page numbers, a footnote and its
+marker, a line-end hyphen, a table, a form field with its answer. The text is our own.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+fpdf = pytest.importorskip("fpdf")
+
+from tests.conftest import SHARED  # noqa: E402
+from tracker.claims import extract_claims  # noqa: E402
+from tracker.claims.debris import classify  # noqa: E402
+from tracker.ingest.readers import read_document  # noqa: E402
+
+KEYS = Path(__file__).resolve().parent.parent / "benchmarks" / "data" / "key_sentences.tsv"
+
+
+class _Page:
+    """Text placed on an A4 page in points, measured from the top (fpdf2's convention)."""
+
+    def __init__(self, pdf: fpdf.FPDF) -> None:
+        self.pdf = pdf
+        pdf.add_page()
+
+    def text(self, x: float, y: float, words: str, size: float = 11) -> None:
+        self.pdf.set_font("Helvetica", size=size)
+        self.pdf.text(x, y, words)
+
+
+def _pdf(pages: list[list[tuple[float, float, str, float]]]) -> bytes:
+    pdf = fpdf.FPDF(unit="pt", format="A4")
+    for n, items in enumerate(pages, start=1):
+        page = _Page(pdf)
+        page.text(72, 40, "Harbour Board Planning Notes", 9)  # running header
+        page.text(290, 815, f"{n}", 9)  # page number
+        for x, y, words, size in items:
+            page.text(x, y, words, size)
+    return bytes(pdf.output())
+
+
+def _body(
+    lines: list[str], top: float = 100, x: float = 72
+) -> list[tuple[float, float, str, float]]:
+    return [(x, top + 14 * i, line, 11) for i, line in enumerate(lines)]
+
+
+def _claims(data: bytes) -> tuple[str, list[str]]:
+    doc = read_document(Path("2024-03-01-plan.pdf"), data)
+    return doc.text, [c.text for c in extract_claims(doc.text, hard_wrapped=doc.hard_wrapped)]
+
+
+PROSE = [
+    "The harbour board will dredge the northern channel before the winter storms arrive.",
+    "Inspectors recommended that the city replace the cranes on the east pier soon.",
+]
+
+
+def test_running_headers_footers_and_page_numbers_are_dropped() -> None:
+    pages = [_body(PROSE), _body(PROSE[::-1]), _body(PROSE)]
+    text, claims = _claims(_pdf(pages))
+    assert "Harbour Board Planning Notes" not in text
+    assert all(line.strip() not in {"1", "2", "3"} for line in text.splitlines())
+    assert claims == [PROSE[0], PROSE[1], PROSE[1], PROSE[0], PROSE[0], PROSE[1]]
+
+
+def test_a_sentence_across_a_page_break_is_whole() -> None:
+    first = _body(["The harbour board will dredge the northern channel before the"], top=760)
+    second = _body(["winter storms arrive, as the inspectors asked."])
+    _, claims = _claims(_pdf([_body(PROSE) + first, second]))
+    assert claims[-1] == (
+        "The harbour board will dredge the northern channel before the winter storms "
+        "arrive, as the inspectors asked."
+    )
+
+
+def test_a_footnote_and_its_marker_stay_out_of_claims() -> None:
+    items = [
+        *_body(["The energy mix will shift towards wind power by 2030.", *PROSE]),
+        (342, 96, "1", 7),  # the marker, raised and small, right after "2030."
+        (72, 760, "1", 6),
+        (78, 764, "Our own estimate, based on the board's tender documents.", 8),
+    ]
+    text, claims = _claims(_pdf([items]))
+    assert claims == ["The energy mix will shift towards wind power by 2030.", *PROSE]
+    # The note is kept as context at the end of the text, out of the claims.
+    assert text.rstrip().endswith("Our own estimate, based on the board's tender documents.")
+
+
+def test_line_end_hyphens_are_resolved_by_the_documents_vocabulary() -> None:
+    lines = [
+        "The port is the fourth-largest in the region by tonnage handled each year.",
+        "Its emissions fell last year, and the port is now the fourth-",
+        "largest emitter of the city, and further emis-",
+        "sions cuts are planned for the coming decade.",
+    ]
+    _, claims = _claims(_pdf([_body(lines)]))
+    assert claims[1] == (
+        "Its emissions fell last year, and the port is now the fourth-largest emitter of the "
+        "city, and further emissions cuts are planned for the coming decade."
+    )
+
+
+def test_a_table_row_is_one_claim_with_its_header() -> None:
+    rows = [("Gas", "2030 target", "2040 target"), ("Methane", "30 percent", "45 percent"),
+            ("Nitrous oxide", "20 percent", "35 percent")]  # fmt: skip
+    items = _body(["The board sets targets for two gases in the table below."])
+    for i, row in enumerate(rows):
+        for x, cell in zip((72, 250, 400), row, strict=True):
+            items.append((x, 140 + 16 * i, cell, 11))
+    items += _body(["The targets are reviewed every five years by the board."], top=220)
+    _, claims = _claims(_pdf([items]))
+    # The header row is no claim of its own: each row carries its cells.
+    assert claims == [
+        "The board sets targets for two gases in the table below.",
+        "Gas: Methane | 2030 target: 30 percent | 2040 target: 45 percent",
+        "Gas: Nitrous oxide | 2030 target: 20 percent | 2040 target: 35 percent",
+        "The targets are reviewed every five years by the board.",
+    ]
+    assert all(classify(c) is None for c in claims)
+
+
+def test_a_form_field_label_and_its_answer_are_one_claim() -> None:
+    items = [
+        *_body(PROSE * 3),
+        (72, 200, "Time frame", 11),
+        (250, 200, "A single-year target in 2030.", 11),
+        (72, 230, "Gases covered", 11),
+        (250, 230, "Carbon dioxide, methane and nitrous oxide.", 11),
+    ]
+    _, claims = _claims(_pdf([items]))
+    assert claims[6:] == [
+        "Time frame: A single-year target in 2030.",
+        "Gases covered: Carbon dioxide, methane and nitrous oxide.",
+    ]
+
+
+def _width(words: str, size: float) -> float:
+    pdf = fpdf.FPDF(unit="pt", format="A4")
+    pdf.set_font("Helvetica", size=size)
+    return float(pdf.get_string_width(words))
+
+
+def test_an_ordinal_keeps_its_raised_suffix_and_years_stay_whole() -> None:
+    head = "The board adopted its 7"
+    x = 72 + _width(head, 11)
+    items = [
+        *_body(PROSE),
+        (72, 140, head, 11),
+        (x, 136, "th", 7),  # raised and small, like a footnote marker, but letters
+        (x + _width("th", 7) + 3, 140, "plan in 1990, and it stands.", 11),
+    ]
+    _, claims = _claims(_pdf([items]))
+    assert claims[-1] == "The board adopted its 7th plan in 1990, and it stands."
+
+
+def test_a_bullet_in_a_column_of_its_own_marks_a_list_item() -> None:
+    items = [
+        *_body([*PROSE * 3, "The board has two priorities for the coming decade:"]),
+        (80, 214, "-", 11),  # hanging bullet, far left of its text
+        (110, 214, "Dredging the northern channel before the storms.", 11),
+        (80, 244, "-", 11),
+        (110, 244, "Replacing the cranes on the east pier.", 11),
+    ]
+    text, claims = _claims(_pdf([items]))
+    assert "-:" not in text and "• Dredging the northern channel" in text
+    assert claims[6:] == [
+        "Dredging the northern channel before the storms.",
+        "Replacing the cranes on the east pier.",
+    ]
+
+
+def test_indented_items_in_lower_case_under_a_lead_in_are_list_items() -> None:
+    items = [
+        *_body([*PROSE * 3, "These measures build on what the board has done, including:"]),
+        *_body(["the new ferry terminal that opened to passengers last spring."], top=210, x=100),
+        *_body(["the tide gauges that now report every ten minutes."], top=240, x=100),
+        *_body(["The board will report on both next year."], top=270),
+    ]
+    text, _ = _claims(_pdf([items]))
+    paragraphs = text.split("\n\n")
+    assert paragraphs[-4].endswith("including:")
+    assert paragraphs[-3].startswith("• the new ferry terminal")
+    assert paragraphs[-2].startswith("• the tide gauges")
+    assert paragraphs[-1].startswith("The board will report")
+
+
+def test_a_wrapped_line_without_a_stop_is_no_heading() -> None:
+    lines = [
+        "The board will join the regional trading scheme after",
+        "2030, which covers most of the emissions of the port.",
+    ]
+    _, claims = _claims(_pdf([_body([*PROSE, *lines], x=72)]))
+    assert claims[-1] == " ".join(lines)
+
+
+def test_an_enumerator_in_a_column_of_its_own_opens_its_item() -> None:
+    items = [
+        *_body(PROSE * 3),
+        (72, 200, "a", 11),
+        (110, 200, "National circumstances, such as the tides and the harbour floor;", 11),
+        (72, 230, "b.", 11),
+        (110, 230, "Best practices of other ports, where they apply.", 11),
+    ]
+    text, claims = _claims(_pdf([items]))
+    assert "(a) National circumstances" in text and "b. Best practices" in text
+    # The claim layer takes the enumerators for list markers.
+    assert claims[6:] == [
+        "National circumstances, such as the tides and the harbour floor;",
+        "Best practices of other ports, where they apply.",
+    ]
+    assert all(classify(c) is None for c in claims)
+
+
+def test_a_title_over_two_lines_is_no_claim() -> None:
+    items = [
+        *_body(["A NOTE BY THE HARBOUR BOARD AND THE CITY ON", "BEHALF OF THE PORT USERS"], 100),
+        *_body(PROSE, top=160),
+    ]
+    _, claims = _claims(_pdf([items]))
+    assert claims == PROSE
+
+
+def test_a_pdf_without_text_is_still_refused() -> None:
+    pdf = fpdf.FPDF(unit="pt", format="A4")
+    pdf.add_page()
+    pdf.rect(100, 100, 200, 200)
+    from tracker.errors import InputError
+
+    with pytest.raises(InputError, match="no text layer"):
+        read_document(Path("scan.pdf"), bytes(pdf.output()))
+
+
+# -- the real NDC PDFs ---------------------------------------------------------------------
+
+DOCUMENTS = SHARED / "documents"
+
+
+def _ndc_pdfs() -> list[Path]:
+    if not DOCUMENTS.is_dir():
+        return []
+    paths = []
+    for manifest in sorted(DOCUMENTS.glob("ndc-*/manifest.json")):
+        briefs = json.loads(manifest.read_text(encoding="utf-8"))["briefs"]
+        paths += [manifest.parent / b["file"] for b in briefs if b["file"].endswith(".pdf")]
+    return paths
+
+
+def _keys() -> dict[str, set[str]]:
+    import hashlib
+
+    keys: dict[str, set[str]] = {}
+    lines = [x for x in KEYS.read_text(encoding="utf-8").splitlines() if x and x[0] != "#"]
+    for line in lines[1:]:
+        doc, digest, _about = line.split("\t")
+        keys.setdefault(doc, set()).add(digest)
+    del hashlib
+    return keys
+
+
+@pytest.mark.skipif(not _ndc_pdfs(), reason=f"real NDC PDFs not found under {DOCUMENTS}")
+@pytest.mark.parametrize("path", _ndc_pdfs(), ids=lambda p: p.name)
+def test_real_ndc_pdf_keeps_its_key_sentences_and_little_debris(path: Path) -> None:
+    import hashlib
+
+    doc = read_document(path, path.read_bytes())
+    claims = extract_claims(doc.text, hard_wrapped=doc.hard_wrapped)
+    texts = {c.text for c in claims} | {c.sentence for c in claims}
+    found = {hashlib.sha256(" ".join(t.split()).encode()).hexdigest()[:16] for t in texts}
+    missing = _keys().get(path.name, set()) - found
+    assert not missing, f"key sentences lost: {sorted(missing)}"
+    # Judged as the audit judges them: a split sentence once, a list item with its lead-in.
+    units: set[str] = set()
+    for c in claims:
+        unit = c.text if c.text == c.sentence else c.sentence
+        context = getattr(c, "context", None)
+        units.add(f"{context} {unit}" if context else unit)
+    debris = [u for u in units if classify(u) is not None]
+    rate = len(debris) / len(units)
+    # The target is 2% (benchmarks/README.md); the floor here is what the reader reaches today.
+    assert rate <= DEBRIS_FLOOR.get(path.name, 0.02), f"{rate:.1%} debris: {debris[:3]}"
+
+
+# Documents above the 2% target today (benchmarks/extraction_audit.py), held at their rate
+# plus 0.6 points so that a regression fails; the others are held to the 2% target.
+DEBRIS_FLOOR: dict[str, float] = {
+    "2015-03-06_eu-indc.pdf": 0.030,
+    "2021-02-18_iceland-ndc-update.pdf": 0.028,
+    "2016-11-06_indonesia-first-ndc.pdf": 0.105,
+    "2021-07-22_indonesia-ndc-update.pdf": 0.107,
+    "2020-12-30_korea-ndc-update.pdf": 0.046,
+    "2020-03-31_singapore-ndc-update.pdf": 0.054,
+}

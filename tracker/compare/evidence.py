@@ -70,8 +70,13 @@ FEATURE_NAMES: tuple[str, ...] = (
     "locally_rare_shared",
 )
 
-# The smallest diff size the diff's own word counts are read at (see ``locally_rare``).
-LOCAL_FLOOR = 50
+# The two columns read off the diff's own counts (its percentile, its locally rare words)
+# say little in a diff of a few claims, where every shared word is rare and every pair is
+# the best there is. Below RELATIVE_CLAIMS claims they are drawn towards a neutral value
+# (about their mean over the labelled pairs) in proportion to the diff's size.
+RELATIVE_CLAIMS = 60
+NEUTRAL_PERCENTILE = 0.4
+NEUTRAL_RARE = 0.55
 # Words that introduce a person's name: the capitalised words after them are a name.
 _TITLES = (
     r"President|Vice President|Prime Minister|Premier|Chancellor|Secretary(?: of State)?|"
@@ -220,9 +225,7 @@ def pair_evidence(
     rarest = _rowwise_max(content_weighted, n.tokens, rows, cols)
     # The same, by this diff's own counts only: a word few claims of the diff use ("steel",
     # "CPTPP") names a specific subject; one most of them use ("alliance") names the topic.
-    # A diff of a few claims cannot tell topic words from specific ones, so it is counted as
-    # if it held at least LOCAL_FLOOR claims (the others using none of its words).
-    n_claims = max(o.tokens.shape[0] + n.tokens.shape[0], LOCAL_FLOOR)
+    n_claims = o.tokens.shape[0] + n.tokens.shape[0]
     local_df = np.bincount(o.tokens.indices, minlength=o.tokens.shape[1]) + np.bincount(
         n.tokens.indices, minlength=n.tokens.shape[1]
     )
@@ -305,11 +308,18 @@ def pair_evidence(
             bigram_share,
             set_ratio,
             position_gap,
-            percentile,
-            locally_rare / np.log(n_claims + 1),
+            _shrunk(percentile, n_claims, NEUTRAL_PERCENTILE),
+            _shrunk(locally_rare / max(np.log(n_claims + 1), 1.0), n_claims, NEUTRAL_RARE),
         ]
     ).astype(np.float64)
     return Evidence(matrix=matrix, measures=m)
+
+
+def _shrunk(values: np.ndarray, n_claims: int, neutral: float) -> np.ndarray:
+    """``values`` drawn towards ``neutral`` in a diff of fewer than RELATIVE_CLAIMS claims."""
+    weight = min(1.0, n_claims / RELATIVE_CLAIMS)
+    out: np.ndarray = weight * values + (1.0 - weight) * neutral
+    return out
 
 
 def _rowwise_max(a: csr_matrix, b: csr_matrix, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:

@@ -55,7 +55,8 @@ from _common import DATASETS, BriefSpec, peak_rss_mb, require, store_briefs
 from rapidfuzz import fuzz, process, utils
 
 from tracker.claims.extract import MIN_CLAIM_WORDS
-from tracker.compare.engine import SEMANTIC_VETO, diff
+from tracker.compare.engine import diff
+from tracker.compare.matcher import MatcherConfig
 from tracker.compare.semantic import Encoder, load_encoder
 from tracker.store.db import open_database
 
@@ -312,7 +313,7 @@ def main() -> None:
         + ", ".join("/".join(g) for g in sorted(twin_groups(metrics.keys), key=lambda g: g[0]))
     )
     if encoder is not None:
-        print(f"embeddings: {encoder.model_dir} (veto below {SEMANTIC_VETO})")
+        print(f"embeddings: {encoder.model_dir} (veto below {MatcherConfig().semantic_veto})")
     print(f"engine: {result.summary}")
     print(f"baseline: token_set_ratio cutoff {cutoff:.1f} for {len(base)} one-to-one pairs")
     if top:

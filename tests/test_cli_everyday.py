@@ -101,7 +101,9 @@ def test_diff_csv_has_one_row_per_change_in_json_order(runner: CliRunner, sample
     rows = _csv(result.stdout)
     changes = as_json["changes"]
     assert len(rows) == len(changes) > 10
-    assert list(rows[0])[:6] == ["kind", "aspects", "confidence", "score", "old_text", "new_text"]
+    assert list(rows[0])[:7] == [
+        "kind", "aspects", "confidence", "probability", "score", "old_text", "new_text"
+    ]  # fmt: skip
     for row, change in zip(rows, changes, strict=True):
         assert row["kind"] == change["kind"]
         assert row["confidence"] == (change["confidence"] or "")
@@ -277,7 +279,10 @@ def test_sort_score_puts_figures_and_the_best_matches_first(
     assert sorted(by_order) == sorted(by_score) and by_order != by_score
     figures = [("quantity" in h or "stance" in h) for h in by_score]
     assert figures == sorted(figures, reverse=True)  # figures and stance first
-    found = [re.search(r"score (\d\.\d+)", h) for h, f in zip(by_score, figures, strict=True) if f]
+    # Within the figures, best matched (highest probability) first.
+    found = [
+        re.search(r"probability (\d\.\d+)", h) for h, f in zip(by_score, figures, strict=True) if f
+    ]
     scores = [float(m.group(1)) for m in found if m]
     assert len(scores) == sum(figures)
     assert scores == sorted(scores, reverse=True)

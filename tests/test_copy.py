@@ -64,9 +64,10 @@ def _diff_json(database: Database) -> str:
 
     data = json.loads(render_json(diff(database.engine, "2021", "2024")))
     for change in data["changes"]:
-        for side in ("old", "new"):
-            if change[side]:
-                change[side]["claim_id"] = change[side]["brief_id"] = 0
+        lead = change.get("lead") or {}
+        for claim in (change["old"], change["new"], lead.get("claim")):
+            if claim:
+                claim["claim_id"] = claim["brief_id"] = 0
     for side in ("from", "to"):
         for brief in data[side]["briefs"]:
             brief["id"] = 0

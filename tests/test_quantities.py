@@ -690,3 +690,51 @@ def test_skipping_passes_on_the_seed_briefs() -> None:
     assert sum(bool(extract_quantities(line)) for line in lines) > 20
     for line in lines:
         assert extract_quantities(line) == _all_passes(line)
+
+
+# --------------------------------------------------------------------------------------
+# Figures glued to punctuation (text converted from PDF, Markdown or plain-text mail).
+# --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The United States keeps troops in Japan, around 50,000--and more on rotation.",
+        "The United States keeps troops in Japan, around 50,000\u2014and more on rotation.",
+        "The United States keeps troops in Japan, around 50,000 \u2013 and more on rotation.",
+        "The United States keeps troops in Japan (50,000) and more on rotation.",
+        "U.S. forces in Japan number around 50,000; more rotate through.",
+    ],
+)
+def test_a_count_glued_to_punctuation_finds_its_noun_before_it(text: str) -> None:
+    found = [(q.kind, q.value) for q in extract_quantities(text)]
+    assert found == [("count", 50000.0)]
+    assert extract_quantities(text)[0].unit in ("troops", "forces")
+
+
+def test_a_double_hyphen_does_not_glue_a_count_to_the_next_word() -> None:
+    assert rows("about 54,000 troops--and more") == [("count", 54000.0, "troops", "54,000 troops")]
+    assert rows("some 8,000 sailors\u2014and their families") == [
+        ("count", 8000.0, "sailors", "8,000 sailors")
+    ]
+
+
+def test_a_footnote_mark_after_a_figure_is_not_part_of_it() -> None:
+    assert rows("54,000a troops stay") == [("count", 54000.0, "troops", "54,000a troops")]
+    assert rows("net zero by 2050c, as agreed") == [("year", 2050.0, "by-year", "by 2050")]
+
+
+def test_a_slash_before_a_word_ends_a_figure_but_not_between_numbers() -> None:
+    assert rows("24/7 operations") == []
+    assert rows("300 ships/year") == [("count", 300.0, "ships", "300 ships")]
+
+
+def test_a_noun_before_a_number_needs_a_linking_word() -> None:
+    # A bare number after a noun names nothing: "troops 50,000" could be a caption.
+    assert rows("about 55,000.") == []
+    assert rows("the troops 50,000 strong") == []
+    assert rows("Troops rose from 50,000 to 54,000.") == [
+        ("count", 50000.0, "troops", "50,000"),
+        ("count", 54000.0, "troops", "54,000"),
+    ]

@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from tracker.cli import cli
 from tracker.compare.engine import diff
+from tracker.compare.model import STRONG_MATCH, WEAK_MATCH
 from tracker.compare.timeline import STATUSES, Chain, Timeline, qualifiers, timeline
 from tracker.ingest import Overrides, ingest_file
 from tracker.report import render_timeline
@@ -125,19 +126,18 @@ def test_multiway_diff_of_the_seeds_reads_in_text_and_html(
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0].startswith("periods: 2021 (2 briefs,")
-    assert "Changed repeatedly (" in result.output and "Appeared (" in result.output
+    assert "Changed once (" in result.output and "Appeared (" in result.output
     assert lines[-1].endswith("stable throughout")
     # The defence spending position is one chain: 2023 → 2024, with its quantity change.
     block = result.output.split("] defense spending — ", 1)[1].split("\n\n", 1)[0]
     assert block.startswith("appeared, 2023 → 2024")
     assert "1 percent of gross domestic product → 2% of GDP (+1 pp)" in block
     # Links of the "weak" confidence band, and only those, are flagged for the reader.
-    links = [x for x in lines if re.search(r"^\s+(modified|unchanged) .*score \d\.\d{3}", x)]
+    links = [x for x in lines if re.search(r"^\s+(modified|unchanged) .*probability \d\.\d\d", x)]
     assert links
     for link in links:
-        score = float(re.search(r"score (\d\.\d{3})", link).group(1))
-        assert link.endswith("(weak link)") == (score < 0.3), link
-    assert any(x.endswith("(weak link)") for x in links)
+        probability = float(re.search(r"probability (\d\.\d\d)", link).group(1))
+        assert link.endswith("(weak link)") == (probability < WEAK_MATCH), link
     out = tmp_path / "timeline.html"
     html = runner.invoke(
         cli,
@@ -263,9 +263,9 @@ def test_multiway_json_is_deterministic_and_documented_fields_exist(
     }  # fmt: skip
     assert [c["id"] for c in data["chains"]] == list(range(1, len(data["chains"]) + 1))
     links = [s["change"] for c in data["chains"] for s in c["steps"] if s["change"]]
-    bands = {"strong": 0.4, "probable": 0.3, "weak": 0.0}  # lowest score of each band
+    bands = {"strong": STRONG_MATCH, "probable": WEAK_MATCH, "weak": 0.0}  # lowest of each
     assert links and all(
-        link["confidence"] == next(k for k, low in bands.items() if link["score"] >= low)
+        link["confidence"] == next(k for k, low in bands.items() if link["probability"] >= low)
         for link in links
     )
 
@@ -449,4 +449,7 @@ def test_report_order_puts_moved_figures_first_then_topics(sample_db: Database) 
         for flag in (True, False):
             topics = [c.topic.lower() for c, m in zip(group, moved, strict=True) if m is flag]
             assert topics == sorted(topics)
-    assert any("quantity" in (s.change.aspects if s.change else ()) for s in tl.chains[0].steps)
+    # Not vacuous: some chain has a figure that moved.
+    assert any(
+        "quantity" in (s.change.aspects if s.change else ()) for c in tl.chains for s in c.steps
+    )

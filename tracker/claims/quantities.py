@@ -88,19 +88,25 @@ _NUM = r"(?:[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])|[0-9]+)(?:\.[0-9]+)?"
 # after a currency sign (the money pass owns those), not in a model name ("F-35", "COVID-19"),
 # not in "2+2" or "24/7", and not as the tail of a range ("36-38") which its head owns.
 _LB = (
-    r"(?<![\w.+/\\$\u20ac\u00a5\u00a3\uffe5])"
+    r"(?<![\w.+\\$\u20ac\u00a5\u00a3\uffe5])(?<![0-9]/)"
     r"(?<![A-Za-z]-)(?<![0-9],)(?<![0-9][-\u2013\u2014])"
 )
 
-# Where a count or year may end: not glued to letters ("5G", "2030s"), a percent sign,
-# "2+2", a hyphen ("5-year", "55,000-strong") or a further digit group.
-_RB = r"(?![\w%+/\-\u2013]|[.,][0-9])"
+# A lower-case letter glued to a number and followed by no other letter is a footnote mark
+# left by a PDF or Markdown conversion ("54,000a troops"). Not b, k, m, s or x: those are
+# scales, decades and multipliers ("5m", "2030s", "10x").
+_FOOTNOTE = r"[acdef](?!\w)"
+# Where a count or year may end: not glued to letters ("5G", "2030s") unless a footnote
+# mark, a percent sign, "2+2", a hyphen ("5-year", "55,000-strong") or a further digit group.
+# A double hyphen, an em dash, an en dash or a slash before a word is punctuation, not part of
+# the number: "around 50,000--and", "60,000\u2014and" ("24/7" and "50\u201360" still refuse).
+_RB = rf"(?!(?!{_FOOTNOTE})[\w%+]|[.,][0-9]|-(?!-)|[/\u2013](?=[0-9]))"
 
 _DASH = r"[-\u2013\u2014]"
 _SCALE_WORD = r"(?i:thousand|million|billion|trillion)"
 _YEAR = r"(?:19|20)[0-9]{2}"
 # A year is not followed by a scale word: "2000 million people" is a count.
-_YEAR_RB = rf"(?![\w%+/]|[.,][0-9]|\s{{1,2}}{_SCALE_WORD}\b)"
+_YEAR_RB = rf"(?!(?!{_FOOTNOTE})[\w%+]|/(?=[0-9])|[.,][0-9]|\s{{1,2}}{_SCALE_WORD}\b)"
 _MONTH = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November"
     r"|December|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.)"
@@ -275,7 +281,10 @@ _COUNT_WORD = re.compile(
 
 # One word after a number, for the head-noun search. Letters, apostrophes, hyphens and dots
 # ("U.S.", "active-duty", "troops."), at most 40 characters so the scan stays bounded.
-_NEXT_WORD = re.compile(r"\s{1,3}([A-Za-z][A-Za-z.'\u2019\-]{0,39})(?![A-Za-z.'\u2019\-])")
+# A double hyphen is a dash ("troops--and"), not part of the word.
+_NEXT_WORD = re.compile(
+    r"\s{1,3}([A-Za-z](?:[A-Za-z.'\u2019]|-(?!-)){0,39})(?![A-Za-z.'\u2019]|-(?!-))"
+)
 _HEAD_NOUN_WINDOW = 3
 # Plurals that do not end in "s".
 _IRREGULAR_PLURALS = frozenset({"people", "personnel", "children", "men", "women", "staff"})
@@ -303,6 +312,18 @@ _LABEL_WORDS = frozenset(_LABEL_TEXT.split())
 # A quantity phrase longer than this is garbage (a run of digits); it also keeps ``raw``
 # within the store's column width.
 _MAX_RAW = 200
+
+# A count whose noun comes before it ("U.S. forces in Japan number around 50,000"): the word
+# right before the number must be one of these, and the noun is searched in the few words
+# before that (bounded in characters too, so the scan stays linear).
+_LINK_TEXT = """
+around about some nearly roughly approximately almost over than least to from of at by is are
+was were be number numbers numbered total totals totalled totaled reached reach
+"""
+_LINK_WORDS = frozenset(_LINK_TEXT.split())
+_BEFORE_WINDOW = 6
+_BEFORE_CHARS = 80
+_BEFORE_WORD = re.compile(r"[A-Za-z][A-Za-z.'\u2019\-]{0,39}")
 
 # Context windows for the rank and count filters.
 _LABEL_BEFORE = re.compile(r"([A-Za-z]+)\.?\s{1,3}$")
@@ -490,12 +511,7 @@ def _head_noun(text: str, pos: int) -> tuple[str, int] | None:
         end = m.start(1) + len(word)
         if folded in _STOP_WORDS:
             return None
-        if folded in _IRREGULAR_PLURALS or (
-            "." not in folded  # an abbreviation such as "U.S." is a modifier
-            and len(folded) >= 3
-            and folded.endswith("s")
-            and not folded.endswith(("ss", "us", "is", "'s", "\u2019s"))
-        ):
+        if _plural(folded):
             return folded, end
         # A dot that ends a word which is not an abbreviation ("U.S.") ends the sentence.
         if token.endswith(".") and "." not in word:
@@ -504,14 +520,58 @@ def _head_noun(text: str, pos: int) -> tuple[str, int] | None:
     return None
 
 
+def _plural(word: str) -> bool:
+    """A word that looks like a plural noun ("troops", "people"), the head of a count."""
+    return word in _IRREGULAR_PLURALS or (
+        "." not in word  # an abbreviation such as "U.S." is a modifier
+        and len(word) >= 3
+        and word.endswith("s")
+        and not word.endswith(("ss", "us", "is", "'s", "\u2019s"))
+    )
+
+
+def _head_noun_before(text: str, start: int) -> str | None:
+    """The counted noun named before a number: "troops in Japan, around 50,000".
+
+    Only when the word right before the number links it to what came earlier (an
+    approximator such as "around", or "to", "from", "of", a form of "be" or "number"): a
+    bare "55,000." names nothing. The nearest plural-looking word within a few words of the
+    same clause (a semicolon, colon, parenthesis or full stop ends it) is the head.
+    """
+    window = text[max(0, start - _BEFORE_CHARS) : start]
+    # "troops (54,000)": a figure in parentheses glosses the words before them.
+    glossed = window.endswith("(")
+    if glossed:
+        window = window[:-1]
+    cut = max(window.rfind(c) for c in ";:()[]")
+    cut = max(cut, window.rfind(". "))
+    words = _BEFORE_WORD.findall(window[cut + 1 :])
+    if not words or (not glossed and words[-1].casefold() not in _LINK_WORDS):
+        return None
+    candidates: list[str] = words[-_BEFORE_WINDOW:] if glossed else words[-_BEFORE_WINDOW:-1]
+    for word in reversed(candidates):
+        folded = word.casefold()
+        if folded in _LINK_WORDS or folded in _STOP_WORDS:
+            continue
+        if _plural(folded):
+            return folded
+    return None
+
+
 def _count(text: str, m: re.Match[str], number: Decimal | None) -> _Span | None:
     """A count: a number (already scaled) and its head noun, or a bare scaled number."""
     label = _LABEL_BEFORE.search(text[max(0, m.start() - 30) : m.start()])
     if label is not None and label.group(1).casefold() in _LABEL_WORDS:
         return None
-    head = _head_noun(text, m.end())
+    after = m.end()
+    if re.match(_FOOTNOTE, text[after : after + 2]):
+        after += 1  # "54,000a troops": the noun follows the footnote mark
+    head = _head_noun(text, after)
     if head is None:
         if m.group("scale") is None:
+            before = _head_noun_before(text, m.start())
+            if before is not None:
+                return _span(m.start(), m.end(), number, before, "count")
             return None  # "Article 9", "about 55,000.": a number without a noun is no count
         return _span(m.start(), m.end(), number, "", "count")
     noun, end = head

@@ -98,9 +98,12 @@ def warn_versions(briefs: Sequence[BriefRef]) -> None:
 @format_option(REPORT_FORMATS)
 @output_option
 @click.option(
+    "--threshold",
     "--min-score",
+    "min_score",
     type=click.FloatRange(0, 1),
-    help="Pairs scoring below this are reported as removed + added.",
+    help="Report pairs of this match probability or more (default: the model's threshold);"
+    " the rest are removed + added, with their best candidate as a lead.",
 )
 @click.option(
     "--kind",

@@ -47,9 +47,12 @@ from tracker.cli.output import (
     help="At most this many positions matching QUERY, most relevant first.",
 )
 @click.option(
+    "--threshold",
     "--min-score",
+    "min_score",
     type=click.FloatRange(0, 1),
-    help="Links between snapshots scoring below this break the chain.",
+    help="Links between snapshots below this match probability break the chain"
+    " (default: the model's threshold).",
 )
 @within_options
 @format_option(REPORT_FORMATS)

@@ -85,10 +85,14 @@ class Side:
 
 @dataclass(frozen=True)
 class Vectors:
-    """Both sides of a diff over one shared vocabulary."""
+    """Both sides of a diff over one shared vocabulary (``vocab``: term → column), and the
+    token sequences they were built from."""
 
     old: Side
     new: Side
+    vocab: dict[str, int]
+    old_tokens: Sequence[Sequence[str]] = ()
+    new_tokens: Sequence[Sequence[str]] = ()
 
 
 def _char_rows(token_rows: csr_matrix, unigrams: Sequence[str]) -> csr_matrix:
@@ -200,7 +204,13 @@ def vectorize(
             subject=subject_rows[rows],
         )
 
-    return Vectors(old=side(slice(0, n_old)), new=side(slice(n_old, n_docs)))
+    return Vectors(
+        old=side(slice(0, n_old)),
+        new=side(slice(n_old, n_docs)),
+        vocab=vocab,
+        old_tokens=old_tokens,
+        new_tokens=new_tokens,
+    )
 
 
 def rowwise_dot(a: csr_matrix, b: csr_matrix, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:

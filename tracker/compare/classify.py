@@ -7,7 +7,9 @@ import re
 
 from rapidfuzz import fuzz
 
-from tracker.compare.features import stance
+from tracker.compare.features import LIGHT_VERBS, StanceMark, claim_tokens, stance_marks
+from tracker.compare.lexicon import CESSATION
+from tracker.compare.measures import claim_words, measures, same_measure
 from tracker.compare.model import (
     Aspect,
     ChangeKind,
@@ -23,103 +25,162 @@ UNCHANGED_RATIO = 90.0
 WORDING_RATIO = 98.0
 
 
+def _measured(q: QuantityRef) -> bool:
+    """Whether a figure's neighbourhood decides what it measures.
+
+    A count names what it counts in its unit ("troops"), and years and ranks keep their own
+    context rules (``QuantityChange.moved``); shares, amounts and bare scaled numbers
+    ("1.2 billion") say what they measure only in the words around them.
+    """
+    return q.kind in ("percent", "money") or (q.kind == "count" and not q.unit)
+
+
 def quantity_changes(old: ClaimRef, new: ClaimRef) -> tuple[QuantityChange, ...]:
-    """Pair the quantities of two claims by kind and unit and list those that differ.
+    """Pair the quantities of two claims by kind, unit and measure and list those that differ.
 
     Equal values pair first, so "46% (previously 26%)" against "60%" reports 46 → 60 and
-    26 dropped rather than an arbitrary pairing.
+    26 dropped rather than an arbitrary pairing. Two shares or amounts pair only when they
+    measure the same thing (``measures``): an R&D budget and an FDI stock are listed side by
+    side as context (``other_measure``), never as a move.
     """
+    Item = tuple[QuantityRef, frozenset[str]]
 
-    def grouped(qs: tuple[QuantityRef, ...]) -> dict[tuple[str, str], list[QuantityRef]]:
-        out: dict[tuple[str, str], list[QuantityRef]] = {}
-        for q in qs:
-            out.setdefault((q.kind, q.unit), []).append(q)
+    def grouped(claim: ClaimRef) -> dict[tuple[str, str], list[Item]]:
+        out: dict[tuple[str, str], list[Item]] = {}
+        for q, m in zip(claim.quantities, measures(claim.text, claim.quantities), strict=True):
+            out.setdefault((q.kind, q.unit), []).append((q, m if _measured(q) else frozenset()))
         return out
 
-    old_g, new_g = grouped(old.quantities), grouped(new.quantities)
-    changes: list[QuantityChange] = []
+    old_g, new_g = grouped(old), grouped(new)
+    old_w, new_w = claim_words(old.text), claim_words(new.text)
+    # Each change with the measures of its sides, for the merge below.
+    changes: list[tuple[QuantityChange, frozenset[str], frozenset[str]]] = []
     # Keys sorted only by first appearance, so the output follows the text.
     keys = list(dict.fromkeys([*old_g, *new_g]))
     for key in keys:
         olds, news = list(old_g.get(key, [])), list(new_g.get(key, []))
-        for q in list(olds):
-            match = next((n for n in news if n.value == q.value), None)
+        for item in list(olds):
+            match = next((n for n in news if n[0].value == item[0].value), None)
             if match is not None:
-                olds.remove(q)
+                olds.remove(item)
                 news.remove(match)
-        for i in range(max(len(olds), len(news))):
-            o = olds[i] if i < len(olds) else None
-            n = news[i] if i < len(news) else None
-            changes.append(QuantityChange(o, n))
+        paired: list[tuple[Item, Item]] = []
+        for item in list(olds):
+            match = next((n for n in news if same_measure(item[1], n[1], old_w, new_w)), None)
+            if match is not None:
+                olds.remove(item)
+                news.remove(match)
+                paired.append((item, match))
+        changes.extend((QuantityChange(o[0], n[0]), o[1], n[1]) for o, n in paired)
+        # What is left on both sides measures different things: context, not a move.
+        other = bool(olds) and bool(news)
+        changes.extend((QuantityChange(o[0], None, other), o[1], frozenset()) for o in olds)
+        changes.extend((QuantityChange(None, n[0], other), frozenset(), n[1]) for n in news)
     # A unit change of the same kind (e.g. "% " → "% of GDP") reads better as one pair.
-    merged: list[QuantityChange] = []
-    for ch in changes:
+    merged: list[tuple[QuantityChange, frozenset[str], frozenset[str]]] = []
+    for ch, ch_old_m, ch_new_m in changes:
         partner = next(
             (
-                m
-                for m in merged
-                if m.new is None
+                row
+                for row in merged
+                if row[0].new is None
                 and ch.old is None
-                and m.old is not None
+                and row[0].old is not None
                 and ch.new is not None
-                and m.old.kind == ch.new.kind
+                and row[0].old.kind == ch.new.kind
+                and not row[0].other_measure
+                and not ch.other_measure
+                and same_measure(row[1], ch_new_m, old_w, new_w)
                 # Two different years are two facts ("by 2050" vs "since 2013"), not a move.
-                and (m.old.kind != "year" or m.old.value == ch.new.value)
+                and (row[0].old.kind != "year" or row[0].old.value == ch.new.value)
             ),
             None,
         )
         if partner is None:
-            merged.append(ch)
-        elif partner.old is not None and ch.new is not None and partner.old.value == ch.new.value:
+            merged.append((ch, ch_old_m, ch_new_m))
+            continue
+        p_old = partner[0].old
+        assert p_old is not None and ch.new is not None
+        if p_old.value == ch.new.value:
             # "by 2050" and "in 2050" name the same year: not a change.
             merged.remove(partner)
         else:
-            merged[merged.index(partner)] = QuantityChange(partner.old, ch.new)
-    return tuple(merged)
+            merged[merged.index(partner)] = (QuantityChange(p_old, ch.new), partner[1], ch_new_m)
+    return tuple(row[0] for row in merged)
+
+
+def _bearing(marks: tuple[StanceMark, ...], cls: str, shared: frozenset[str]) -> set[str]:
+    """The shared tokens that stance words of class ``cls`` bear on."""
+    return {t for m in marks if m.cls == cls for t in m.scope & shared}
+
+
+def _words_on(marks: tuple[StanceMark, ...], cls: str, tokens: set[str]) -> tuple[str, ...]:
+    """The stance words of class ``cls`` that bear on any of ``tokens``: the evidence."""
+    return tuple(sorted({m.word for m in marks if m.cls == cls and m.scope & tokens}))
 
 
 def stance_changes(old: ClaimRef, new: ClaimRef) -> tuple[StanceChange, ...]:
-    """Polarity (refused ↔ reduced), direction (reduce ↔ maximize), modality (will ↔ aim)."""
-    sa, sb = stance(old.norm_text), stance(new.norm_text)
+    """Polarity (refused ↔ reduced), direction (reduce ↔ maximize), modality (will ↔ aim).
+
+    A flip is flagged only on what both claims speak of: a stance word bears on the next few
+    content words of its clause (``features.stance_marks``), and a dimension flips when a
+    content word both claims share is borne on one way in one claim and the other way in the
+    other ("reduce its dependence on nuclear power" → "maximize the use of nuclear power":
+    down → up on "nuclear power"). Polarity flips when one claim negates shared words and the
+    other claim negates nothing: both sides opposing is no flip.
+    """
+    ma, mb = stance_marks(old.norm_text), stance_marks(new.norm_text)
+    shared = frozenset(
+        t
+        for t in set(claim_tokens(old)) & set(claim_tokens(new))
+        if not t.startswith("a:") and t not in LIGHT_VERBS
+    )
     out: list[StanceChange] = []
-    if bool(sa.negative) != bool(sb.negative):
-        out.append(StanceChange("polarity", tuple(sorted(sa.negative)), tuple(sorted(sb.negative))))
-    a_dir = "up" if sa.up and not sa.down else "down" if sa.down and not sa.up else None
-    b_dir = "up" if sb.up and not sb.down else "down" if sb.down and not sb.up else None
-    if a_dir and b_dir and a_dir != b_dir:
+    neg_a, neg_b = _bearing(ma, "negative", shared), _bearing(mb, "negative", shared)
+    # A claim that stops what the other negates ("oppose X" / "end X") opposes it too.
+    any_a = any(m.cls == "negative" or m.word in CESSATION for m in ma)
+    any_b = any(m.cls == "negative" or m.word in CESSATION for m in mb)
+    if (neg_a and not any_b) or (neg_b and not any_a):
+        flipped = neg_a | neg_b
+        negating, affirming = (ma, mb) if neg_a else (mb, ma)
+        # "oppose X" flips only against "support X"; "not approve" or "refused to exempt"
+        # flips against the same words stated plainly.
+        negates = any(m.predicate and m.scope & flipped for m in negating if m.cls == "negative")
+        if not negates and not _bearing(affirming, "support", frozenset(flipped)):
+            flipped = set()
+    else:
+        flipped = set()
+    if flipped:
         out.append(
             StanceChange(
-                "direction",
-                tuple(sorted(sa.up if a_dir == "up" else sa.down)),
-                tuple(sorted(sb.up if b_dir == "up" else sb.down)),
+                "polarity",
+                _words_on(ma, "negative", flipped),
+                _words_on(mb, "negative", flipped),
             )
         )
-    a_mod = (
-        "firm"
-        if sa.firm and not sa.tentative
-        else "tentative"
-        if sa.tentative and not sa.firm
-        else None
-    )
-    b_mod = (
-        "firm"
-        if sb.firm and not sb.tentative
-        else "tentative"
-        if sb.tentative and not sb.firm
-        else None
-    )
-    if a_mod and b_mod and a_mod != b_mod:
-        out.append(
-            StanceChange(
-                "modality",
-                tuple(sorted(sa.firm if a_mod == "firm" else sa.tentative)),
-                tuple(sorted(sb.firm if b_mod == "firm" else sb.tentative)),
+    for dimension, one, other in (("direction", "up", "down"), ("modality", "firm", "tentative")):
+        one_a, other_a = _bearing(ma, one, shared), _bearing(ma, other, shared)
+        one_b, other_b = _bearing(mb, one, shared), _bearing(mb, other, shared)
+        rising = (other_a & one_b) - one_a - other_b  # e.g. down in old, up in new
+        falling = (one_a & other_b) - other_a - one_b
+        if rising or falling:
+            out.append(
+                StanceChange(
+                    dimension,  # type: ignore[arg-type]
+                    tuple(sorted({*_words_on(ma, other, rising), *_words_on(ma, one, falling)})),
+                    tuple(sorted({*_words_on(mb, one, rising), *_words_on(mb, other, falling)})),
+                )
             )
-        )
     return tuple(out)
 
 
 _DIGITS = re.compile(r"\d+")
+_NUMBER = re.compile(r"[0-9][0-9,.]*")
+
+
+def _numbers(claim: ClaimRef) -> list[str]:
+    """The numbers written in a claim, in order, without grouping commas or a final dot."""
+    return [n.replace(",", "").rstrip(".") for n in _NUMBER.findall(claim.norm_text)]
 
 
 def _without_numbers(claim: ClaimRef) -> str:
@@ -145,6 +206,9 @@ def classify(
     same = old.norm_text == new.norm_text or (
         not quantities
         and not stances
+        # A figure the extractor did not read as a quantity still moved when the numbers
+        # of the texts differ: near-identical wording must not hide it.
+        and _numbers(old) == _numbers(new)
         and fuzz.ratio(old.norm_text, new.norm_text) >= UNCHANGED_RATIO
     )
     if same:

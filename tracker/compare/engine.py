@@ -2,35 +2,14 @@
 
 from __future__ import annotations
 
-import numpy as np
-from rapidfuzz import fuzz
-from scipy.sparse import csr_matrix
 from sqlalchemy import Engine
 
-from tracker.compare.align import align, group_duplicates
-from tracker.compare.candidates import candidate_pairs, self_pairs, vectorize
 from tracker.compare.classify import classify
-from tracker.compare.features import claim_features
-from tracker.compare.model import KINDS, Change, ClaimRef, Diff, DiffOptions, Selection
-from tracker.compare.scoring import score_pairs
+from tracker.compare.matcher import MatcherConfig, match
+from tracker.compare.model import KINDS, Change, ClaimRef, Diff, DiffOptions, Lead, Selection
 from tracker.compare.selection import load_selection
-from tracker.compare.semantic import Encoder, pair_cosines
+from tracker.compare.semantic import Encoder
 from tracker.store.db import read_snapshot
-
-# Pairs scoring below this are not the same position: reported as removed + added.
-MATCH_THRESHOLD = 0.16
-# Claims of one selection at least this alike (cosine, then edit ratio) are one claim stated
-# in several briefs, and are reported once.
-DUPLICATE_COSINE = 0.8
-DUPLICATE_RATIO = 90.0
-# With sentence embeddings (``encoder``), a pair whose embedding cosine is below this cannot
-# match, however many words it shares ("pension contributions will rise" / "contributions to
-# the party rose"). The gold results hold for vetoes of 0.2-0.4 and drop above (0.45: dev
-# 14/16, 0.5: 12/16; the lowest true gold pair is at 0.46); agreement with Manifesto codes
-# rises with the veto (33.6% without, 35.6% at 0.3, 37.3% at 0.35, 39.1% at 0.4). 0.35 keeps
-# a margin below the gold losses. Embeddings only veto: blended into the score they lowered
-# the gold results (see docs/design.md).
-SEMANTIC_VETO = 0.35
 
 
 def diff(
@@ -40,32 +19,14 @@ def diff(
     options: DiffOptions | None = None,
     *,
     encoder: Encoder | None = None,
+    config: MatcherConfig | None = None,
 ) -> Diff:
     """Load two selections from one snapshot of the database and compare them."""
     options = options or DiffOptions()
     with read_snapshot(engine) as session:
         old = load_selection(session, old_spec, options.within)
         new = load_selection(session, new_spec, options.within)
-    return compare(old, new, options, encoder=encoder)
-
-
-def _dedupe(
-    claims: tuple[ClaimRef, ...], matrix: csr_matrix
-) -> tuple[list[int], dict[int, list[int]]]:
-    """Representatives of near-duplicate groups (across briefs) and their members."""
-    close = [
-        (i, j)
-        for i, j in self_pairs(matrix, min_cosine=DUPLICATE_COSINE)
-        if claims[i].brief_id != claims[j].brief_id
-        and fuzz.ratio(claims[i].norm_text, claims[j].norm_text) >= DUPLICATE_RATIO
-    ]
-    rep = group_duplicates(close, len(claims))
-    members: dict[int, list[int]] = {}
-    for i, r in enumerate(rep):
-        if r != i:
-            members.setdefault(r, []).append(i)
-    reps = [i for i, r in enumerate(rep) if r == i]
-    return reps, members
+    return compare(old, new, options, encoder=encoder, config=config)
 
 
 def compare(
@@ -74,63 +35,24 @@ def compare(
     options: DiffOptions | None = None,
     *,
     encoder: Encoder | None = None,
+    config: MatcherConfig | None = None,
 ) -> Diff:
-    """Align and classify the claims of two loaded selections.
+    """Match and classify the claims of two loaded selections (see ``matcher``).
 
-    With an ``encoder`` (optional sentence embeddings, see ``semantic``), candidate pairs
-    whose embedding cosine is below ``SEMANTIC_VETO`` are dropped before alignment; without
-    one the result is the lexical engine's alone.
+    ``options.min_score`` overrides the matcher's probability threshold. With an ``encoder``
+    (optional sentence embeddings, see ``semantic``), candidate pairs whose embedding cosine
+    is below the config's ``semantic_veto`` cannot match.
     """
     options = options or DiffOptions()
-    threshold = MATCH_THRESHOLD if options.min_score is None else options.min_score
-    f_old = [claim_features(c) for c in old.claims]
-    f_new = [claim_features(c) for c in new.claims]
-    vectors = vectorize(
-        [f.tokens for f in f_old],
-        [f.tokens for f in f_new],
-        [(sorted(f.actors), f.subject) for f in f_old],
-        [(sorted(f.actors), f.subject) for f in f_new],
-    )
-
-    old_reps, old_members = _dedupe(old.claims, vectors.old.tfidf)
-    new_reps, new_members = _dedupe(new.claims, vectors.new.tfidf)
-    is_old_rep = np.zeros(len(old.claims), dtype=bool)
-    is_old_rep[old_reps] = True
-    is_new_rep = np.zeros(len(new.claims), dtype=bool)
-    is_new_rep[new_reps] = True
-
-    rows, cols, cosines = candidate_pairs(vectors)
-    keep = is_old_rep[rows] & is_new_rep[cols]
-    rows, cols, cosines = rows[keep], cols[keep], cosines[keep]
-    scores = score_pairs(vectors, rows, cols, cosines)
-    score, containment = scores.score, scores.containment
-    if encoder is not None:
-        # Only pairs that could be aligned need the veto: fewer claims to encode.
-        keep = score >= threshold
-        rows, cols, score, containment = rows[keep], cols[keep], score[keep], containment[keep]
-        similar = (
-            pair_cosines(
-                encoder,
-                [c.text for c in old.claims],
-                [c.text for c in new.claims],
-                rows,
-                cols,
-            )
-            >= SEMANTIC_VETO
-        )
-        rows, cols, score, containment = (
-            rows[similar],
-            cols[similar],
-            score[similar],
-            containment[similar],
-        )
-    alignment = align(rows, cols, score, containment, threshold, len(old.claims), len(new.claims))
+    config = (config or MatcherConfig()).with_threshold(options.min_score)
+    found = match(old.claims, new.claims, config, encoder=encoder)
+    alignment = found.alignment
 
     def also_old(i: int) -> tuple[ClaimRef, ...]:
-        return tuple(old.claims[k] for k in old_members.get(i, []))
+        return tuple(old.claims[k] for k in found.old_members.get(i, []))
 
     def also_new(j: int) -> tuple[ClaimRef, ...]:
-        return tuple(new.claims[k] for k in new_members.get(j, []))
+        return tuple(new.claims[k] for k in found.new_members.get(j, []))
 
     changes: list[Change] = []
     for edge, relation in alignment.pairs:
@@ -141,7 +63,8 @@ def compare(
                 kind=kind,
                 old=a,
                 new=b,
-                score=round(edge.score, 3),
+                score=round(found.lexical[(edge.old, edge.new)], 3),
+                probability=round(edge.probability, 3),
                 aspects=aspects,
                 quantities=quantities,
                 stance=stances,
@@ -151,17 +74,25 @@ def compare(
             )
         )
     for i in alignment.unmatched_old:
-        if is_old_rep[i]:
+        if found.old_reps[i]:
+            e = alignment.lead_old.get(i)
+            lead = None if e is None else Lead(new.claims[e.new], round(e.probability, 3))
             changes.append(
-                Change(kind="removed", old=old.claims[i], new=None, also_old=also_old(i))
+                Change(kind="removed", old=old.claims[i], new=None, also_old=also_old(i), lead=lead)
             )
     for j in alignment.unmatched_new:
-        if is_new_rep[j]:
-            changes.append(Change(kind="added", old=None, new=new.claims[j], also_new=also_new(j)))
+        if found.new_reps[j]:
+            e = alignment.lead_new.get(j)
+            lead = None if e is None else Lead(old.claims[e.old], round(e.probability, 3))
+            changes.append(
+                Change(kind="added", old=None, new=new.claims[j], also_new=also_new(j), lead=lead)
+            )
 
     changes = [c for c in changes if c.kind in options.kinds and _matches(c, options.grep)]
     changes.sort(key=_sort_key)
-    return Diff(old=old, new=new, changes=tuple(changes), options=options)
+    return Diff(
+        old=old, new=new, changes=tuple(changes), options=options, matcher=config.describe()
+    )
 
 
 def _matches(change: Change, grep: str | None) -> bool:

@@ -13,11 +13,14 @@ import snowballstemmer
 
 from tracker.compare.lexicon import (
     ACTOR_OF,
+    CESSATION,
     DOWN,
     FIRM,
     MODALS,
     NEGATIVE,
+    NEGATORS,
     STOP_WORDS,
+    SUPPORT,
     TENTATIVE,
     UP,
 )
@@ -192,3 +195,162 @@ def stance(norm_text: str) -> Stance:
         firm=words & FIRM,
         tentative=words & TENTATIVE,
     )
+
+
+# -- stance marks: a stance word and the words it bears on -------------------------------
+
+StanceClass = str  # "negative", "up", "down", "firm" or "tentative"
+_CLASS_OF: dict[str, StanceClass] = {
+    **{w: "tentative" for w in TENTATIVE},
+    **{w: "firm" for w in FIRM},
+    **{w: "down" for w in DOWN | CESSATION},
+    **{w: "up" for w in UP},
+    **{w: "negative" for w in NEGATIVE},
+    **{w: "support" for w in SUPPORT},
+}
+# Content words after a stance word that it bears on: a modal bears on its verb and object
+# ("will publish the data"), a negator or a direction verb on a little more ("will reduce its
+# dependence on nuclear power").
+# "no" negates the noun right after it ("no justification"), not a predicate.
+NO_SCOPE_WORDS = 1
+SCOPE_WORDS: dict[StanceClass, int] = {
+    "negative": 3,
+    "up": 3,
+    "down": 3,
+    "firm": 2,
+    "tentative": 2,
+    "support": 4,
+}
+# A clause ends here: a stance word never bears on words past it.
+_CLAUSE_END = frozenset({";", ":", "(", ")", "but", "while", "whereas", "although", "however"})
+_STANCE_TOKEN = re.compile(r"[a-z][a-z0-9']*|\d+(?:\.\d+)?%?|[;:()\u2014]|--")
+# Words that are modality only as verbs ("we plan to", "it aims to", "will target"), not as
+# nouns ("the plan", "emissions targets").
+_NOUN_OR_VERB = frozenset({"aim", "aims", "plan", "plans", "target", "targets"})
+_SUBJECTS = frozenset({"we", "i", "it", "they", "he", "she", "to"}) | MODALS
+_DETERMINERS = frozenset(
+    {"the", "a", "an", "its", "their", "our", "his", "her", "this", "these", "those", "that"}
+)
+# Verbs and be-forms before "against" that make it a position ("voted against").
+_AGAINST_AFTER = frozenset(
+    {
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "stand",
+        "stands",
+        "stood",
+        "vote",
+        "votes",
+        "voted",
+        "argue",
+        "argues",
+        "argued",
+        "campaign",
+        "campaigned",
+        "remain",
+        "remains",
+    }
+)
+# Fixed phrases where a negator negates nothing: bounds and idioms.
+_NOT_NEGATION = frozenset(
+    {
+        ("no", "later"),
+        ("no", "more"),
+        ("no", "less"),
+        ("no", "fewer"),
+        ("no", "sooner"),
+        ("not", "least"),
+        ("not", "only"),
+        ("not", "just"),
+        ("not", "merely"),
+        ("spare", "no"),
+    }
+)
+# Negative words that refuse only when an infinitive follows ("declined to comment"); as
+# plain verbs they describe a fall ("exports declined").
+_NEEDS_TO = frozenset({"decline", "declined", "fail", "failed", "ruled"})
+
+
+# Light verbs: sharing "take" or "make" is not sharing a predicate ("must take the first
+# step" / "could take steps"). Stems.
+LIGHT_VERBS = frozenset({"take", "make", "give", "get", "put", "keep", "set", "go", "come"})
+
+
+@dataclass(frozen=True, slots=True)
+class StanceMark:
+    """One stance word of a claim and the content tokens it bears on."""
+
+    cls: StanceClass
+    word: str
+    scope: frozenset[str]
+    # The word negates a predicate: a negator ("not"), or a verb of refusal followed by an
+    # infinitive or "from" ("refused to exempt", "withdrawal from"), as opposed to a verb
+    # opposing a thing ("oppose X").
+    predicate: bool = False
+
+
+def _is_stance_use(words: list[str], i: int, cls: StanceClass) -> bool:
+    """Whether the stance word at ``words[i]`` is used as one (see the lists above)."""
+    word = words[i]
+    prev = words[i - 1] if i else ""
+    nxt = words[i + 1] if i + 1 < len(words) else ""
+    if (word, nxt) in _NOT_NEGATION or (prev, word) in _NOT_NEGATION:
+        return False
+    if word in _NOUN_OR_VERB:
+        return nxt == "to" or prev in _SUBJECTS
+    if word in ("planned", "proposed") and prev in _DETERMINERS:
+        return False  # "the planned levy": an adjective
+    if word == "will" and prev in _DETERMINERS | {"political", "good"}:
+        return False  # "their will to": a noun
+    if word == "may" and nxt[:1].isdigit():
+        return False  # "may 2024" after lower-casing: a month
+    if word in CESSATION and prev in _DETERMINERS:
+        return False  # "by the end of the year": a noun
+    if word == "against":
+        return prev in _AGAINST_AFTER
+    if word == "opposition":
+        return nxt == "to"
+    if word == "ruled":
+        return nxt == "out"
+    if word in _NEEDS_TO:
+        return nxt == "to"
+    if word == "phase":
+        return nxt in ("out", "down")
+    return True
+
+
+def stance_marks(norm_text: str) -> tuple[StanceMark, ...]:
+    """The stance words of a claim, each with the content tokens it bears on.
+
+    A stance word bears on the next few content words of its clause (``SCOPE_WORDS``; actors
+    left out, since naming a country is not taking a position on it). Only matched pairs
+    need this, so it is computed at diff time.
+    """
+    words = _STANCE_TOKEN.findall(norm_text.replace("-", " ").replace("/", " "))
+    words = [w.removesuffix("'s").strip("'") for w in words]
+    marks: list[StanceMark] = []
+    for i, word in enumerate(words):
+        cls = _CLASS_OF.get(word)
+        if cls is None or not _is_stance_use(words, i, cls):
+            continue
+        scope: list[str] = []
+        for later in words[i + 1 :]:
+            if later in _CLAUSE_END or later == "\u2014" or later == "--":
+                break
+            if later in ACTOR_OF or _CLASS_OF.get(later) in ("negative", "firm", "tentative"):
+                continue
+            token = _TOKEN_OF.get(later)
+            if token is None:
+                token = _TOKEN_OF[later] = _token(later)
+            if token:
+                scope.append(token)
+                if len(scope) == (NO_SCOPE_WORDS if word == "no" else SCOPE_WORDS[cls]):
+                    break
+        nxt = words[i + 1] if i + 1 < len(words) else ""
+        predicate = word in NEGATORS or nxt in ("to", "from")
+        marks.append(StanceMark(cls, word, frozenset(scope), predicate))
+    return tuple(marks)

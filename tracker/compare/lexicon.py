@@ -55,7 +55,11 @@ _ACTORS: dict[str, tuple[str, ...]] = {
 ACTOR_OF: dict[str, str] = {alias: key for key, aliases in _ACTORS.items() for alias in aliases}
 
 # Stance evidence. A claim's polarity is negative when it carries a negator or a verb of
-# refusal; its direction is up or down when it moves a quantity or a commitment.
+# refusal; its direction is up or down when it moves a quantity or a commitment; its modality
+# is firm or tentative. Comparatives ("more", "below") and nouns ("law", "cap", "goal") are
+# left out: they describe figures and instruments, not how a position is held (quantities
+# cover figures). So is "would": briefs use it to report what a draft or a plan would do.
+# Words that are stance only in some uses are filtered in ``features``.
 NEGATIVE = frozenset(
     [
         "not",
@@ -82,21 +86,7 @@ NEGATIVE = frozenset(
         "withdraws",
         "withdrawal",
         "withdrawn",
-        "abandoned",
-        "abandon",
-        "abandons",
-        "scrapped",
-        "scrap",
-        "scraps",
-        "cancelled",
-        "canceled",
-        "cancel",
-        "halted",
-        "halt",
-        "halts",
-        "ended",
         "denied",
-        "deny",
         "declined",
         "decline",
         "vetoed",
@@ -105,8 +95,6 @@ NEGATIVE = frozenset(
         "block",
         "blocks",
         "ruled",
-        "dropped",
-        "drop",
         "suspended",
         "suspend",
         "shelved",
@@ -116,8 +104,92 @@ NEGATIVE = frozenset(
         "failed",
         "fail",
         "excluded",
+        "rescind",
+        "rescinds",
+        "rescinded",
+        "revoke",
+        "revokes",
+        "revoked",
+        "repeal",
+        "repeals",
+        "repealed",
     ]
 )
+# Verbs of stopping something ("halt", "end", "scrap"): a move down on what they stop, and
+# enough to say a claim opposes it, but too often aimed at a harm ("halt biodiversity loss")
+# to make a polarity flip on their own. See ``features``.
+CESSATION = frozenset(
+    [
+        "end",
+        "ends",
+        "ending",
+        "stop",
+        "stops",
+        "stopped",
+        "stopping",
+        "halting",
+        "halted",
+        "halt",
+        "halts",
+        "ended",
+        "abandoned",
+        "abandon",
+        "abandons",
+        "scrapped",
+        "scrap",
+        "scraps",
+        "cancelled",
+        "canceled",
+        "cancel",
+        "dropped",
+        "drop",
+    ]
+)
+# Verbs of backing something: the affirmative counterpart of "oppose X" / "reject X".
+SUPPORT = frozenset(
+    [
+        "support",
+        "supports",
+        "supported",
+        "supporting",
+        "welcome",
+        "welcomes",
+        "welcomed",
+        "back",
+        "backs",
+        "backed",
+        "endorse",
+        "endorses",
+        "endorsed",
+        "approve",
+        "approves",
+        "approved",
+        "accept",
+        "accepts",
+        "accepted",
+        "favour",
+        "favor",
+        "favours",
+        "favors",
+        "join",
+        "joins",
+        "joined",
+        "rejoin",
+        "rejoined",
+        "adopt",
+        "adopts",
+        "adopted",
+        "advance",
+        "advances",
+        "advanced",
+        "promote",
+        "promotes",
+        "promoted",
+    ]
+)
+# Negative words that negate a predicate themselves ("not", "never") rather than oppose a
+# thing ("oppose X", "reject X"): see ``classify.stance_changes``.
+NEGATORS = frozenset({"not", "no", "never", "neither", "nor", "unwilling"})
 UP = frozenset(
     [
         "increase",
@@ -159,14 +231,25 @@ UP = frozenset(
         "loosen",
         "loosened",
         "loosening",
-        "more",
-        "higher",
-        "above",
         "deepen",
         "deepened",
         "deepening",
         "intensify",
         "intensified",
+        "accelerating",
+        "accelerates",
+        "extends",
+        "lifts",
+        "lifting",
+        "loosens",
+        "deepens",
+        "intensifying",
+        "boosts",
+        "expands",
+        "strengthens",
+        "doubles",
+        "grows",
+        "maximizes",
     ]
 )
 DOWN = frozenset(
@@ -205,11 +288,24 @@ DOWN = frozenset(
         "phase",
         "halve",
         "halved",
-        "less",
-        "fewer",
-        "below",
         "slash",
         "slashed",
+        "lowers",
+        "decreases",
+        "shrinks",
+        "minimizes",
+        "weakening",
+        "weakens",
+        "limits",
+        "restricts",
+        "tightening",
+        "tightens",
+        "curbing",
+        "curbs",
+        "halving",
+        "halves",
+        "slashing",
+        "slashes",
     ]
 )
 FIRM = frozenset(
@@ -222,8 +318,6 @@ FIRM = frozenset(
         "required",
         "mandatory",
         "binding",
-        "law",
-        "cap",
     ]
 )
 TENTATIVE = frozenset(
@@ -255,10 +349,6 @@ TENTATIVE = frozenset(
         "voluntary",
         "target",
         "targets",
-        "goal",
-        "goals",
-        "draft",
-        "would",
     ]
 )
 

@@ -14,19 +14,18 @@ KINDS: tuple[ChangeKind, ...] = ("modified", "added", "removed", "unchanged")
 Confidence = Literal["strong", "probable", "weak"]
 CONFIDENCES: tuple[Confidence, ...] = ("strong", "probable", "weak")
 
-# How far a paired change can be trusted, from its score. Measured on a hand-labelled audit
-# of every pair the engine makes across the seed briefs (benchmarks/pair_audit.py): pairs
-# at 0.4 or more were right 10 of 10 times, 0.3-0.4 15 of 40, below 0.3 9 of 80. The gold
-# sets hold true pairs down to 0.22, so weak pairs are kept and labelled, not dropped.
-STRONG_MATCH = 0.4
-WEAK_MATCH = 0.3
+# How far a paired change can be trusted, from its calibrated match probability (the pair
+# model's; see ``probability``). The bands are read off the reliability table of the frozen
+# test split (docs/design.md): strong pairs are right about nine times in ten or more.
+STRONG_MATCH = 0.85
+WEAK_MATCH = 0.65
 
 
-def confidence(score: float) -> Confidence:
-    """The confidence band of a pair's score (see ``STRONG_MATCH`` and ``WEAK_MATCH``)."""
-    if score >= STRONG_MATCH:
+def confidence(probability: float) -> Confidence:
+    """The confidence band of a pair's probability (see ``STRONG_MATCH``, ``WEAK_MATCH``)."""
+    if probability >= STRONG_MATCH:
         return "strong"
-    return "probable" if score >= WEAK_MATCH else "weak"
+    return "probable" if probability >= WEAK_MATCH else "weak"
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +99,9 @@ class QuantityChange:
 
     old: QuantityRef | None
     new: QuantityRef | None
+    # The other claim states a figure of the same kind and unit that measures something else
+    # (an R&D budget against an FDI stock): two facts side by side, listed as context.
+    other_measure: bool = False
 
     @property
     def unit(self) -> str:
@@ -112,8 +114,11 @@ class QuantityChange:
 
         A year, rank or count named on one side only ("the first visit", "since 1969") is
         usually context rather than the position's figure: it is listed (as context) but
-        does not make the pair a quantity change.
+        does not make the pair a quantity change. So is a figure whose counterpart measures
+        something else (``other_measure``).
         """
+        if self.other_measure:
+            return False
         if self.old is not None and self.new is not None:
             return True
         side = self.old or self.new
@@ -137,13 +142,22 @@ class StanceChange:
 
 
 @dataclass(frozen=True, slots=True)
+class Lead:
+    """The best candidate of an added or removed claim, below the match threshold."""
+
+    claim: ClaimRef
+    probability: float
+
+
+@dataclass(frozen=True, slots=True)
 class Change:
     """One entry of a diff."""
 
     kind: ChangeKind
     old: ClaimRef | None
     new: ClaimRef | None
-    score: float | None = None
+    score: float | None = None  # lexical similarity of a pair, in [0, 1]
+    probability: float | None = None  # calibrated probability that the pair is right
     aspects: tuple[Aspect, ...] = ()
     quantities: tuple[QuantityChange, ...] = ()
     stance: tuple[StanceChange, ...] = ()
@@ -152,18 +166,22 @@ class Change:
     # Near-identical claims of other briefs in the same selection, grouped under this one.
     also_old: tuple[ClaimRef, ...] = ()
     also_new: tuple[ClaimRef, ...] = ()
+    # An added or removed claim's best candidate below the threshold: shown, never counted.
+    lead: Lead | None = None
 
     @property
     def confidence(self) -> Confidence | None:
         """How far the pairing can be trusted; None for an added or removed claim."""
-        return None if self.score is None else confidence(self.score)
+        return None if self.probability is None else confidence(self.probability)
 
 
 @dataclass(frozen=True, slots=True)
 class DiffOptions:
     """Settings that change what a diff reports."""
 
-    min_score: float | None = None  # pairs below this are reported as added + removed
+    # Pairs whose match probability is below this are reported as added + removed (None: the
+    # model's threshold).
+    min_score: float | None = None
     kinds: tuple[ChangeKind, ...] = KINDS
     grep: str | None = None
     # Selections every compared selection is narrowed by (``source:NAME``, ``brief:1,2``, a
@@ -179,6 +197,8 @@ class Diff:
     new: Selection
     changes: tuple[Change, ...]
     options: DiffOptions = field(default_factory=DiffOptions)
+    # The matcher's version, model and threshold, so the report can be reproduced.
+    matcher: dict[str, object] = field(default_factory=dict)
 
     @property
     def summary(self) -> dict[str, int]:

@@ -3,7 +3,7 @@
 The score blends views of the claims' content tokens (see ``features``) and then applies
 what policy text needs beyond word overlap:
 
-- cosine of TF-IDF vectors (unigrams and bigrams; rewards the same rare words and phrases);
+- cosine of TF-IDF vectors of the content tokens (rewards the same rare words);
 - IDF-weighted containment: the share of the lighter claim's weight found in the other, so
   one item of a list sentence still matches the sentence it was restated in; damped for very
   light claims, which would otherwise be "contained" in any sentence sharing two words;
@@ -48,17 +48,24 @@ MIN_SHARED_CONTENT = 2
 
 
 @dataclass(frozen=True)
-class PairScores:
-    """Scores of candidate pairs (aligned with the ``rows``/``cols`` they were computed for)."""
+class PairMeasures:
+    """Lexical measures of candidate pairs (aligned with the ``rows``/``cols`` they were
+    computed for); ``lexical`` is the blended score in [0, 1]."""
 
-    score: np.ndarray
+    cosine: np.ndarray
     containment: np.ndarray
+    dice: np.ndarray
+    char_cosine: np.ndarray
+    subject_mismatch: np.ndarray
+    actors_disjoint: np.ndarray
+    shared_weight: np.ndarray
+    lexical: np.ndarray
 
 
-def score_pairs(
+def pair_measures(
     vectors: Vectors, rows: np.ndarray, cols: np.ndarray, cosines: np.ndarray
-) -> PairScores:
-    """Score the pairs ``(old rows[k], new cols[k])`` whose TF-IDF cosine is ``cosines[k]``."""
+) -> PairMeasures:
+    """Measure the pairs ``(old rows[k], new cols[k])`` whose TF-IDF cosine is ``cosines[k]``."""
     old, new = vectors.old, vectors.new
     w_old, w_new = old.weight[rows], new.weight[cols]
     shared_weight = rowwise_dot(old.weighted, new.tokens, rows, cols)
@@ -99,4 +106,13 @@ def score_pairs(
     # Actors are tokens too ("a:japan"), so the content words shared are the rest.
     thin = (score < THIN_SCORE) & (shared_count - shared_actors < MIN_SHARED_CONTENT)
     score = np.where(thin, 0.0, score)
-    return PairScores(score=score.astype(np.float64), containment=contain.astype(np.float64))
+    return PairMeasures(
+        cosine=cosines.astype(np.float64),
+        containment=contain.astype(np.float64),
+        dice=dice.astype(np.float64),
+        char_cosine=char_cosine.astype(np.float64),
+        subject_mismatch=mismatch.astype(np.float64),
+        actors_disjoint=disjoint.astype(np.float64),
+        shared_weight=shared_weight.astype(np.float64),
+        lexical=score.astype(np.float64),
+    )

@@ -17,6 +17,7 @@ DIFF_COLUMNS = (
     "kind",
     "aspects",
     "confidence",
+    "probability",
     "score",
     "old_text",
     "new_text",
@@ -30,6 +31,8 @@ DIFF_COLUMNS = (
     "new_claim_id",
     "quantities",
     "stance",
+    "lead_text",
+    "lead_probability",
 )
 TIMELINE_COLUMNS = (
     "chain",
@@ -45,6 +48,7 @@ TIMELINE_COLUMNS = (
     "kind",
     "aspects",
     "confidence",
+    "probability",
     "score",
     "quantities",
     "stance",
@@ -90,6 +94,7 @@ def render_diff_csv(diff: Diff) -> str:
                 change.kind,
                 " ".join(change.aspects),
                 change.confidence,
+                _score(change.probability),
                 _score(change.score),
                 old[0],
                 new[0],
@@ -103,6 +108,8 @@ def render_diff_csv(diff: Diff) -> str:
                 new[4],
                 _quantities(change),
                 _stance(change),
+                change.lead.claim.text if change.lead else None,
+                _score(change.lead.probability) if change.lead else None,
             )
         )
     return write_rows(DIFF_COLUMNS, rows)
@@ -131,6 +138,7 @@ def render_timeline_csv(tl: Timeline) -> str:
                     change.kind if change else None,
                     " ".join(change.aspects) if change else None,
                     change.confidence if change else None,
+                    _score(change.probability) if change else None,
                     _score(change.score) if change else None,
                     _quantities(change),
                     _stance(change),

@@ -74,23 +74,40 @@ def brief_of(diff: Diff, claim: ClaimRef) -> BriefRef | None:
 
 
 def headline(change: Change) -> str:
-    """ "modified (quantity, wording) score 0.812 (strong match)"."""
+    """ "modified (quantity, wording) probability 0.93 (strong match), score 0.812"."""
     aspects = f" ({', '.join(change.aspects)})" if change.aspects else ""
     relation = f" [{change.relation}]" if change.relation != "one-to-one" else ""
-    score = (
-        f" score {change.score:.3f} ({change.confidence} match)" if change.score is not None else ""
+    trust = (
+        f" probability {change.probability:.2f} ({change.confidence} match)"
+        if change.probability is not None
+        else ""
     )
-    return f"{change.kind}{aspects}{relation}{score}"
+    score = f", score {change.score:.3f}" if change.score is not None else ""
+    return f"{change.kind}{aspects}{relation}{trust}{score}"
+
+
+def lead_line(diff: Diff, change: Change) -> str | None:
+    """ "possibly related (probability 0.31): <claim> — claim 17, brief 3, …" for an added or
+    removed claim whose best candidate fell below the threshold; None when it has none.
+
+    A lead is shown so that a reader can follow it up, never counted as a match."""
+    if change.lead is None:
+        return None
+    claim = change.lead.claim
+    return (
+        f"possibly related (probability {change.lead.probability:.2f}, not a match): "
+        f"{claim.text} — {brief_label(diff, claim)}"
+    )
 
 
 def report_priority(change: Change) -> tuple[int, float]:
     """Quantity and stance changes first within a kind, best matched first (the HTML report's
     order, and the text report's with ``--sort score``).
 
-    Weak pairs (low score) are the likeliest to be wrong, so they do not lead the report.
+    Weak pairs (low probability) are the likeliest to be wrong, so they do not lead the report.
     """
     tier = 0 if "quantity" in change.aspects or "stance" in change.aspects else 1
-    return (tier, -(change.score or 0.0))
+    return (tier, -(change.probability or 0.0))
 
 
 GROUP_TITLES: dict[ChangeKind, str] = {
@@ -114,7 +131,9 @@ def groups(diff: Diff, sort: str = "order") -> list[tuple[ChangeKind, list[Chang
 
 
 def summary_line(diff: Diff) -> str:
-    """ "3 modified, 1 added, 0 removed, 2 unchanged; matches: 4 strong, 0 probable, 1 weak"."""
+    """ "3 modified, 1 added, 0 removed, 2 unchanged; matches: 4 strong, 0 probable, 1 weak".
+
+    Only pairs above the threshold are counted; leads never are."""
     s = diff.summary
     line = (
         f"{s['modified']} modified, {s['added']} added, {s['removed']} removed, "
@@ -178,13 +197,14 @@ def point_label(point: Point, unit: str) -> str:
 
 
 def step_change_phrase(change: Change) -> str:
-    """ "modified (wording, quantity), score 0.376" for the link into a step; "(weak link)"
-    is added in the weak confidence band."""
+    """ "modified (wording, quantity), probability 0.71, score 0.376" for the link into a
+    step; "(weak link)" is added in the weak confidence band."""
     aspects = f" ({', '.join(change.aspects)})" if change.aspects else ""
+    trust = f", probability {change.probability:.2f}" if change.probability is not None else ""
     score = f", score {change.score:.3f}" if change.score is not None else ""
-    # Weak links hold true rewordings (the gold sets have some) but mostly wrong matches.
+    # Weak links clear the threshold but are the likeliest of the reported pairs to be wrong.
     weak = " (weak link)" if change.confidence == "weak" else ""
-    return f"{change.kind}{aspects}{score}{weak}"
+    return f"{change.kind}{aspects}{trust}{score}{weak}"
 
 
 def lead_in_lines(change: Change) -> list[str]:

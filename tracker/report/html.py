@@ -7,7 +7,7 @@ a brief's text can only ever appear as text, and a template typo is an error, no
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -49,6 +49,7 @@ class ChangeView:
     kind: str
     aspects: tuple[str, ...]
     score: float | None
+    probability: float | None  # calibrated probability that the pair is right
     confidence: str | None  # "strong" | "probable" | "weak" for a pair, else None
     relation: str
     old: ClaimView | None
@@ -59,6 +60,16 @@ class ChangeView:
     stance: tuple[str, ...]
     also: tuple[str, ...]  # other briefs stating the same claim
     search_text: str  # lower-case text of both claims, for the search box
+    lead: LeadView | None = None  # an added/removed claim's best candidate below the threshold
+
+
+@dataclass(frozen=True)
+class LeadView:
+    """A lead: shown muted with a link to where its claim stands in the report."""
+
+    text: str
+    probability: float
+    anchor: str | None  # the change card of the lead's claim
 
 
 @dataclass(frozen=True)
@@ -87,6 +98,7 @@ class ReportContext:
     confidence_counts: tuple[tuple[str, int], ...]  # paired changes by band
     total: int
     groups: tuple[GroupView, ...]
+    matcher: dict[str, object] = field(default_factory=dict)  # version, model, threshold
 
 
 def build_context(diff: Diff) -> ReportContext:
@@ -106,7 +118,21 @@ def build_context(diff: Diff) -> ReportContext:
         enumerate(diff.changes),
         key=lambda ic: (KINDS.index(ic[1].kind), report_priority(ic[1]), ic[0]),
     )
+    anchor_of: dict[int, str] = {}
+    for index, change in enumerate(diff.changes):
+        for claim in (change.old, change.new):
+            if claim is not None:
+                anchor_of.setdefault(claim.id, f"c-{index + 1}")
     for index, change in ordered:
+        lead = (
+            LeadView(
+                change.lead.claim.text,
+                change.lead.probability,
+                anchor_of.get(change.lead.claim.id),
+            )
+            if change.lead is not None
+            else None
+        )
         segments = (
             tuple(word_diff(change.old.text, change.new.text))
             if change.old is not None and change.new is not None
@@ -123,6 +149,7 @@ def build_context(diff: Diff) -> ReportContext:
                 kind=change.kind,
                 aspects=change.aspects,
                 score=change.score,
+                probability=change.probability,
                 confidence=change.confidence,
                 relation=change.relation,
                 old=claim_view(change.old),
@@ -133,6 +160,7 @@ def build_context(diff: Diff) -> ReportContext:
                 stance=tuple(stance_phrase(s) for s in change.stance),
                 also=also,
                 search_text=text.lower(),
+                lead=lead,
             )
         )
     summary = diff.summary
@@ -152,6 +180,7 @@ def build_context(diff: Diff) -> ReportContext:
         confidence_counts=tuple(diff.confidence.items()),
         total=len(diff.changes),
         groups=tuple(GroupView(k, GROUP_TITLES[k], tuple(views[k])) for k in KINDS if views[k]),
+        matcher=diff.matcher,
     )
 
 

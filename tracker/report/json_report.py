@@ -72,6 +72,7 @@ def change_to_dict(c: Change) -> dict[str, Any]:
         "kind": c.kind,
         "aspects": list(c.aspects),
         "score": c.score,
+        "probability": c.probability,
         "confidence": c.confidence,
         "relation": c.relation,
         "old": claim_to_dict(c.old),
@@ -83,6 +84,11 @@ def change_to_dict(c: Change) -> dict[str, Any]:
         ],
         "also_old": [claim_to_dict(x) for x in c.also_old],
         "also_new": [claim_to_dict(x) for x in c.also_new],
+        **(
+            {"lead": {"claim": claim_to_dict(c.lead.claim), "probability": c.lead.probability}}
+            if c.lead is not None
+            else {}
+        ),
     }
 
 
@@ -92,6 +98,7 @@ def diff_to_dict(diff: Diff) -> dict[str, Any]:
         "version": SCHEMA_VERSION,
         "from": selection_to_dict(diff.old),
         "to": selection_to_dict(diff.new),
+        "matcher": diff.matcher,
         "summary": diff.summary,
         "confidence": diff.confidence,
         "changes": [change_to_dict(c) for c in diff.changes],

@@ -8,6 +8,7 @@ from tracker.report.describe import (
     groups,
     headline,
     lead_in_lines,
+    lead_line,
     quantity_label,
     quantity_phrase,
     stance_phrase,
@@ -47,6 +48,9 @@ def _change(diff: Diff, change: Change) -> list[str]:
         assert claim is not None
         lines.append(f"  - {escape_md(claim.text)}")
     lines += [f"  - {escape_md(line)}" for line in lead_in_lines(change)]
+    lead = lead_line(diff, change)
+    if lead is not None:
+        lines.append(f"  - _{escape_md(lead)}_")
     if change.old is not None:
         lines.append(f"  - old: {escape_md(brief_label(diff, change.old))}")
     if change.new is not None:

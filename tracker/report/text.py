@@ -15,6 +15,7 @@ from tracker.report.describe import (
     groups,
     headline,
     lead_in_lines,
+    lead_line,
     quantity_label,
     quantity_phrase,
     stance_phrase,
@@ -60,8 +61,11 @@ def _change(console: Console, diff: Diff, change: Change, width: int | None) -> 
         prefix = {"added": "+ ", "removed": "- ", "unchanged": "= "}[change.kind]
         style = {"added": "green", "removed": "red", "unchanged": ""}[change.kind]
         put(console, Text("    " + prefix + claim.text, style=style), width, hang=2)
-    for lead in lead_in_lines(change):
-        put(console, Text("    " + lead, style="dim"), width, hang=2)
+    for lead_in in lead_in_lines(change):
+        put(console, Text("    " + lead_in, style="dim"), width, hang=2)
+    lead = lead_line(diff, change)
+    if lead is not None:
+        put(console, Text("    " + lead, style="dim italic"), width, hang=2)
     if change.old is not None:
         put(console, Text(f"    old: {brief_label(diff, change.old)}", style="dim"), width, hang=5)
     if change.new is not None:

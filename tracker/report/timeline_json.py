@@ -26,7 +26,10 @@ def _step(tl: Timeline, s: Step) -> dict[str, Any]:
     if s.change is not None:
         full = change_to_dict(s.change)
         # The claims are the steps themselves; the link keeps only how it moved.
-        keys = ("kind", "aspects", "score", "confidence", "relation", "quantities", "stance")
+        keys = (
+            "kind", "aspects", "score", "probability", "confidence", "relation", "quantities",
+            "stance",
+        )  # fmt: skip
         change = {k: full[k] for k in keys}
     return {
         "period": tl.periods[s.period].label,

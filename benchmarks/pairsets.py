@@ -1,0 +1,210 @@
+"""The document pairs that matcher labels are drawn from, and how to load their claims.
+
+A *unit* is one document pair (an older and a newer snapshot of one author's or series'
+position), named like ``us:61320:2016-2020`` or ``doc:quad-leaders:2022-05-24>2023-05-20``.
+Labels (``data/pair_labels.tsv``) name a unit and two claims by hash; the train/test split is
+made by unit, so no pair of a test document pair ever informs a fitted weight or threshold.
+
+The split is frozen: ``TEST_UNITS`` lists the held-out units by name and is never edited to
+improve a result. Every unit not listed is training data.
+
+Sources (all read from ``../shared`` at run time, never copied):
+- ``us``: consecutive platforms of one US party (Manifesto Project quasi-sentences as claims);
+- ``uk``: consecutive UK manifestos of one party (one sentence per claim);
+- ``seeds``: the five seed briefs, pooled by year as ``score.py`` files them;
+- ``sample``: the project's own sample corpus, pooled by year;
+- ``doc``: consecutive versions of the official series in ``../shared/documents``, ingested
+  through the real readers and claim pipeline.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import gzip
+import hashlib
+import itertools
+import json
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from _common import DATASETS, ROOT, BriefSpec, require, store_briefs
+from sqlalchemy import select
+
+from tracker.compare.model import Selection
+from tracker.compare.selection import load_selection
+from tracker.ingest.service import Overrides, ingest_file
+from tracker.store.db import Database, open_database, read_snapshot
+from tracker.store.models import Brief
+
+SHARED = ROOT.parent / "shared"
+US = DATASETS / "manifesto_us_platforms"
+UK = DATASETS / "manifestosentsUK" / "manifestosentsUK.csv.gz"
+DOCUMENTS = SHARED / "documents"
+SEEDS = SHARED / "seeds"
+SAMPLE = ROOT / "snapshots" / "sample"
+
+US_PAIRS = (
+    ("61320", "199211", "200411"),
+    ("61320", "200411", "201211"),
+    ("61320", "201211", "201611"),
+    ("61320", "201611", "202011"),
+    ("61620", "200411", "200811"),
+    ("61620", "200811", "201211"),
+    ("61620", "201211", "201611"),
+)
+UK_PAIRS = (
+    ("Lab", "1997", "2001"),
+    ("Lab", "2001", "2005"),
+    ("Lab", "2015", "2017"),
+    ("Con", "2001", "2005"),
+    ("Con", "2005", "2010"),
+    ("Con", "2017", "2019"),
+    ("LD", "2005", "2010"),
+    ("SNP", "2015", "2017"),
+)
+YEAR_PAIRS = (("2021", "2023"), ("2023", "2024"), ("2021", "2024"))
+
+# The frozen held-out split, chosen before any model was fitted: about a third of the units of
+# every source, including the seed and sample pairs whose claims mostly have no counterpart.
+TEST_UNITS = frozenset(
+    {
+        "us:61320:201211-201611",
+        "us:61620:200811-201211",
+        "uk:Lab:2001-2005",
+        "uk:Con:2017-2019",
+        "uk:SNP:2015-2017",
+        "seeds:2021-2024",
+        "sample:2021-2024",
+        # Whole official series: consecutive versions share claims, so a series is held out
+        # entirely (every one of its pairs).
+        "doc:us-rok-leaders:*",
+        "doc:fomc-longer-run-goals:*",
+        "doc:us-india-leaders:*",
+        "doc:us-climate-target:*",
+        "doc:ndc-korea:*",
+        "doc:ndc-norway:*",
+        "doc:ndc-canada:*",
+    }
+)
+
+
+def claim_hash(text: str) -> str:
+    """What the label files name a claim by: 16 hex digits of SHA-256 of the spaced text."""
+    return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One document pair, loaded: the older and the newer selection."""
+
+    name: str
+    source: str
+    old: Selection
+    new: Selection
+
+    @property
+    def split(self) -> str:
+        """``test`` for a unit of the frozen held-out split, else ``train``."""
+        return split_of(self.name)
+
+
+def _load(db: Database, old_spec: str, new_spec: str) -> tuple[Selection, Selection]:
+    with read_snapshot(db.engine) as session:
+        return load_selection(session, old_spec), load_selection(session, new_spec)
+
+
+def _us_rows(party: str, date: str) -> list[str]:
+    path = require(US / f"{party}_{date}.csv")
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = [r["text"].strip() for r in csv.DictReader(f) if r["cmp_code"] not in ("H", "NA")]
+    return [r for r in rows if len(r.split()) >= 4]
+
+
+def _uk_rows() -> dict[tuple[str, str], list[str]]:
+    out: dict[tuple[str, str], list[str]] = {}
+    with gzip.open(require(UK), "rt", encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            text = row["texts"].strip()
+            if len(text.split()) >= 4:
+                out.setdefault((row["party"], row["year"]), []).append(text)
+    return out
+
+
+def _pair_db(tmp: Path, name: str, old: list[str], new: list[str], d0: str, d1: str) -> Database:
+    db = open_database(str(tmp / f"{claim_hash(name)}.db"))
+    store_briefs(
+        db,
+        [
+            BriefSpec(f"{name} old", dt.date(int(d0[:4]), 1, 1), old),
+            BriefSpec(f"{name} new", dt.date(int(d1[:4]), 1, 1), new),
+        ],
+    )
+    return db
+
+
+def _ingest_manifest(db: Database, folder: Path) -> list[dict[str, str]]:
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    briefs: list[dict[str, str]] = manifest["briefs"]
+    for brief in briefs:
+        ingest_file(db, folder / brief["file"], Overrides(date=brief["date"], title=brief["title"]))
+    return briefs
+
+
+def units(
+    sources: set[str] | None = None, tmp: Path | None = None, *, pdf: bool = True
+) -> Iterator[Unit]:
+    """Every unit of the chosen sources (all by default), loaded into temporary databases.
+
+    ``pdf=False`` leaves out the series published as PDF (the NDCs).
+    """
+    want = sources or {"us", "uk", "seeds", "sample", "doc"}
+    with tempfile.TemporaryDirectory(prefix="tracker-pairs-") as tmpdir:
+        base = tmp or Path(tmpdir)
+        if "us" in want:
+            for party, d0, d1 in US_PAIRS:
+                name = f"us:{party}:{d0}-{d1}"
+                db = _pair_db(base, name, _us_rows(party, d0), _us_rows(party, d1), d0, d1)
+                yield Unit(name, "us", *_load(db, d0[:4], d1[:4]))
+        if "uk" in want:
+            rows = _uk_rows()
+            for party, y0, y1 in UK_PAIRS:
+                name = f"uk:{party}:{y0}-{y1}"
+                db = _pair_db(base, name, rows[(party, y0)], rows[(party, y1)], y0, y1)
+                yield Unit(name, "uk", *_load(db, y0, y1))
+        if "seeds" in want:
+            db = open_database(str(base / "seeds.db"))
+            _ingest_manifest(db, require(SEEDS))
+            for a, b in YEAR_PAIRS:
+                yield Unit(f"seeds:{a}-{b}", "seeds", *_load(db, a, b))
+        if "sample" in want:
+            db = open_database(str(base / "sample.db"))
+            for path in sorted(SAMPLE.iterdir()):
+                ingest_file(db, path)
+            for a, b in YEAR_PAIRS:
+                yield Unit(f"sample:{a}-{b}", "sample", *_load(db, a, b))
+        if "doc" in want:
+            for folder in sorted(p for p in require(DOCUMENTS).iterdir() if p.is_dir()):
+                if not pdf and any(folder.glob("*.pdf")):
+                    continue
+                db = open_database(str(base / f"doc-{folder.name}.db"))
+                try:
+                    _ingest_manifest(db, folder)
+                except Exception:  # a reader failure on one series must not stop the rest
+                    continue
+                with read_snapshot(db.engine) as session:
+                    rows = session.execute(select(Brief.id, Brief.date).order_by(Brief.date)).all()
+                for (i0, t0), (i1, t1) in itertools.pairwise(rows):
+                    name = f"doc:{folder.name}:{t0.isoformat()}>{t1.isoformat()}"
+                    yield Unit(name, "doc", *_load(db, f"brief:{i0}", f"brief:{i1}"))
+
+
+def split_of(name: str) -> str:
+    """``test`` for a unit of the frozen held-out split, else ``train``."""
+    if name in TEST_UNITS:
+        return "test"
+    if name.startswith("doc:") and f"doc:{name.split(':')[1]}:*" in TEST_UNITS:
+        return "test"
+    return "train"

@@ -1,0 +1,172 @@
+"""Classification of matched pairs: which figures moved, and which stance flags are real.
+
+Every sentence here is the project's own wording. Quantities come from the real extractor,
+so these tests exercise extraction, measures and classification together.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tracker.claims.normalize import normalize
+from tracker.claims.quantities import extract_quantities
+from tracker.compare.classify import classify, quantity_changes, stance_changes
+from tracker.compare.model import ClaimRef, QuantityRef
+
+
+def claim(text: str, ordinal: int = 0) -> ClaimRef:
+    """A claim as the store would load it, quantities from the extractor."""
+    quantities = tuple(
+        QuantityRef(q.kind, q.value, q.unit, q.raw) for q in extract_quantities(text)
+    )
+    return ClaimRef(
+        id=ordinal,
+        brief_id=1,
+        ordinal=ordinal,
+        date=dt.date(2024, 1, 1),
+        text=text,
+        norm_text=normalize(text),
+        sentence=text,
+        section=None,
+        start=0,
+        end=len(text),
+        quantities=quantities,
+    )
+
+
+def moved(old: str, new: str) -> list[tuple[float | None, float | None]]:
+    return [
+        (q.old.value if q.old else None, q.new.value if q.new else None)
+        for q in quantity_changes(claim(old), claim(new))
+        if q.moved
+    ]
+
+
+# -- figures ------------------------------------------------------------------------------
+
+
+def test_a_troop_figure_glued_to_a_dash_that_moved_is_a_quantity_change() -> None:
+    old = claim("Washington keeps troops in Japan, around 50,000--and it plans no cut.")
+    new = claim("Washington keeps troops in Japan, around 54,000--and it plans no cut.")
+    kind, aspects, quantities, _ = classify(old, new)
+    assert kind == "modified"
+    assert "quantity" in aspects
+    assert [(q.old.value, q.new.value) for q in quantities if q.old and q.new] == [
+        (50000.0, 54000.0)
+    ]
+
+
+def test_a_moved_number_the_extractor_cannot_read_is_never_unchanged() -> None:
+    # "No. 50" is an identifier, not a quantity; the texts are still not the same claim.
+    old = claim("The ministry keeps its reserve fund under rule No. 50 this year.")
+    new = claim("The ministry keeps its reserve fund under rule No. 51 this year.")
+    assert not old.quantities
+    assert classify(old, new)[0] == "modified"
+
+
+def test_an_rnd_budget_and_an_investment_stock_are_not_a_quantity_change() -> None:
+    old = claim("Japan's R&D budget for batteries reached $5 billion in 2022.")
+    new = claim("The stock of Japanese direct investment in India stood at $8 billion.")
+    assert moved(old.text, new.text) == []
+    changes = quantity_changes(old, new)
+    money = [q for q in changes if q.unit == "USD"]
+    assert len(money) == 2 and all(q.other_measure and not q.moved for q in money)
+    assert "quantity" not in classify(old, new)[1]
+
+
+def test_the_same_measure_in_other_words_still_moves() -> None:
+    old = "Tokyo will raise defence spending beyond the national cap of 1% of GDP."
+    new = "Tokyo will raise defence spending to 2% of GDP by 2027."
+    assert (1.0, 2.0) in moved(old, new)
+
+
+def test_two_measures_in_one_claim_pair_with_their_own() -> None:
+    old = "The R&D budget was $5 billion, and the FDI stock was $8 billion."
+    new = "The R&D budget was $6 billion, and the FDI stock was $8 billion."
+    assert moved(old, new) == [(5e9, 6e9)]
+
+
+# -- stance -------------------------------------------------------------------------------
+
+
+def dimensions(old: str, new: str) -> list[str]:
+    return [s.dimension for s in stance_changes(claim(old), claim(new))]
+
+
+def test_reduce_to_maximize_on_the_same_object_is_a_direction_flip() -> None:
+    old = "The cabinet will lower its reliance on coal power as far as it can."
+    # A second direction word ("cutting") elsewhere in the new claim once hid the flip.
+    new = (
+        "The cabinet will now seek to maximize the use of coal power rather than cutting its role."
+    )
+    found = stance_changes(claim(old), claim(new))
+    assert [s.dimension for s in found] == ["direction"]
+    assert found[0].old_words == ("lower",) and found[0].new_words == ("maximize",)
+
+
+def test_target_as_a_noun_is_not_modality() -> None:
+    assert (
+        dimensions(
+            "The government will cut emissions by 2030.",
+            "The government's emissions targets for 2030 are unchanged.",
+        )
+        == []
+    )
+    assert dimensions("The levy will start in 2028.", "The levy target is to start in 2028.") == []
+
+
+def test_both_sides_opposing_is_no_polarity_flip() -> None:
+    assert (
+        dimensions(
+            "The ministers oppose any unilateral change to the border.",
+            "The ministers do not accept any unilateral change to the border.",
+        )
+        == []
+    )
+
+
+def test_against_as_a_preposition_is_no_polarity() -> None:
+    assert (
+        dimensions(
+            "The allies condemn attacks against power plants.",
+            "The allies condemn attacks on power plants and ports.",
+        )
+        == []
+    )
+
+
+def test_no_later_than_is_a_deadline_not_a_negation() -> None:
+    assert (
+        dimensions(
+            "The country aims to reach net zero by 2050.",
+            "The country aims to reach net zero no later than 2050.",
+        )
+        == []
+    )
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "dimension"),
+    [
+        ("The board will approve the deal.", "The board will not approve the deal.", "polarity"),
+        ("The city will expand bus lanes.", "The city will shrink bus lanes.", "direction"),
+        ("The agency will publish the data.", "The agency may publish the data.", "modality"),
+        ("We plan to close the mine.", "We will close the mine.", "modality"),
+    ],
+)
+def test_flips_on_a_shared_predicate_are_found(old: str, new: str, dimension: str) -> None:
+    assert dimensions(old, new) == [dimension]
+    kind, aspects, _, _ = classify(claim(old), claim(new))
+    assert kind == "modified" and "stance" in aspects
+
+
+def test_a_stance_word_far_from_the_shared_words_is_no_flip() -> None:
+    assert (
+        dimensions(
+            "Ministers discussed the grid, and separately refused a new airport tax.",
+            "Ministers discussed the grid and its costs.",
+        )
+        == []
+    )

@@ -1,0 +1,160 @@
+"""The matcher: assignment with a "no counterpart" option, leads, the pair model file, and
+evidence that keeps people's names out of a match."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tracker.claims.normalize import normalize
+from tracker.compare.align import align
+from tracker.compare.engine import compare
+from tracker.compare.evidence import FEATURE_NAMES, person_tokens
+from tracker.compare.matcher import MATCHER_VERSION, MatcherConfig, match
+from tracker.compare.model import ClaimRef, Selection
+from tracker.compare.probability import load_model, model_from_json, shipped_model
+from tracker.errors import TrackerError
+
+
+def _claims(texts: list[str], brief: int, year: int) -> tuple[ClaimRef, ...]:
+    return tuple(
+        ClaimRef(
+            id=brief * 100 + k,
+            brief_id=brief,
+            ordinal=k,
+            date=dt.date(year, 1, 1),
+            text=t,
+            norm_text=normalize(t),
+            sentence=t,
+            section=None,
+            start=0,
+            end=len(t),
+            quantities=(),
+        )
+        for k, t in enumerate(texts)
+    )
+
+
+def _selection(texts: list[str], brief: int, year: int) -> Selection:
+    return Selection(spec=str(year), briefs=(), claims=_claims(texts, brief, year))
+
+
+def test_assignment_prefers_the_better_set_of_pairs_over_first_come() -> None:
+    # Greedy would take (0, 0) at 0.9 and leave old 1 alone; the matching takes (0, 1) and
+    # (1, 0), whose joint log-odds are higher.
+    rows, cols = np.array([0, 0, 1]), np.array([0, 1, 0])
+    p, contain = np.array([0.9, 0.85, 0.8]), np.zeros(3)
+    result = align(rows, cols, p, contain, 0.5, 2, 2)
+    assert sorted((e.old, e.new) for e, _ in result.pairs) == [(0, 1), (1, 0)]
+
+
+def test_a_claim_with_only_weak_candidates_has_no_counterpart_but_keeps_a_lead() -> None:
+    rows, cols = np.array([0, 1, 1]), np.array([0, 0, 1])
+    p, contain = np.array([0.95, 0.3, 0.2]), np.zeros(3)
+    result = align(rows, cols, p, contain, 0.5, 2, 2, lead_floor=0.1)
+    assert [(e.old, e.new) for e, _ in result.pairs] == [(0, 0)]
+    assert result.unmatched_old == [1] and result.unmatched_new == [1]
+    # Old 1's best candidate (new 0, taken by a likelier pair) is its lead; new 1's is old 1.
+    assert (result.lead_old[1].new, result.lead_old[1].probability) == (0, 0.3)
+    assert result.lead_new[1].old == 1
+    # Nothing at or above the floor: no lead.
+    bare = align(rows, cols, p, contain, 0.5, 2, 2, lead_floor=0.5)
+    assert bare.lead_old == {} and bare.lead_new == {}
+
+
+def test_people_and_titles_are_not_evidence() -> None:
+    claims = _claims(
+        [
+            "Prime Minister Fumio Kishida met President Biden in Washington.",
+            "Kishida later spoke about the economy.",
+        ],
+        1,
+        2023,
+    )
+    people = person_tokens(claims)
+    assert {"kishida", "fumio", "biden", "prime", "minist", "presid"} <= people
+    assert "economi" not in people and "washington" not in people
+
+
+def test_shared_names_alone_do_not_make_a_match() -> None:
+    old = _selection(
+        [
+            "Prime Minister Fumio Kishida announced a plan to double spending on childcare.",
+            "The Open Radio Access Network fund will support vendors in the Pacific.",
+        ],
+        1,
+        2022,
+    )
+    new = _selection(
+        [
+            "Prime Minister Fumio Kishida attended a state dinner at the White House.",
+            "The Open Radio Access Network fund was expanded to support vendors in the Pacific.",
+        ],
+        2,
+        2024,
+    )
+    result = compare(old, new)
+    pairs = {(c.old.ordinal, c.new.ordinal) for c in result.changes if c.old and c.new}
+    assert pairs == {(1, 1)}
+    removed = next(c for c in result.changes if c.kind == "removed")
+    assert removed.old is not None and "childcare" in removed.old.text
+
+
+def test_report_records_the_matcher_and_the_threshold_overrides_the_model() -> None:
+    old = _selection(["The ministry will tighten catch quotas for saury next season."], 1, 2022)
+    new = _selection(["The ministry will tighten catch quotas for saury and mackerel."], 2, 2024)
+    result = compare(old, new)
+    assert result.matcher == {
+        "version": MATCHER_VERSION,
+        "model": shipped_model().version,
+        "threshold": round(shipped_model().threshold, 4),
+    }
+    (pair,) = [c for c in result.changes if c.old and c.new]
+    assert pair.probability is not None and pair.probability > shipped_model().threshold
+    # A threshold above the pair's probability reports a removed and an added claim.
+    config = MatcherConfig().with_threshold(min(1.0, pair.probability + 0.001))
+    found = match(old.claims, new.claims, config)
+    assert found.alignment.pairs == []
+    assert found.alignment.lead_old[0].probability == pytest.approx(pair.probability, abs=1e-3)
+
+
+def test_the_shipped_model_reads_every_column_by_name() -> None:
+    model = shipped_model()
+    assert set(model.features) <= set(FEATURE_NAMES)
+    assert len(model.weights) == len(model.mean) == len(model.scale) == len(model.features)
+    assert 0.0 < model.threshold < 1.0
+    # Columns are picked by name, so their order in the evidence matrix does not matter.
+    rng = np.random.default_rng(7)
+    matrix = rng.random((5, len(FEATURE_NAMES)))
+    reordered = list(reversed(FEATURE_NAMES))
+    assert np.allclose(
+        model.probability(matrix, FEATURE_NAMES),
+        model.probability(matrix[:, ::-1], reordered),
+    )
+
+
+def test_a_model_without_a_column_the_evidence_has_is_refused(tmp_path: Path) -> None:
+    data = shipped_model().to_json()
+    data["features"] = [*data["features"][:-1], "no-such-signal"]
+    model = model_from_json(data)
+    with pytest.raises(TrackerError, match="unknown feature"):
+        model.probability(np.zeros((1, len(FEATURE_NAMES))), FEATURE_NAMES)
+    broken = tmp_path / "model.json"
+    broken.write_text("{not json", encoding="utf-8")
+    with pytest.raises(TrackerError, match="not a matcher model"):
+        load_model(broken)
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps(shipped_model().to_json()), encoding="utf-8")
+    assert dataclasses.astuple(load_model(good))[0] == shipped_model().version
+
+
+def test_csv_cells_never_start_a_spreadsheet_formula() -> None:
+    from tracker.report.csvrows import write_rows
+
+    text = write_rows(("a", "b", "c"), [("=HYPERLINK(1)", "-2% of GDP", 3), ("@x", None, -1.5)])
+    assert text.splitlines() == ["a,b,c", "'=HYPERLINK(1),'-2% of GDP,3", "'@x,,-1.5"]

@@ -1,0 +1,334 @@
+"""The evidence a candidate pair offers, as one row of numbers per pair.
+
+The pair model (``probability``) turns these rows into a match probability. Each column is
+a signal that separates "the same position" from "the same topic" on labelled pairs
+(``benchmarks/data/pair_labels.tsv``):
+
+- lexical overlap: TF-IDF cosine, IDF-weighted containment and Dice, character 4-gram
+  cosine, and the blended lexical score of ``scoring``;
+- specificity: the rarest content word the two claims share, and the weight of shared
+  proper names and acronyms ("Open RAN", "CHIPS", "Quad") - a named programme or grouping
+  is the specific subject an analyst means;
+- what is *not* evidence: countries and organisations (actors), and people's names and
+  titles (``person_tokens``, removed from every view before scoring), which say who speaks
+  or is spoken of, not what the position is ("Prime Minister Kishida" is in half the claims
+  of a brief on Japan);
+- who the position is about: the subject actors differ, or the actors are disjoint;
+- figures: both claims state figures, and whether any of them measure the same kind of
+  thing (a share of GDP, a sum of money, a count of troops);
+- competition: whether each claim is the other's best candidate, and by what margin - a
+  claim with no counterpart has only weak, similar-looking neighbours.
+
+Every column is computed for all candidate pairs at once from sparse rows (``candidates``),
+so the cost stays linear in the number of candidates.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz import fuzz
+from scipy.sparse import csr_matrix, diags
+from sklearn.feature_extraction.text import FeatureHasher
+
+from tracker.compare.candidates import Vectors, rowwise_dot
+from tracker.compare.features import content_tokens
+from tracker.compare.model import ClaimRef
+from tracker.compare.scoring import PairMeasures, pair_measures
+
+FEATURE_NAMES: tuple[str, ...] = (
+    "cosine",
+    "containment",
+    "dice",
+    "char_cosine",
+    "lexical",
+    "subject_mismatch",
+    "actors_disjoint",
+    "shared_content",
+    "rarest_shared",
+    "shared_names",
+    "evidence_share",
+    "unshared_max",
+    "unshared_min",
+    "best_for_old",
+    "best_for_new",
+    "margin_old",
+    "margin_new",
+    "figures_both",
+    "figures_same_kind",
+    "figures_other_kind",
+    "figures_same_value",
+    "shared_bigrams",
+    "bigram_share",
+    "token_set_ratio",
+    "position_gap",
+    "diff_percentile",
+    "locally_rare_shared",
+)
+
+# The two columns read off the diff's own counts (its percentile, its locally rare words)
+# say little in a diff of a few claims, where every shared word is rare and every pair is
+# the best there is. Below RELATIVE_CLAIMS claims they are drawn towards a neutral value
+# (about their mean over the labelled pairs) in proportion to the diff's size.
+RELATIVE_CLAIMS = 60
+NEUTRAL_PERCENTILE = 0.4
+NEUTRAL_RARE = 0.55
+# Words that introduce a person's name: the capitalised words after them are a name.
+_TITLES = (
+    r"President|Vice President|Prime Minister|Premier|Chancellor|Secretary(?: of State)?|"
+    r"Secretary-General|Minister|Foreign Minister|Ambassador|Senator|Governor|Mayor|General|"
+    r"Admiral|Chairman|Chairwoman|Chair|Speaker|Leader|King|Queen|Emperor|Crown Prince|"
+    r"Pope|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|Sir|Dame|Lord|Lady"
+)
+_PERSON = re.compile(rf"\b(?:{_TITLES})\s+((?:[A-Z][\w'’.-]+\s?){{1,3}})")
+# A capitalised word that does not open the sentence, or an acronym anywhere: a name of a
+# programme, grouping, law or instrument ("the Quad", "Open RAN", "CHIPS and Science Act").
+_NAME = re.compile(r"(?<=[\w,;:)] )[A-Z][\w'’-]*|\b[A-Z]{2,}[a-z]?\b")
+
+
+# Title words themselves: who speaks, not what about.
+_TITLE_WORDS = frozenset(
+    content_tokens(
+        "president vice prime minister premier chancellor secretary general ambassador "
+        "senator governor mayor admiral chairman chairwoman chair speaker king queen emperor "
+        "crown prince pope mr mrs ms dr sir dame lord lady former"
+    )
+)
+
+
+def person_tokens(claims: Sequence[ClaimRef]) -> frozenset[str]:
+    """Content tokens that name people (or their titles) anywhere in ``claims``.
+
+    A name is found after a title ("Prime Minister Fumio Kishida") and then recognised
+    wherever it recurs in the diff ("Kishida said"). People's names and titles say who holds
+    or announces a position, not what it is, so the matcher takes them out of the evidence:
+    two claims that share only "President Biden" are not the same position.
+    """
+    found: set[str] = set(_TITLE_WORDS)
+    for claim in claims:
+        for name in _PERSON.findall(claim.text):
+            found.update(t for t in content_tokens(name.lower()) if not t.startswith("a:"))
+    return frozenset(found)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Feature rows of candidate pairs, and the lexical measures they came from."""
+
+    matrix: np.ndarray  # (pairs, len(FEATURE_NAMES)), float64
+    measures: PairMeasures
+
+
+def _term_mask(
+    claims: Sequence[ClaimRef], pattern: re.Pattern[str], vocab: dict[str, int]
+) -> np.ndarray:
+    """Vocabulary columns whose term is written as ``pattern`` matches somewhere in ``claims``."""
+    mask = np.zeros(len(vocab), dtype=np.float32)
+    seen: set[str] = set()
+    for claim in claims:
+        for found in pattern.findall(claim.text):
+            seen.add(found if isinstance(found, str) else found[0])
+    for words in seen:
+        for token in content_tokens(words.lower()):
+            column = vocab.get(token)
+            if column is not None:
+                mask[column] = 1.0
+    return mask
+
+
+def _ranks(keys: np.ndarray, score: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per pair: 1.0 when it is its key's best-scoring pair, and its margin over the next.
+
+    The margin of the best pair is its lead over the runner-up (its own score when alone);
+    that of any other pair is its (negative) distance below the best.
+    """
+    n = len(keys)
+    best = np.zeros(n)
+    margin = np.zeros(n)
+    if n == 0:
+        return best, margin
+    order = np.lexsort((-score, keys))
+    k, s = keys[order], score[order]
+    starts = np.r_[True, k[1:] != k[:-1]]
+    group = np.cumsum(starts) - 1
+    first = np.flatnonzero(starts)
+    top = s[first][group]
+    second_idx = first + 1
+    has_second = np.r_[first[1:], n] > second_idx
+    second = np.where(has_second, s[np.minimum(second_idx, n - 1)], 0.0)[group]
+    is_best = starts
+    best[order] = is_best.astype(np.float64)
+    margin[order] = np.where(is_best, top - second, s - top)
+    return best, margin
+
+
+_HASHER = FeatureHasher(n_features=2**20, input_type="string", alternate_sign=False)
+
+
+def _binary_rows(keys: Sequence[set[str]]) -> csr_matrix:
+    """Hashed binary rows of string sets (one row per claim)."""
+    rows: csr_matrix = _HASHER.transform(sorted(k) for k in keys).tocsr()
+    rows.data[:] = 1.0
+    return rows
+
+
+def _figures(claim: ClaimRef) -> tuple[set[str], set[str]]:
+    """The kinds of figure a claim states (kind and unit, years aside), and its figures."""
+    figures = [q for q in claim.quantities if q.kind != "year"]
+    return {f"{q.kind}|{q.unit}" for q in figures}, {f"{q.unit}|{q.value:g}" for q in figures}
+
+
+def _bigrams(tokens: Sequence[str]) -> set[str]:
+    """Consecutive content-token pairs: shared ones say the same phrase, not just a topic."""
+    words = [t for t in tokens if not t.startswith("a:")]
+    return {f"{a} {b}" for a, b in itertools.pairwise(words)}
+
+
+def _positions(claims: Sequence[ClaimRef]) -> np.ndarray:
+    """Each claim's relative position in its brief, 0 (first) to 1 (last)."""
+    last: dict[int, int] = {}
+    for c in claims:
+        last[c.brief_id] = max(last.get(c.brief_id, 0), c.ordinal)
+    return np.asarray(
+        [c.ordinal / last[c.brief_id] if last[c.brief_id] else 0.0 for c in claims],
+        dtype=np.float64,
+    )
+
+
+def pair_evidence(
+    vectors: Vectors,
+    old: Sequence[ClaimRef],
+    new: Sequence[ClaimRef],
+    rows: np.ndarray,
+    cols: np.ndarray,
+    cosines: np.ndarray,
+) -> Evidence:
+    """Evidence rows for the pairs ``(old[rows[k]], new[cols[k]])``."""
+    m = pair_measures(vectors, rows, cols, cosines)
+    vocab = vectors.vocab
+    o, n = vectors.old, vectors.new
+    names = _term_mask([*old, *new], _NAME, vocab)
+    # Actors (tokens "a:…") say who a position is about, not what it is: context, not content.
+    # (People's names and titles are already out of the tokens, see ``person_tokens``.)
+    context = np.zeros(len(vocab), dtype=np.float32)
+    for term, column in vocab.items():
+        if term.startswith("a:"):
+            context[column] = 1.0
+    evidence_cols = diags((1.0 - context).astype(np.float32))
+    content_weighted = (o.weighted @ evidence_cols).tocsr()
+    shared_content_weight = rowwise_dot(content_weighted, n.tokens, rows, cols)
+    shared_names = rowwise_dot((o.weighted @ diags(names)).tocsr(), n.tokens, rows, cols)
+    rarest = _rowwise_max(content_weighted, n.tokens, rows, cols)
+    # The same, by this diff's own counts only: a word few claims of the diff use ("steel",
+    # "CPTPP") names a specific subject; one most of them use ("alliance") names the topic.
+    n_claims = o.tokens.shape[0] + n.tokens.shape[0]
+    local_df = np.bincount(o.tokens.indices, minlength=o.tokens.shape[1]) + np.bincount(
+        n.tokens.indices, minlength=n.tokens.shape[1]
+    )
+    local_idf = (np.log((n_claims + 1) / (local_df + 1)) * (1.0 - context)).astype(np.float32)
+    locally_rare = _rowwise_max((o.tokens @ diags(local_idf)).tocsr(), n.tokens, rows, cols)
+    shared_content = rowwise_dot((o.tokens @ evidence_cols).tocsr(), n.tokens, rows, cols)
+
+    w_old, w_new = o.weight[rows], n.weight[cols]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lighter = np.minimum(w_old, w_new)
+        evidence_share = np.where(lighter > 0, shared_content_weight / lighter, 0.0)
+        unshared_old = np.where(w_old > 0, 1.0 - m.shared_weight / w_old, 1.0)
+        unshared_new = np.where(w_new > 0, 1.0 - m.shared_weight / w_new, 1.0)
+
+    best_old, margin_old = _ranks(rows, m.lexical)
+    best_new, margin_new = _ranks(cols, m.lexical)
+
+    fig_old = [_figures(c) for c in old]
+    fig_new = [_figures(c) for c in new]
+    kinds_old, kinds_new = (
+        _binary_rows([k for k, _ in fig_old]),
+        _binary_rows([k for k, _ in fig_new]),
+    )
+    has_old = np.diff(kinds_old.indptr)[rows] > 0
+    has_new = np.diff(kinds_new.indptr)[cols] > 0
+    same_kind = rowwise_dot(kinds_old, kinds_new, rows, cols) > 0
+    both = has_old & has_new
+    values_old = _binary_rows([v for _, v in fig_old])
+    values_new = _binary_rows([v for _, v in fig_new])
+    same_value = rowwise_dot(values_old, values_new, rows, cols) > 0
+
+    bi_old = _binary_rows([_bigrams(t) for t in vectors.old_tokens])
+    bi_new = _binary_rows([_bigrams(t) for t in vectors.new_tokens])
+    shared_bigrams = rowwise_dot(bi_old, bi_new, rows, cols)
+    n_bi = np.minimum(np.diff(bi_old.indptr)[rows], np.diff(bi_new.indptr)[cols])
+    bigram_share = np.where(n_bi > 0, shared_bigrams / np.maximum(n_bi, 1), 0.0)
+    texts_old = [c.norm_text for c in old]
+    texts_new = [c.norm_text for c in new]
+    set_ratio = np.fromiter(
+        (
+            fuzz.token_set_ratio(texts_old[i], texts_new[j]) / 100.0
+            for i, j in zip(rows.tolist(), cols.tolist(), strict=True)
+        ),
+        dtype=np.float64,
+        count=len(rows),
+    )
+    position_gap = np.abs(_positions(old)[rows] - _positions(new)[cols])
+    # How the pair stands against this diff's own background: the share of old claims whose
+    # best candidate scores at or below it. Briefs by different authors share fewer words than
+    # versions of one statement, so the same lexical score means more between them.
+    best_per_old = np.zeros(len(old))
+    np.maximum.at(best_per_old, rows, m.lexical)
+    ranked = np.sort(best_per_old)
+    percentile = np.searchsorted(ranked, m.lexical, side="right") / max(len(ranked), 1)
+
+    matrix = np.column_stack(
+        [
+            m.cosine,
+            m.containment,
+            m.dice,
+            m.char_cosine,
+            m.lexical,
+            m.subject_mismatch,
+            m.actors_disjoint,
+            np.log1p(shared_content),
+            rarest / 10.0,
+            np.log1p(shared_names),
+            np.clip(evidence_share, 0.0, 1.0),
+            np.maximum(unshared_old, unshared_new),
+            np.minimum(unshared_old, unshared_new),
+            best_old,
+            best_new,
+            np.clip(margin_old, -1.0, 1.0),
+            np.clip(margin_new, -1.0, 1.0),
+            both,
+            both & same_kind,
+            both & ~same_kind,
+            same_value,
+            np.log1p(shared_bigrams),
+            bigram_share,
+            set_ratio,
+            position_gap,
+            _shrunk(percentile, n_claims, NEUTRAL_PERCENTILE),
+            _shrunk(locally_rare / max(np.log(n_claims + 1), 1.0), n_claims, NEUTRAL_RARE),
+        ]
+    ).astype(np.float64)
+    return Evidence(matrix=matrix, measures=m)
+
+
+def _shrunk(values: np.ndarray, n_claims: int, neutral: float) -> np.ndarray:
+    """``values`` drawn towards ``neutral`` in a diff of fewer than RELATIVE_CLAIMS claims."""
+    weight = min(1.0, n_claims / RELATIVE_CLAIMS)
+    out: np.ndarray = weight * values + (1.0 - weight) * neutral
+    return out
+
+
+def _rowwise_max(a: csr_matrix, b: csr_matrix, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """``max(a[rows[k]] * b[cols[k]])`` elementwise for every k (0 when nothing is shared)."""
+    out = np.zeros(len(rows), dtype=np.float64)
+    chunk = 50_000
+    for start in range(0, len(rows), chunk):
+        r, c = rows[start : start + chunk], cols[start : start + chunk]
+        product = a[r].multiply(b[c]).tocsr()
+        if product.nnz:
+            out[start : start + len(r)] = product.max(axis=1).toarray().ravel()
+    return out

@@ -1,0 +1,271 @@
+"""The matcher: which claims of one selection state the same position as claims of another.
+
+One storage-free pipeline with one config object::
+
+    candidates (sparse TF-IDF top-k)  → candidates.py
+    → evidence rows per pair          → evidence.py
+    → calibrated probability          → probability.py (the shipped pair model)
+    → assignment with "no counterpart" (maximum-weight matching on log-odds), splits and
+      merges, leads below the threshold → align.py
+
+Near-duplicates within one selection (one claim stated in several pooled briefs) are grouped
+first and matched once. The matcher knows nothing of the database or of report filters; the
+engine (``engine.py``) loads selections and turns a ``Matching`` into a ``Diff``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+from rapidfuzz import fuzz
+
+from tracker.compare.align import Alignment, align, group_duplicates
+from tracker.compare.candidates import Vectors, candidate_pairs, self_pairs, vectorize
+from tracker.compare.evidence import FEATURE_NAMES, pair_evidence, person_tokens
+from tracker.compare.features import claim_features
+from tracker.compare.model import ClaimRef
+from tracker.compare.probability import PairModel, shipped_model
+from tracker.compare.semantic import Encoder, pair_cosines
+
+# Bump when the matcher's pipeline changes in a way that changes its pairs (a new model file
+# carries its own version too; reports name both).
+MATCHER_VERSION = "2"
+
+
+@dataclass(frozen=True)
+class MatcherConfig:
+    """Every setting of the matcher, in one place (reports record them)."""
+
+    model: PairModel = field(default_factory=shipped_model)
+    threshold: float | None = None  # report pairs at or above this probability (model's)
+    lead_floor: float = 0.1  # an unmatched claim's best candidate above this is a lead
+    top_k: int = 8  # candidates per old claim
+    duplicate_cosine: float = 0.8  # claims of one selection this alike are one claim...
+    duplicate_ratio: float = 90.0  # ...when their edit ratio agrees
+    # With sentence embeddings, a pair whose embedding cosine is below this cannot match.
+    semantic_veto: float = 0.35
+
+    @property
+    def cutoff(self) -> float:
+        """The probability a pair needs to be reported."""
+        return self.model.threshold if self.threshold is None else self.threshold
+
+    def with_threshold(self, threshold: float | None) -> MatcherConfig:
+        """The same settings with another threshold (None: the model's)."""
+        return replace(self, threshold=threshold)
+
+    def describe(self) -> dict[str, object]:
+        """What a report records so its pairs can be reproduced."""
+        return {
+            "version": MATCHER_VERSION,
+            "model": self.model.version,
+            "threshold": round(self.cutoff, 4),
+        }
+
+
+@dataclass(frozen=True)
+class Matching:
+    """The matcher's answer, by index into the two claim sequences."""
+
+    alignment: Alignment
+    lexical: dict[tuple[int, int], float]  # lexical score of each matched or lead pair
+    old_members: dict[int, list[int]]  # representative → near-duplicates grouped under it
+    new_members: dict[int, list[int]]
+    old_reps: np.ndarray  # bool per old claim: represents its group
+    new_reps: np.ndarray
+
+
+@dataclass(frozen=True)
+class Scored:
+    """Candidate pairs with their evidence, lexical score and probability."""
+
+    rows: np.ndarray
+    cols: np.ndarray
+    evidence: np.ndarray
+    lexical: np.ndarray
+    containment: np.ndarray
+    probability: np.ndarray
+
+
+def _vectors(old: Sequence[ClaimRef], new: Sequence[ClaimRef]) -> Vectors:
+    f_old = [claim_features(c) for c in old]
+    f_new = [claim_features(c) for c in new]
+    people = person_tokens([*old, *new])
+    return vectorize(
+        [tuple(t for t in f.tokens if t not in people) for f in f_old],
+        [tuple(t for t in f.tokens if t not in people) for f in f_new],
+        [(sorted(f.actors), f.subject) for f in f_old],
+        [(sorted(f.actors), f.subject) for f in f_new],
+    )
+
+
+def _dedupe(
+    claims: Sequence[ClaimRef], vectors_side: object, config: MatcherConfig
+) -> tuple[np.ndarray, dict[int, list[int]]]:
+    """Which claims represent a near-duplicate group (across briefs), and the members."""
+    matrix = vectors_side.tfidf  # type: ignore[attr-defined]
+    close = [
+        (i, j)
+        for i, j in self_pairs(matrix, min_cosine=config.duplicate_cosine)
+        if claims[i].brief_id != claims[j].brief_id
+        and fuzz.ratio(claims[i].norm_text, claims[j].norm_text) >= config.duplicate_ratio
+    ]
+    rep = group_duplicates(close, len(claims))
+    members: dict[int, list[int]] = {}
+    for i, r in enumerate(rep):
+        if r != i:
+            members.setdefault(r, []).append(i)
+    is_rep = np.array([r == i for i, r in enumerate(rep)], dtype=bool)
+    return is_rep, members
+
+
+def score_candidates(
+    old: Sequence[ClaimRef],
+    new: Sequence[ClaimRef],
+    config: MatcherConfig,
+    *,
+    vectors: Vectors | None = None,
+    pairs: tuple[np.ndarray, np.ndarray] | None = None,
+) -> Scored:
+    """Evidence and probability of the candidate pairs of two claim sequences.
+
+    ``pairs`` adds explicit (rows, cols) to the candidates (the fitting script uses it to
+    score labelled pairs the candidate search did not propose).
+    """
+    vectors = vectors or _vectors(old, new)
+    rows, cols, cosines = candidate_pairs(vectors, k=config.top_k)
+    if pairs is not None:
+        known = set(zip(rows.tolist(), cols.tolist(), strict=True))
+        extra = [(i, j) for i, j in zip(*pairs, strict=True) if (i, j) not in known]
+        if extra:
+            er = np.asarray([i for i, _ in extra], dtype=np.int64)
+            ec = np.asarray([j for _, j in extra], dtype=np.int64)
+            from tracker.compare.candidates import rowwise_dot
+
+            rows = np.concatenate([rows, er])
+            cols = np.concatenate([cols, ec])
+            cosines = np.concatenate(
+                [cosines, rowwise_dot(vectors.old.tfidf, vectors.new.tfidf, er, ec)]
+            )
+    ev = pair_evidence(vectors, old, new, rows, cols, cosines)
+    assert ev.matrix.shape[1] == len(FEATURE_NAMES)
+    probability = config.model.probability(ev.matrix, FEATURE_NAMES)
+    return Scored(
+        rows=rows,
+        cols=cols,
+        evidence=ev.matrix,
+        lexical=ev.measures.lexical,
+        containment=ev.measures.containment,
+        probability=probability,
+    )
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """Everything before the assignment: near-duplicate groups and the scored candidates
+    between representatives (the assignment can then be re-run at any threshold)."""
+
+    rows: np.ndarray
+    cols: np.ndarray
+    probability: np.ndarray
+    lexical: np.ndarray
+    containment: np.ndarray
+    n_old: int
+    n_new: int
+    old_members: dict[int, list[int]]
+    new_members: dict[int, list[int]]
+    old_reps: np.ndarray
+    new_reps: np.ndarray
+
+
+def prepare(
+    old: Sequence[ClaimRef],
+    new: Sequence[ClaimRef],
+    config: MatcherConfig,
+    *,
+    encoder: Encoder | None = None,
+) -> Prepared:
+    """Group near-duplicates, then score the candidate pairs between representatives."""
+    vectors = _vectors(old, new)
+    old_reps, old_members = _dedupe(old, vectors.old, config)
+    new_reps, new_members = _dedupe(new, vectors.new, config)
+    scored = score_candidates(old, new, config, vectors=vectors)
+    keep = old_reps[scored.rows] & new_reps[scored.cols]
+    rows, cols = scored.rows[keep], scored.cols[keep]
+    prob, lexical, contain = (
+        scored.probability[keep],
+        scored.lexical[keep],
+        scored.containment[keep],
+    )
+    if encoder is not None and len(rows):
+        # Only pairs that could be matched or shown as leads need the veto.
+        near = prob >= config.lead_floor
+        rows, cols, prob, lexical, contain = (
+            rows[near],
+            cols[near],
+            prob[near],
+            lexical[near],
+            contain[near],
+        )
+        similar = (
+            pair_cosines(encoder, [c.text for c in old], [c.text for c in new], rows, cols)
+            >= config.semantic_veto
+        )
+        rows, cols, prob, lexical, contain = (
+            rows[similar],
+            cols[similar],
+            prob[similar],
+            lexical[similar],
+            contain[similar],
+        )
+    return Prepared(
+        rows,
+        cols,
+        prob,
+        lexical,
+        contain,
+        len(old),
+        len(new),
+        old_members,
+        new_members,
+        old_reps,
+        new_reps,
+    )
+
+
+def assign(prepared: Prepared, config: MatcherConfig) -> Matching:
+    """The assignment step alone, at the config's threshold."""
+    p = prepared
+    alignment = align(
+        p.rows,
+        p.cols,
+        p.probability,
+        p.containment,
+        config.cutoff,
+        p.n_old,
+        p.n_new,
+        lead_floor=config.lead_floor,
+    )
+    wanted = {(e.old, e.new) for e, _ in alignment.pairs}
+    wanted |= {(e.old, e.new) for e in alignment.lead_old.values()}
+    wanted |= {(e.old, e.new) for e in alignment.lead_new.values()}
+    lex = {
+        (i, j): s
+        for i, j, s in zip(p.rows.tolist(), p.cols.tolist(), p.lexical.tolist(), strict=True)
+        if (i, j) in wanted
+    }
+    return Matching(alignment, lex, p.old_members, p.new_members, p.old_reps, p.new_reps)
+
+
+def match(
+    old: Sequence[ClaimRef],
+    new: Sequence[ClaimRef],
+    config: MatcherConfig | None = None,
+    *,
+    encoder: Encoder | None = None,
+) -> Matching:
+    """Align two claim sequences: pairs above the threshold, leads below it."""
+    config = config or MatcherConfig()
+    return assign(prepare(old, new, config, encoder=encoder), config)

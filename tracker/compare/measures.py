@@ -1,0 +1,123 @@
+"""What a figure measures: a few content words next to it ("R&D budget", "FDI stock").
+
+Two figures of the same kind and unit (two dollar amounts, two shares) are one position's
+figure only when they count the same thing: an R&D budget of $5 billion and an FDI stock of
+$8 billion are two facts, not a move from 5 to 8. The claims store a quantity's kind, unit
+and raw text but not its neighbourhood, so the measure is read at diff time from the claim's
+text: the content words nearest the figure on each side, within its clause (a comma,
+semicolon, parenthesis, dash or a joining word such as "and" ends it), as stems.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from tracker.claims.normalize import normalize
+from tracker.compare.features import content_tokens
+from tracker.compare.model import QuantityRef
+
+# Content words taken on each side of a figure.
+MEASURE_WORDS = 2
+# Figures whose measure is read; years and ranks keep their own context rules.
+MEASURED_KINDS = frozenset({"percent", "money", "count"})
+
+# Where the clause around a figure ends. Commas too: "an R&D budget of $5 billion, an FDI
+# stock of $8 billion" names two measures, one per comma phrase.
+_BOUNDARY = re.compile(
+    r"[;:,()\[\]\u2014\u2013]|--|\.(?:\s|$)"
+    r"|\b(?i:and|or|but|while|whereas|compared|versus|than)\b"
+)
+# "R&D", "M&A": one word, not two stray letters.
+_AMPERSAND = re.compile(r"\b([A-Za-z]{1,3})&([A-Za-z]{1,3})\b")
+# Words next to a figure that say how it is stated, not what it counts. Stems.
+_NOT_MEASURE = frozenset(
+    {
+        "nearli",
+        "rough",
+        "approxim",
+        "almost",
+        "reach",
+        "total",
+        "stood",
+        "stand",
+        "amount",
+        "worth",
+        "valu",
+        "level",
+        "figur",
+        "rose",
+        "fell",
+        "grew",
+        "rise",
+        "fall",
+        "record",
+        "estim",
+        "percent",
+        "billion",
+        "million",
+        "trillion",
+        "thousand",
+    }
+)
+
+
+def _words(fragment: str) -> list[str]:
+    stems = content_tokens(normalize(_AMPERSAND.sub(r"\1\2", fragment)))
+    return [t for t in stems if not t.startswith("a:") and t not in _NOT_MEASURE]
+
+
+def measure(text: str, start: int, end: int) -> frozenset[str]:
+    """The measure of the figure at ``text[start:end]``: stems of its nearest content words.
+
+    Actors ("Japan", "U.S.") and words of statement ("about", "reached") are left out; an
+    empty set means the figure's clause names nothing it could be told apart by.
+    """
+    before = text[max(0, start - 120) : start]
+    cuts = [m.end() for m in _BOUNDARY.finditer(before)]
+    before = before[cuts[-1] :] if cuts else before
+    after = text[end : end + 120]
+    stop = _BOUNDARY.search(after)
+    after = after[: stop.start()] if stop else after
+    return frozenset(_words(before)[-MEASURE_WORDS:] + _words(after)[:MEASURE_WORDS])
+
+
+def measures(text: str, quantities: Sequence[QuantityRef]) -> tuple[frozenset[str], ...]:
+    """The measure of each quantity of a claim (in order), found by its raw text.
+
+    Quantities are stored in text order, so each raw text is looked for after the previous
+    one; a raw text not found (a claim edited by hand) measures nothing known.
+    """
+    out: list[frozenset[str]] = []
+    pos = 0
+    for q in quantities:
+        at = text.find(q.raw, pos) if q.raw else -1
+        if at < 0 or q.kind not in MEASURED_KINDS:
+            out.append(frozenset())
+            continue
+        out.append(measure(text, at, at + len(q.raw)))
+        pos = at + len(q.raw)
+    return tuple(out)
+
+
+def claim_words(text: str) -> frozenset[str]:
+    """Every word of a claim that could name a measure (stems, as in :func:`measure`)."""
+    return frozenset(_words(text))
+
+
+def same_measure(
+    a: frozenset[str],
+    b: frozenset[str],
+    a_claim: frozenset[str] = frozenset(),
+    b_claim: frozenset[str] = frozenset(),
+) -> bool:
+    """Whether figure ``a`` (of a claim with words ``a_claim``) and ``b`` measure one thing.
+
+    Yes when either names nothing or they share a word. Otherwise yes only when one figure's
+    words occur anywhere in the other claim: "defence spending ... the national cap of 1% of
+    GDP" and "defence spending to 2% of GDP" name the cap and the spending next to their
+    figures, but both speak of spending. An R&D budget against an FDI stock is no.
+    """
+    if not a or not b or not a.isdisjoint(b):
+        return True
+    return not b.isdisjoint(a_claim) or not a.isdisjoint(b_claim)

@@ -105,6 +105,7 @@ def main() -> None:
     parser.add_argument(
         "--claims", type=int, help="old claims per unit (default: by source); 0 for all"
     )
+    parser.add_argument("--prefix", default="", help="only units whose name starts so")
     parser.add_argument(
         "--skip-labelled", action="store_true", help="leave out pairs already in the labels file"
     )
@@ -125,6 +126,8 @@ def main() -> None:
                 unit_name, old, new = line.split("\t")[:3]
                 seen.add((unit_name, old, new))
     for unit in units(set(args.sources.split(",")), pdf=args.pdf):
+        if not unit.name.startswith(args.prefix):
+            continue
         n_old, n_new = per_source[unit.source]
         if args.claims is not None:
             n_old = args.claims or len(unit.old.claims)

@@ -20,6 +20,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from tracker.compare.engine import compare
+from tracker.compare.matcher import MatcherConfig
 from tracker.compare.model import (
     BriefRef,
     Change,
@@ -136,6 +137,11 @@ class Timeline:
     # Set for `tracker history`: what the chains were chosen by.
     query: str | None = None
     claim_id: int | None = None
+
+    @property
+    def matcher(self) -> dict[str, object]:
+        """The matcher's version, model and threshold that linked the steps."""
+        return MatcherConfig().with_threshold(self.options.min_score).describe()
 
     @property
     def is_history(self) -> bool:

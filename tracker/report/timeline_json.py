@@ -80,6 +80,7 @@ def timeline_to_dict(tl: Timeline) -> dict[str, Any]:
         "type": "history" if tl.is_history else "timeline",
         "query": tl.query,
         "claim_id": tl.claim_id,
+        "matcher": tl.matcher,
         "periods": [_period(p) for p in tl.periods],
         "summary": tl.summary,
         "chains": [_chain(tl, c) for c in tl.chains],

@@ -170,3 +170,10 @@ def test_a_stance_word_far_from_the_shared_words_is_no_flip() -> None:
         )
         == []
     )
+
+
+def test_making_the_fullest_use_of_what_was_to_be_reduced_is_a_direction_flip() -> None:
+    assert dimensions(
+        "The ministry will cut its reliance on imported coal as far as it can.",
+        "The ministry now wants to make the fullest possible use of imported coal.",
+    ) == ["direction"]

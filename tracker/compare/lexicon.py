@@ -213,6 +213,10 @@ UP = frozenset(
         "maximized",
         "maximizing",
         "maximise",
+        "maximises",
+        "maximizes",
+        # "make the fullest possible use of X" is to maximise X.
+        "fullest",
         "double",
         "doubled",
         "doubling",

@@ -48,10 +48,12 @@ def compare(
     alignment = found.alignment
 
     def also_old(i: int) -> tuple[ClaimRef, ...]:
-        return tuple(old.claims[k] for k in found.old_members.get(i, []))
+        members = found.old_members.get(i)  # most claims have no near-duplicate
+        return tuple(old.claims[k] for k in members) if members else ()
 
     def also_new(j: int) -> tuple[ClaimRef, ...]:
-        return tuple(new.claims[k] for k in found.new_members.get(j, []))
+        members = found.new_members.get(j)
+        return tuple(new.claims[k] for k in members) if members else ()
 
     changes: list[Change] = []
     for edge, relation in alignment.pairs:

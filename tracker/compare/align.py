@@ -21,7 +21,6 @@ a split (one old → several new) or a merge (several old → one new).
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -91,25 +90,71 @@ def _matching(rows: np.ndarray, cols: np.ndarray, gain: np.ndarray, n_old: int) 
     _, label = connected_components(graph, directed=False)
     component = label[rows]
     order = np.lexsort((cols, rows, component))
-    chosen: list[int] = []
     bounds = np.flatnonzero(np.r_[True, component[order][1:] != component[order][:-1], True])
-    for a, b in itertools.pairwise(bounds):
+    starts, ends = bounds[:-1], bounds[1:]
+    # Most components are stars: one claim whose candidates are all its own (a single pair is
+    # one too). The best matching of a star is its one best pair, found for all stars at once;
+    # a star whose best gain is tied goes to the solver below like any other component, so
+    # the result is the solver's in every case.
+    rows_sorted, cols_sorted = rows[order], cols[order]
+    one_old = _runs_constant(rows_sorted, starts, ends)
+    one_new = _runs_constant(cols_sorted, starts, ends)
+    star = one_old | one_new
+    gain_sorted = gain[order]
+    best_at, unique_best = _best_per_run(gain_sorted, starts)
+    easy = star & unique_best
+    chosen: list[int] = order[best_at[easy]].tolist()
+    # Each pair's row and column within its component's dense matrix (claims numbered in
+    # increasing order from 0 per component), computed for all components at once.
+    local_row = _local_ids(component, rows)
+    local_col = _local_ids(component, cols)
+    for a, b in zip(starts[~easy].tolist(), ends[~easy].tolist(), strict=True):
         idx = order[a:b]
-        if len(idx) == 1:
-            chosen.append(int(idx[0]))
-            continue
-        r_ids, r = np.unique(rows[idx], return_inverse=True)
-        c_ids, c = np.unique(cols[idx], return_inverse=True)
-        if len(r_ids) * len(c_ids) > MAX_DENSE_CELLS:
+        r, c = local_row[idx], local_col[idx]
+        n_r, n_c = int(r.max()) + 1, int(c.max()) + 1
+        if n_r * n_c > MAX_DENSE_CELLS:
             chosen.extend(int(idx[k]) for k in _greedy(rows[idx], cols[idx], gain[idx]))
             continue
-        weight = np.zeros((len(r_ids), len(c_ids)))
-        where = np.full((len(r_ids), len(c_ids)), -1, dtype=np.int64)
+        weight = np.zeros((n_r, n_c))
+        where = np.full((n_r, n_c), -1, dtype=np.int64)
         weight[r, c] = gain[idx]
         where[r, c] = idx
         ri, ci = linear_sum_assignment(weight, maximize=True)
         chosen.extend(int(where[x, y]) for x, y in zip(ri, ci, strict=True) if where[x, y] >= 0)
     return sorted(chosen)
+
+
+def _local_ids(component: np.ndarray, claim: np.ndarray) -> np.ndarray:
+    """Per pair: the rank of its claim among the distinct claims of its component (what
+    ``np.unique(..., return_inverse=True)`` gives within each component)."""
+    order = np.lexsort((claim, component))
+    comp, value = component[order], claim[order]
+    new_comp = np.r_[True, comp[1:] != comp[:-1]]
+    new_value = new_comp | np.r_[True, value[1:] != value[:-1]]
+    distinct = np.cumsum(new_value) - 1
+    first_of_comp = distinct[new_comp][np.cumsum(new_comp) - 1]
+    out = np.empty(len(claim), dtype=np.int64)
+    out[order] = distinct - first_of_comp
+    return out
+
+
+def _runs_constant(values: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Per run ``values[start:end]``: whether every value in it is the same."""
+    changes = np.r_[0, np.cumsum(values[1:] != values[:-1])]
+    out: np.ndarray = changes[ends - 1] == changes[starts]
+    return out
+
+
+def _best_per_run(gain: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per run (``gain[starts[r]:starts[r + 1]]``): the position of its largest gain, and
+    whether no other entry of the run ties with it."""
+    run = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(gain)]))
+    is_top = gain == np.maximum.reduceat(gain, starts)[run]
+    ties = np.add.reduceat(is_top.astype(np.int64), starts)
+    position = np.where(is_top, np.arange(len(gain)), len(gain))
+    first: np.ndarray = np.minimum.reduceat(position, starts)
+    unique: np.ndarray = ties == 1
+    return first, unique
 
 
 def align(
@@ -143,10 +188,9 @@ def align(
 
     extra_new: set[int] = set()
     extra_old: set[int] = set()
-    for k in np.lexsort((u_new, u_old, -u_p)).tolist():  # best first: joins its best partner
+    ranked_usable = np.lexsort((u_new, u_old, -u_p))  # best first: joins its best partner
+    for k in ranked_usable[u_c[ranked_usable] >= SPLIT_CONTAINMENT].tolist():
         i, j, p, c = int(u_old[k]), int(u_new[k]), float(u_p[k]), float(u_c[k])
-        if c < SPLIT_CONTAINMENT:
-            continue
         split = j not in new_match and j not in extra_new and i in old_match
         merge = i not in old_match and i not in extra_old and j in new_match
         if split and p >= SPLIT_RELATIVE * old_match[i].probability:
@@ -158,23 +202,45 @@ def align(
 
     matched_old = set(old_match) | extra_old
     matched_new = set(new_match) | extra_new
-    lead_old: dict[int, Edge] = {}
-    lead_new: dict[int, Edge] = {}
-    ranked = np.lexsort((new, old, -probability))
-    for k in ranked[probability[ranked] >= lead_floor].tolist():
-        i, j = int(old[k]), int(new[k])
-        edge = Edge(i, j, float(probability[k]), float(containment[k]))
-        if i not in matched_old and i not in lead_old:
-            lead_old[i] = edge
-        if j not in matched_new and j not in lead_new:
-            lead_new[j] = edge
+    free_old = np.ones(n_old, dtype=bool)
+    free_old[list(matched_old)] = False
+    free_new = np.ones(n_new, dtype=bool)
+    free_new[list(matched_new)] = False
+    # A claim's lead is its first candidate in the ranking (best first; ties by old, then
+    # new) among those at or above the floor, when the claim itself is unmatched.
+    near = np.flatnonzero(probability >= lead_floor)
+    ranked = near[np.lexsort((new[near], old[near], -probability[near]))]
+    lead_old = _first_per_claim(ranked, old, free_old, old, new, probability, containment)
+    lead_new = _first_per_claim(ranked, new, free_new, old, new, probability, containment)
     return Alignment(
         pairs=pairs,
-        unmatched_old=[i for i in range(n_old) if i not in matched_old],
-        unmatched_new=[j for j in range(n_new) if j not in matched_new],
+        unmatched_old=np.flatnonzero(free_old).tolist(),
+        unmatched_new=np.flatnonzero(free_new).tolist(),
         lead_old=lead_old,
         lead_new=lead_new,
     )
+
+
+def _first_per_claim(
+    ranked: np.ndarray,
+    claim_of: np.ndarray,
+    free: np.ndarray,
+    old: np.ndarray,
+    new: np.ndarray,
+    probability: np.ndarray,
+    containment: np.ndarray,
+) -> dict[int, Edge]:
+    """Each free claim's first pair in ``ranked`` (``claim_of[k]`` names a pair's claim on
+    one side), as edges in ranking order."""
+    ranked = ranked[free[claim_of[ranked]]]
+    _, first = np.unique(claim_of[ranked], return_index=True)
+    picked = ranked[np.sort(first)]
+    return {
+        int(claim_of[k]): Edge(
+            int(old[k]), int(new[k]), float(probability[k]), float(containment[k])
+        )
+        for k in picked.tolist()
+    }
 
 
 def group_duplicates(pairs: Iterable[tuple[int, int]], n: int) -> list[int]:

@@ -144,6 +144,8 @@ def surface_tokens(norm_text: str) -> list[tuple[str, str]]:
 
 def from_tokens(tokens: tuple[str, ...]) -> Features:
     """Features from content tokens (computed now or stored at ingest)."""
+    if not any(t.startswith("a:") for t in tokens):  # most claims name no actor
+        return Features(tokens=tokens, actors=frozenset(), subject=None)
     actors = [t[2:].replace("_", " ") for t in tokens if t.startswith("a:")]
     # The grammatical subject is approximated by an actor among the first content words:
     # "China is Japan's largest partner" → china; "... support for peace in the Taiwan Strait"
@@ -168,6 +170,11 @@ def claim_tokens(claim: ClaimRef) -> tuple[str, ...]:
 
 def claim_features(claim: ClaimRef) -> Features:
     """Features from the tokens stored at ingest, or computed when they are missing or stale."""
+    stored = claim.tokens
+    if stored is not None and ":" not in stored:
+        # Only actor tokens ("a:japan") hold a colon (content tokens are letters, digits and
+        # apostrophes): a claim naming no actor needs no look at its tokens one by one.
+        return Features(tokens=tuple(stored.split()), actors=frozenset(), subject=None)
     return from_tokens(claim_tokens(claim))
 
 

@@ -93,9 +93,15 @@ def _vectors(old: Sequence[ClaimRef], new: Sequence[ClaimRef]) -> Vectors:
     f_old = [claim_features(c) for c in old]
     f_new = [claim_features(c) for c in new]
     people = person_tokens([*old, *new])
+
+    def evidence_tokens(tokens: tuple[str, ...]) -> tuple[str, ...]:
+        if people.isdisjoint(tokens):  # most claims name nobody: keep the tuple as it is
+            return tokens
+        return tuple(t for t in tokens if t not in people)
+
     return vectorize(
-        [tuple(t for t in f.tokens if t not in people) for f in f_old],
-        [tuple(t for t in f.tokens if t not in people) for f in f_new],
+        [evidence_tokens(f.tokens) for f in f_old],
+        [evidence_tokens(f.tokens) for f in f_new],
         [(sorted(f.actors), f.subject) for f in f_old],
         [(sorted(f.actors), f.subject) for f in f_new],
     )
@@ -251,11 +257,17 @@ def assign(prepared: Prepared, config: MatcherConfig) -> Matching:
     wanted = {(e.old, e.new) for e, _ in alignment.pairs}
     wanted |= {(e.old, e.new) for e in alignment.lead_old.values()}
     wanted |= {(e.old, e.new) for e in alignment.lead_new.values()}
-    lex = {
-        (i, j): s
-        for i, j, s in zip(p.rows.tolist(), p.cols.tolist(), p.lexical.tolist(), strict=True)
-        if (i, j) in wanted
-    }
+    # The lexical score of the wanted pairs, picked in numpy (candidate pairs are distinct).
+    key = p.rows * max(p.n_new, 1) + p.cols
+    wanted_keys = np.fromiter((i * max(p.n_new, 1) + j for i, j in wanted), dtype=np.int64)
+    keep = np.isin(key, wanted_keys)
+    lex = dict(
+        zip(
+            zip(p.rows[keep].tolist(), p.cols[keep].tolist(), strict=True),
+            p.lexical[keep].tolist(),
+            strict=True,
+        )
+    )
     return Matching(alignment, lex, p.old_members, p.new_members, p.old_reps, p.new_reps)
 
 

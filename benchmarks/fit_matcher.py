@@ -27,6 +27,7 @@ import datetime as dt
 import itertools
 import json
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -193,59 +194,57 @@ def reliability(
 _PREPARED: dict[tuple[str, str], Prepared] = {}
 
 
+def _against_labels(
+    found: list[UnitPairs], made_of: Callable[[UnitPairs], set[tuple[int, int]]]
+) -> dict[str, float]:
+    """Precision of the labelled pairs a matcher reports (right = same or related) and its
+    recall of the labelled "same" pairs, over the units of ``found``."""
+    reported = right = same_total = same_found = 0
+    for up in found:
+        made = made_of(up)
+        label_of = dict(zip(up.index, up.labels, strict=True))
+        for pair in made:
+            if pair in label_of:
+                reported += 1
+                right += label_of[pair] in POSITIVE
+        for pair, label in label_of.items():
+            if label == "same":
+                same_total += 1
+                same_found += pair in made
+    return {
+        "reported": reported,
+        "precision": right / reported if reported else float("nan"),
+        "same": same_total,
+        "recall": same_found / same_total if same_total else float("nan"),
+    }
+
+
 def evaluate_system(found: list[UnitPairs], config: MatcherConfig) -> dict[str, float]:
     """Run the whole matcher on each unit; precision of labelled reported pairs, recall of same.
 
     Candidates are scored once per unit and model; only the assignment runs per threshold.
     """
-    reported = right = same_total = same_found = 0
-    for up in found:
+
+    def made(up: UnitPairs) -> set[tuple[int, int]]:
         key = (up.unit.name, str(config.model.weights.tobytes()))
         if key not in _PREPARED:
             _PREPARED[key] = prepare(up.unit.old.claims, up.unit.new.claims, config)
-        m = assign(_PREPARED[key], config)
-        made = {(e.old, e.new) for e, _ in m.alignment.pairs}
-        label_of = dict(zip(up.index, up.labels, strict=True))
-        for pair in made:
-            if pair in label_of:
-                reported += 1
-                right += label_of[pair] in POSITIVE
-        for pair, label in label_of.items():
-            if label == "same":
-                same_total += 1
-                same_found += pair in made
-    return {
-        "reported": reported,
-        "precision": right / reported if reported else float("nan"),
-        "same": same_total,
-        "recall": same_found / same_total if same_total else float("nan"),
-    }
+        return {(e.old, e.new) for e, _ in assign(_PREPARED[key], config).alignment.pairs}
+
+    return _against_labels(found, made)
 
 
 def evaluate_baseline(found: list[UnitPairs], cutoff: float = 80.0) -> dict[str, float]:
     """rapidfuzz token_set_ratio + Hungarian with a cut-off, on the same labels."""
-    reported = right = same_total = same_found = 0
-    for up in found:
+
+    def made(up: UnitPairs) -> set[tuple[int, int]]:
         a = [c.norm_text for c in up.unit.old.claims]
         b = [c.norm_text for c in up.unit.new.claims]
         sim = process.cdist(a, b, scorer=fuzz.token_set_ratio, workers=2)
         ri, ci = linear_sum_assignment(sim, maximize=True)
-        made = {(int(i), int(j)) for i, j in zip(ri, ci, strict=True) if sim[i, j] >= cutoff}
-        label_of = dict(zip(up.index, up.labels, strict=True))
-        for pair in made:
-            if pair in label_of:
-                reported += 1
-                right += label_of[pair] in POSITIVE
-        for pair, label in label_of.items():
-            if label == "same":
-                same_total += 1
-                same_found += pair in made
-    return {
-        "reported": reported,
-        "precision": right / reported if reported else float("nan"),
-        "same": same_total,
-        "recall": same_found / same_total if same_total else float("nan"),
-    }
+        return {(int(i), int(j)) for i, j in zip(ri, ci, strict=True) if sim[i, j] >= cutoff}
+
+    return _against_labels(found, made)
 
 
 def main() -> None:

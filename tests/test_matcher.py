@@ -158,3 +158,21 @@ def test_csv_cells_never_start_a_spreadsheet_formula() -> None:
 
     text = write_rows(("a", "b", "c"), [("=HYPERLINK(1)", "-2% of GDP", 3), ("@x", None, -1.5)])
     assert text.splitlines() == ["a,b,c", "'=HYPERLINK(1),'-2% of GDP,3", "'@x,,-1.5"]
+
+
+def test_the_labelled_pairs_hold_hashes_not_text_and_cover_the_frozen_split() -> None:
+    root = Path(__file__).resolve().parent.parent / "benchmarks"
+    lines = (root / "data" / "pair_labels.tsv").read_text(encoding="utf-8").splitlines()
+    rows = [x.split("\t") for x in lines if not x.startswith(("#", "unit\t"))]
+    assert len(rows) >= 1500
+    hexdigits = set("0123456789abcdef")
+    for unit, old, new, label, _who in rows:
+        assert len(old) == len(new) == 16 and set(old + new) <= hexdigits
+        assert label in ("same", "related", "different")
+        assert unit.split(":")[0] in ("us", "uk", "seeds", "sample", "doc")
+    units = {r[0] for r in rows}
+    source = (root / "pairsets.py").read_text(encoding="utf-8")
+    frozen = source[source.index("TEST_UNITS = frozenset(") :].split(")\n", 1)[0]
+    for name in (x.split('"')[1] for x in frozen.splitlines() if x.strip().startswith('"')):
+        prefix = name.removesuffix("*")
+        assert any(u.startswith(prefix) for u in units), name

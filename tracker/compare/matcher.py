@@ -22,7 +22,14 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from tracker.compare.align import Alignment, align, group_duplicates
-from tracker.compare.candidates import Vectors, candidate_pairs, self_pairs, vectorize
+from tracker.compare.candidates import (
+    Side,
+    Vectors,
+    candidate_pairs,
+    rowwise_dot,
+    self_pairs,
+    vectorize,
+)
 from tracker.compare.evidence import FEATURE_NAMES, pair_evidence, person_tokens
 from tracker.compare.features import claim_features
 from tracker.compare.model import ClaimRef
@@ -108,10 +115,10 @@ def _vectors(old: Sequence[ClaimRef], new: Sequence[ClaimRef]) -> Vectors:
 
 
 def _dedupe(
-    claims: Sequence[ClaimRef], vectors_side: object, config: MatcherConfig
+    claims: Sequence[ClaimRef], side: Side, config: MatcherConfig
 ) -> tuple[np.ndarray, dict[int, list[int]]]:
     """Which claims represent a near-duplicate group (across briefs), and the members."""
-    matrix = vectors_side.tfidf  # type: ignore[attr-defined]
+    matrix = side.tfidf
     close = [
         (i, j)
         for i, j in self_pairs(matrix, min_cosine=config.duplicate_cosine)
@@ -148,8 +155,6 @@ def score_candidates(
         if extra:
             er = np.asarray([i for i, _ in extra], dtype=np.int64)
             ec = np.asarray([j for _, j in extra], dtype=np.int64)
-            from tracker.compare.candidates import rowwise_dot
-
             rows = np.concatenate([rows, er])
             cols = np.concatenate([cols, ec])
             cosines = np.concatenate(

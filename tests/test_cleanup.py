@@ -126,6 +126,9 @@ def test_the_artefacts_are_really_in_the_seeds() -> None:
 def test_no_byline_in_claims(prefix: str) -> None:
     brief = next(b for b in seed_manifest() if b["file"].startswith(prefix))
     authors = list(brief.get("authors") or [])
+    if not authors:
+        # Nothing to look for: passing here would test nothing.
+        pytest.skip("this seed lists no authors")
     for claim in claims_of(prefix):
         assert not any(claim.text.startswith(name) for name in authors), claim.text
         names_removed = claim.text

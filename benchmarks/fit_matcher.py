@@ -3,10 +3,11 @@
 Labels (``data/pair_labels.tsv``: unit, old claim hash, new claim hash, same / related /
 different) are joined to the claims of each unit (``pairsets.units``); every labelled pair
 gets its evidence row exactly as the matcher computes it inside that unit's diff. A
-logistic regression (``sklearn``, standardised features, L2) is fitted on the *train* units
-only, with "same" or "related" as the positive class (a report pair is right when the two
-claims share a specific subject). The threshold is chosen on out-of-fold probabilities of
-the train units (grouped by unit) as the lowest that keeps pair precision at ``--precision``.
+logistic regression (``sklearn``, standardised features, L2, each source weighted equally)
+is fitted on the *train* units only, with "same" as the positive class. The threshold is the
+lowest on a grid at which the whole matcher's reported pairs on the train units, each scored
+by a model fitted without its fold (5 folds by unit), are right ("same" or "related": the two
+claims share a specific subject) at ``--precision``.
 
 Then, on the *test* units only (``pairsets.TEST_UNITS``, frozen):
 - the reliability table of the probability (bins; predicted vs observed share right);
@@ -161,16 +162,6 @@ def source_weights(found: list[UnitPairs]) -> np.ndarray:
     return np.asarray([len(sources) / (len(counts) * counts[s]) for s in sources])
 
 
-def _threshold(p: np.ndarray, y: np.ndarray, precision: float) -> float:
-    """Lowest probability whose pairs at or above it are right at ``precision`` or more."""
-    order = np.argsort(-p)
-    right = np.cumsum(y[order])
-    prec = right / np.arange(1, len(p) + 1)
-    ok = np.flatnonzero(prec >= precision)
-    # The longest prefix (lowest cut) that still meets the precision.
-    return float(p[order][ok.max()]) if len(ok) else 0.99
-
-
 def reliability(
     p: np.ndarray, y: np.ndarray, bins: int = 10
 ) -> list[tuple[str, int, float, float]]:
@@ -268,17 +259,13 @@ def main() -> None:
     else:
         x = np.vstack([u.matrix for u in train])
         y = np.asarray([lab in TARGET for u in train for lab in u.labels], dtype=np.float64)
-        y_right = np.asarray([lab in POSITIVE for u in train for lab in u.labels])
         groups = np.asarray([k for k, u in enumerate(train) for _ in u.labels])
         weight = source_weights(train)
-        oof = np.zeros(len(y))
         folds = list(GroupKFold(n_splits=5).split(x, y, groups))
         fold_models = []
-        for fit_idx, held in folds:
+        for fit_idx, _held in folds:
             mean, scale, clf = _fit(x[fit_idx], y[fit_idx], weight[fit_idx])
-            oof[held] = clf.predict_proba((x[held] - mean) / scale)[:, 1]
             fold_models.append(_model(mean, scale, clf, 0.5, len(fit_idx), 0, "fold"))
-        pair_threshold = round(_threshold(oof, y_right, args.precision), 3)
         mean, scale, clf = _fit(x, y, weight)
         # What the user sees is the whole matcher's output (assignment, splits), so the
         # threshold is the lowest on a grid at which the pairs it reports on train units it
@@ -299,7 +286,6 @@ def main() -> None:
                 threshold = t
                 break
         model = _model(mean, scale, clf, threshold, len(y), int(y.sum()), args.precision)
-        print(f"pair threshold (out-of-fold, precision >= {args.precision}): {pair_threshold}")
         print(f"threshold (whole matcher, out-of-fold on train, >= {args.precision}): {threshold}")
         for name, w in sorted(
             zip(FEATURE_NAMES, model.weights, strict=True), key=lambda t: -abs(t[1])

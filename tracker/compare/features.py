@@ -26,13 +26,10 @@ from tracker.compare.lexicon import (
 )
 from tracker.compare.model import ClaimRef
 
-_LETTERS = re.compile(r"[a-z]+")
-_STANCE_WORDS = NEGATIVE | UP | DOWN | FIRM | TENTATIVE
 # Bump when tokenisation, stemming or the actor lexicon changes: tokens stored with an older
 # version are recomputed at diff time.
 FEATURES_VERSION = 1
 SUBJECT_WINDOW = 3
-_NOT_ONLY = re.compile(r"\bnot (?:only|just|merely)\b")
 _WORD = re.compile(r"[a-z][a-z0-9']*|\d+(?:\.\d+)?%?")
 _stemmer = snowballstemmer.stemmer("english")
 
@@ -176,32 +173,6 @@ def claim_features(claim: ClaimRef) -> Features:
         # apostrophes): a claim naming no actor needs no look at its tokens one by one.
         return Features(tokens=tuple(stored.split()), actors=frozenset(), subject=None)
     return from_tokens(claim_tokens(claim))
-
-
-@dataclass(frozen=True, slots=True)
-class Stance:
-    """Stance evidence words found in a claim."""
-
-    negative: frozenset[str]
-    up: frozenset[str]
-    down: frozenset[str]
-    firm: frozenset[str]
-    tentative: frozenset[str]
-
-
-def stance(norm_text: str) -> Stance:
-    """Collect the stance-bearing words of a claim (only matched pairs need them)."""
-    if "not " in norm_text:
-        # "not only X but Y" affirms X: drop it before looking for negators.
-        norm_text = _NOT_ONLY.sub(" ", norm_text)
-    words = _STANCE_WORDS.intersection(_LETTERS.findall(norm_text))
-    return Stance(
-        negative=words & NEGATIVE,
-        up=words & UP,
-        down=words & DOWN,
-        firm=words & FIRM,
-        tentative=words & TENTATIVE,
-    )
 
 
 # -- stance marks: a stance word and the words it bears on -------------------------------

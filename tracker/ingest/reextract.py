@@ -23,8 +23,8 @@ from sqlalchemy.orm import Session
 
 from tracker.claims import extract_claims
 from tracker.claims.normalize import canonical_document
+from tracker.claims.tokens import FEATURES_VERSION, content_tokens
 from tracker.claims.version import EXTRACTOR_VERSION
-from tracker.compare.features import FEATURES_VERSION, content_tokens
 from tracker.errors import InputError, StoreError, TrackerError
 from tracker.ingest.readers import read_document
 from tracker.store.briefs import replace_claims

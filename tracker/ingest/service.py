@@ -20,8 +20,8 @@ from sqlalchemy.orm import Session
 
 from tracker.claims import extract_claims
 from tracker.claims.normalize import canonical_document
+from tracker.claims.tokens import FEATURES_VERSION, content_tokens
 from tracker.claims.version import EXTRACTOR_VERSION
-from tracker.compare.features import FEATURES_VERSION, content_tokens
 from tracker.dates import PRECISIONS, Precision, as_precision, format_date, precision_of
 from tracker.errors import InputError, MetadataError, StoreError, TrackerError
 from tracker.ingest.archive import archive_raw

@@ -112,14 +112,14 @@ def worker_ingest(url: str, folder: Path, archive: Path, profile: bool) -> dict[
 
 
 def worker_diff(url: str, old: str, new: str) -> dict[str, Any]:
-    from tracker.compare.engine import diff
+    from tracker.app.diffs import diff
     from tracker.store.db import open_database
 
     database = open_database(url)
     base = peak_rss_mb()
     t0 = time.perf_counter()
     c0 = time.process_time()
-    result = diff(database.engine, old, new)
+    result = diff(database, old, new)
     seconds = time.perf_counter() - t0
     cpu = time.process_time() - c0
     database.engine.dispose()

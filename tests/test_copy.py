@@ -11,8 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.conftest import SAMPLE
+from tracker.app.diffs import diff
 from tracker.cli import cli
-from tracker.compare.engine import diff
 from tracker.errors import StoreError
 from tracker.ingest import ingest_file
 from tracker.report.json_report import render_json
@@ -62,7 +62,7 @@ def _diff_json(database: Database) -> str:
     """The diff as JSON with claim and brief ids blanked (a copy renumbers them)."""
     import json
 
-    data = json.loads(render_json(diff(database.engine, "2021", "2024")))
+    data = json.loads(render_json(diff(database, "2021", "2024")))
     for change in data["changes"]:
         lead = change.get("lead") or {}
         for claim in (change["old"], change["new"], lead.get("claim")):

@@ -20,7 +20,7 @@ from tracker.cli.output import (
 )
 
 if TYPE_CHECKING:
-    from tracker.compare.model import BriefRef
+    from tracker.selection import BriefRef
 
 F = TypeVar("F", bound=Any)
 
@@ -75,9 +75,9 @@ def within_specs(
 def warn_versions(briefs: Sequence[BriefRef]) -> None:
     """On standard error: a warning when the briefs compared were extracted by different
     claim extractor versions (the report itself is unchanged)."""
-    from tracker.compare.versions import extractor_warning
+    from tracker.app.diffs import versions_warning
 
-    warning = extractor_warning(briefs)
+    warning = versions_warning(briefs)
     if warning is not None:
         err.write(shown(f"warning: {warning}"))
 
@@ -160,8 +160,7 @@ def diff_cmd(
     --source, --brief and --in narrow every selection, so that a party's positions are
     compared with its own platforms only (tracker diff 2016 2020 --source "Democratic Party").
     """
-    from tracker.compare.model import KINDS, ChangeKind, DiffOptions
-    from tracker.compare.timeline import Status
+    from tracker.app.diffs import KINDS, ChangeKind, DiffOptions, Status
 
     if len(specs) < 2:
         raise click.UsageError("give at least two selections, e.g. tracker diff 2021 2024")
@@ -176,22 +175,22 @@ def diff_cmd(
         grep=grep,
         within=within_specs(sources, brief_ids, within),
     )
-    engine = open_db(ctx, must_exist=True).engine
+    db = open_db(ctx, must_exist=True)
     encoder = open_encoder(ctx)
     color, width = report_color(output), report_width(output)
     if len(specs) == 2:
-        from tracker.compare.engine import diff as run_diff
+        from tracker.app.diffs import diff as run_diff
         from tracker.report import render
 
-        result = run_diff(engine, specs[0], specs[1], options, encoder=encoder)
+        result = run_diff(db, specs[0], specs[1], options, encoder=encoder)
         warn_versions([*result.old.briefs, *result.new.briefs])
         text = render(result, fmt, color=color, width=width, sort=sort)
     else:
-        from tracker.compare.timeline import timeline
+        from tracker.app.diffs import timeline
         from tracker.report import render_timeline
 
         chosen = tuple(cast(Status, s) for s in statuses)
-        chained = timeline(engine, specs, options, statuses=chosen, encoder=encoder)
+        chained = timeline(db, specs, options, statuses=chosen, encoder=encoder)
         warn_versions([b for p in chained.periods for b in p.selection.briefs])
         text = render_timeline(chained, fmt, color=color, width=width)
     emit(text, output, color=color)

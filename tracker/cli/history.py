@@ -81,9 +81,8 @@ def history(
     --source, --brief and --in keep the history to some briefs: with --source, a party's
     position is followed through its own platforms and cannot hop to another party's.
     """
-    from tracker.compare.model import DiffOptions
-    from tracker.compare.timeline import Granularity
-    from tracker.compare.timeline import history as run_history
+    from tracker.app.diffs import DiffOptions, Granularity
+    from tracker.app.diffs import history as run_history
     from tracker.report import render_timeline
 
     if (query is None) == (claim_id is None):
@@ -91,7 +90,7 @@ def history(
     fmt = chosen_format(fmt, output, REPORT_FORMATS)
     options = DiffOptions(min_score=min_score, within=within_specs(sources, brief_ids, within))
     result = run_history(
-        open_db(ctx, must_exist=True).engine,
+        open_db(ctx, must_exist=True),
         query,
         claim_id=claim_id,
         by=cast(Granularity, by),

@@ -191,22 +191,18 @@ def claims(ctx: click.Context, brief_id: int, fmt: str | None, output: Path | No
     Each line starts with the claim's id, the one that search, diff, history --claim and the
     JSON reports use.
     """
-    from sqlalchemy.orm import Session
-
-    from tracker.store.repo import get_brief
+    from tracker.store.repo import brief_with_claims
 
     fmt = chosen_format(fmt, output, LIST_FORMATS)
-    db = open_db(ctx, must_exist=True)
-    with Session(db.engine) as session:
-        brief = get_brief(session, brief_id)
-        if brief is None:
-            raise TrackerError(f"no brief with id {brief_id} (see: tracker briefs)")
-        if fmt != "text":
-            from tracker.report.listings import claims_csv, claims_to_dict, dumps
+    brief = brief_with_claims(open_db(ctx, must_exist=True).engine, brief_id)
+    if brief is None:
+        raise TrackerError(f"no brief with id {brief_id} (see: tracker briefs)")
+    if fmt != "text":
+        from tracker.report.listings import claims_csv, claims_to_dict, dumps
 
-            emit(claims_csv(brief) if fmt == "csv" else dumps(claims_to_dict(brief)), output)
-            return
-        emit(_claims_text(brief, color=output is None and out.color), output, color=True)
+        emit(claims_csv(brief) if fmt == "csv" else dumps(claims_to_dict(brief)), output)
+        return
+    emit(_claims_text(brief, color=output is None and out.color), output, color=True)
 
 
 def _claims_text(brief: Brief, *, color: bool) -> str:
@@ -303,34 +299,22 @@ def db_copy(ctx: click.Context, source: str, destination: str, from_archive: str
     --from-archive DIR, else snapshots/ beside an SQLite SRC, else ./snapshots: the setting
     never applies to SRC, so a copy out of a shared store names its archive explicitly.
     """
-    from tracker.store.copy import copy_database
-    from tracker.store.db import archive_folder, archive_root_for, open_database, resolve_url
+    from tracker.store.copy import copy_store
 
-    src_archive = (
-        archive_folder(from_archive) if from_archive else archive_root_for(resolve_url(source))
+    report = copy_store(
+        source, destination, archive=ctx.obj["archive"], from_archive=from_archive
     )
-    src = open_database(source, archive=src_archive)
-    try:
-        dest = open_database(destination, archive=ctx.obj["archive"])
-    except BaseException:
-        src.engine.dispose()
-        raise
-    try:
-        report = copy_database(src, dest)
-    finally:
-        src.engine.dispose()
-        dest.engine.dispose()
     out.print(
         f"copied {report.briefs} brief(s) with {report.claims} claims and "
         f"{report.quantities} quantities; {report.already_present} already present"
     )
-    if src.archive_root == dest.archive_root:
-        out.print(f"archive: SRC and DEST share {dest.archive_root}; no raw file to copy")
+    if report.source_archive == report.destination_archive:
+        out.print(f"archive: SRC and DEST share {report.destination_archive}; no raw file to copy")
     elif report.archive_files or report.archive_missing:
         out.print(
-            f"archive: {report.archive_files} raw file(s) copied to {dest.archive_root}"
+            f"archive: {report.archive_files} raw file(s) copied to {report.destination_archive}"
             + (
-                f"; {report.archive_missing} not found under {src.archive_root}"
+                f"; {report.archive_missing} not found under {report.source_archive}"
                 if report.archive_missing
                 else ""
             )

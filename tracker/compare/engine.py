@@ -6,32 +6,10 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Engine
-
 from tracker.compare.classify import classify
 from tracker.compare.matcher import MatcherConfig, match
 from tracker.compare.model import KINDS, Change, ClaimRef, Diff, DiffOptions, Lead, Selection
-from tracker.compare.selection import load_selection
 from tracker.compare.semantic import Encoder
-from tracker.store.db import read_snapshot
-
-
-def diff(
-    engine: Engine,
-    old_spec: str,
-    new_spec: str,
-    options: DiffOptions | None = None,
-    *,
-    encoder: Encoder | None = None,
-    config: MatcherConfig | None = None,
-) -> Diff:
-    """Load two selections from one snapshot of the database and compare them."""
-    options = options or DiffOptions()
-    with collector_paused():
-        with read_snapshot(engine) as session:
-            old = load_selection(session, old_spec, options.within)
-            new = load_selection(session, new_spec, options.within)
-        return compare(old, new, options, encoder=encoder, config=config)
 
 
 @contextmanager

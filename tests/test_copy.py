@@ -120,6 +120,29 @@ def test_copy_there_and_back_keeps_everything(db: Database, tmp_path: Path) -> N
         back.engine.dispose()
 
 
+def test_copy_refuses_an_archive_path_outside_the_archive(tmp_path: Path) -> None:
+    src = open_database(str(tmp_path / "src" / "tracker.db"))
+    dest = open_database(str(tmp_path / "dest" / "tracker.db"))
+    try:
+        brief = tmp_path / "2021-03-01-ferry.txt"
+        brief.write_text("The ferry operator will double its winter sailings.\n", encoding="utf-8")
+        ingest_file(src, brief)
+        outside = tmp_path / "outside.txt"
+        outside.write_text("not a brief", encoding="utf-8")
+        with Session(src.engine) as session:
+            row = session.scalars(select(Brief)).one()
+            row.archive_path = "../../outside.txt"
+            session.commit()
+        with pytest.raises(StoreError, match="not a snapshots/<year>/<hash> name"):
+            copy_database(src, dest)
+        assert not (dest.archive_root.parent / "outside.txt").exists()
+        with Session(dest.engine) as session:
+            assert session.scalars(select(Brief)).all() == []
+    finally:
+        src.engine.dispose()
+        dest.engine.dispose()
+
+
 def test_copy_into_itself_is_refused(tmp_path: Path) -> None:
     database = open_database(str(tmp_path / "t.db"))
     try:

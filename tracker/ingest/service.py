@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
-import hashlib
 import os
 import shlex
 import stat
@@ -19,13 +18,13 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from tracker.claims import extract_claims
-from tracker.claims.normalize import canonical_document
 from tracker.claims.tokens import FEATURES_VERSION, content_tokens
 from tracker.claims.version import EXTRACTOR_VERSION
 from tracker.dates import PRECISIONS, Precision, as_precision, format_date, precision_of
 from tracker.errors import InputError, MetadataError, StoreError, TrackerError
-from tracker.ingest.archive import archive_raw
 from tracker.ingest.readers import SUPPORTED_SUFFIXES, Document, parse_date, read_document
+from tracker.store import archive
+from tracker.store.archive import archive_raw
 from tracker.store.db import Database
 from tracker.store.models import Brief, Claim
 from tracker.store.repo import add_brief, find_brief_by_hash
@@ -394,7 +393,7 @@ def ingest_bytes(
             "no date found in the file's metadata or name; give one with --date YYYY-MM-DD"
         )
     title = (doc.title or path.stem).strip()[:500]
-    content_hash = hashlib.sha256(canonical_document(doc.text).encode("utf-8")).hexdigest()
+    content_hash = archive.content_hash(doc.text)
 
     stored = _already_stored(db, path, content_hash, doc)
     if stored is not None:

@@ -24,6 +24,7 @@ from sqlalchemy import Row, insert, select
 from sqlalchemy.orm import Session
 
 from tracker.errors import StoreError
+from tracker.store.archive import is_archive_name
 from tracker.store.db import (
     Database,
     archive_folder,
@@ -57,6 +58,12 @@ class CopyReport:
 
 
 def _copy_raw(src: Database, dest: Database, archive_path: str, report: CopyReport) -> None:
+    if not is_archive_name(archive_path):
+        # A damaged or edited row must not make the copy read or write outside the archives.
+        raise StoreError(
+            f"archive path {archive_path!r} is not a snapshots/<year>/<hash> name "
+            "(see: tracker doctor)"
+        )
     source = src.archive_root / archive_path
     target = dest.archive_root / archive_path
     partial = target.with_name(target.name + ".partial")

@@ -15,7 +15,7 @@ from tracker.compare.engine import collector_paused, compare
 from tracker.compare.matcher import MatcherConfig
 from tracker.compare.model import KINDS, BriefRef, ChangeKind, ClaimRef, Diff, DiffOptions
 from tracker.compare.ordering import chosen_chains, holds, most_relevant, renumber, report_order
-from tracker.compare.semantic import Encoder
+from tracker.compare.semantic import Encoder, load_encoder
 from tracker.compare.timeline import Granularity, Period, Status, Timeline
 from tracker.compare.versions import extractor_warning
 from tracker.errors import SelectionError
@@ -28,10 +28,12 @@ __all__ = [
     "KINDS",
     "ChangeKind",
     "DiffOptions",
+    "Encoder",
     "Granularity",
     "Status",
     "diff",
     "history",
+    "load_encoder",
     "timeline",
     "versions_warning",
 ]

@@ -10,16 +10,11 @@ from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from tracker.app.reports import write_change_report
-from tracker.ingest.cron import MAX_ATTEMPTS, ItemOutcome, OnItem, RunReport
-from tracker.ingest.cron import run_sources as run_all_sources
-from tracker.ingest.fetch import Fetcher
 from tracker.ingest.inbox import SETTLE_SECONDS
-from tracker.ingest.lock import DEFAULT_WAIT, run_lock
+from tracker.ingest.lock import DEFAULT_WAIT
 from tracker.ingest.manifest import ManifestEntry, ingest_entries, read_manifest
-from tracker.ingest.pages import UrlOutcome, UrlRun
-from tracker.ingest.pages import ingest_urls as ingest_url_list
 from tracker.ingest.service import (
     IngestFailure,
     IngestReport,
@@ -31,8 +26,15 @@ from tracker.ingest.service import (
     iter_brief_files,
     store_paths,
 )
-from tracker.ingest.sources import Config, config_path, load_config
 from tracker.store.db import Database
+
+if TYPE_CHECKING:
+    # Only a run or a URL needs the fetcher (httpx, feedparser) and the engine (for change
+    # reports): imported where they are used, so that ingesting files does not load them.
+    from tracker.ingest.cron import ItemOutcome, OnItem, RunReport
+    from tracker.ingest.fetch import Fetcher
+    from tracker.ingest.pages import UrlOutcome, UrlRun
+    from tracker.ingest.sources import Config
 
 # What the callers need to say what they want, so that they import this module only.
 __all__ = [
@@ -84,6 +86,8 @@ def ingest_batch(
 
 def sources_config(db: Database, explicit: str | Path | None = None) -> Config:
     """The sources file of ``db`` (``--config`` / ``TRACKER_CONFIG`` when given)."""
+    from tracker.ingest.sources import config_path, load_config
+
     return load_config(config_path(db.url, explicit))
 
 
@@ -96,6 +100,9 @@ def ingest_urls(
     on_url: Callable[[UrlOutcome], None] | None = None,
 ) -> UrlRun:
     """Fetch and ingest the URLs with ``config``'s fetch policy, recorded as one run."""
+    from tracker.ingest.fetch import Fetcher
+    from tracker.ingest.pages import ingest_urls as ingest_url_list
+
     with Fetcher(config.fetch) as fetcher:
         return ingest_url_list(db, fetcher, urls, overrides, on_url=on_url)
 
@@ -108,7 +115,7 @@ def run_sources(
     report_dir: Path | None = None,
     on_item: OnItem | None = None,
     settle: float = SETTLE_SECONDS,
-    max_attempts: int = MAX_ATTEMPTS,
+    max_attempts: int | None = None,
     lock_wait: float | None = None,
     on_locked: Callable[[], None] | None = None,
 ) -> RunReport:
@@ -117,7 +124,13 @@ def run_sources(
 
     With ``lock_wait`` (seconds), the run takes the run lock first (``RunLocked`` when
     another run holds it that long) and calls ``on_locked`` once it holds it.
+    ``max_attempts`` defaults to ``tracker.ingest.cron.MAX_ATTEMPTS``.
     """
+    from tracker.app.reports import write_change_report
+    from tracker.ingest.cron import MAX_ATTEMPTS
+    from tracker.ingest.cron import run_sources as run_all_sources
+    from tracker.ingest.lock import run_lock
+
     lock: AbstractContextManager[object] = (
         nullcontext() if lock_wait is None else run_lock(db, config.path, lock_wait)
     )
@@ -133,6 +146,6 @@ def run_sources(
             else partial(write_change_report, db, folder=report_dir),
             on_item=on_item,
             settle=settle,
-            max_attempts=max_attempts,
+            max_attempts=MAX_ATTEMPTS if max_attempts is None else max_attempts,
         )
 

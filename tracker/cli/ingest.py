@@ -16,9 +16,11 @@ if TYPE_CHECKING:
     from tracker.app.ingesting import (
         IngestFailure,
         IngestResult,
+        ItemOutcome,
         ManifestEntry,
         Overrides,
         Skipped,
+        UrlOutcome,
         UrlRun,
     )
     from tracker.store.db import Database
@@ -276,7 +278,7 @@ def _ingest_urls(
     counting the stored ones in ``stored_now``."""
     from rich.markup import escape
 
-    from tracker.app.ingesting import UrlOutcome, ingest_urls, sources_config
+    from tracker.app.ingesting import ingest_urls, sources_config
 
     config = sources_config(db, click.get_current_context().obj["config_path"])
 
@@ -326,7 +328,7 @@ def _run_sources(
 ) -> None:
     from rich.text import Text
 
-    from tracker.app.ingesting import ItemOutcome, run_sources, sources_config
+    from tracker.app.ingesting import run_sources, sources_config
 
     db = open_db(ctx)
     config = sources_config(db, ctx.obj["config_path"])

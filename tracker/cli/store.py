@@ -147,28 +147,22 @@ def briefs_edit(
     """Change a brief's date, title, source or url (one transaction; claims unchanged)."""
     from rich.text import Text
 
-    from tracker.ingest.service import parse_dated
-    from tracker.store.briefs import edit_brief
+    from tracker.app.briefs import edit
 
     if date is None and title is None and source is None and url is None:
         raise click.UsageError("give at least one of --date, --title, --source, --url")
-    edit = edit_brief(
-        open_db(ctx.find_root()),
-        brief_id,
-        date=parse_dated(date) if date is not None else None,
-        title=title,
-        source=source,
-        url=url,
+    changes = edit(
+        open_db(ctx.find_root()), brief_id, date=date, title=title, source=source, url=url
     )
-    if not edit.changed:
+    if not changes.changed:
         out.print(f"brief {brief_id}: nothing changed")
         return
-    for name in edit.changed:
+    for name in changes.changed:
         if name == "date":
-            before, after = edit.before.shown_date, edit.after.shown_date
+            before, after = changes.before.shown_date, changes.after.shown_date
         else:
-            before = getattr(edit.before, name) or "—"
-            after = getattr(edit.after, name) or "—"
+            before = getattr(changes.before, name) or "—"
+            after = getattr(changes.after, name) or "—"
         out.print(Text(f"brief {brief_id} {name}: {before} → {after}"))
 
 
@@ -344,8 +338,12 @@ def db_reextract(ctx: click.Context, brief_ids: tuple[int, ...], every: bool) ->
     """
     from rich.text import Text
 
-    from tracker.claims.version import EXTRACTOR_VERSION
-    from tracker.ingest.reextract import ReextractOutcome, briefs_to_reextract, reextract
+    from tracker.app.briefs import (
+        EXTRACTOR_VERSION,
+        ReextractOutcome,
+        briefs_to_reextract,
+        reextract,
+    )
 
     if every and brief_ids:
         raise click.UsageError("give brief ids or --all, not both")

@@ -1,6 +1,7 @@
 # Two entry points for a fresh machine with Python 3.11 and make:
 #   make demo   virtualenv, install, ingest the sample corpus, diff two years, write reports
-#   make test   virtualenv with test extras, then ruff, mypy and the whole pytest suite
+#   make test   virtualenv with test extras, then ruff, the import contract (lint-imports),
+#               mypy and the whole pytest suite
 #               (on SQLite and on a private PostgreSQL server, see scripts/ensure-postgres.sh)
 PYTHON ?= python3.11
 VENV ?= .venv
@@ -36,6 +37,7 @@ demo: $(VENV)/.installed
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check tracker tests migrations benchmarks scripts
+	$(BIN)/lint-imports
 
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy

@@ -13,7 +13,7 @@ from tracker.app.diffs import diff
 from tracker.compare.align import Alignment, align, group_duplicates
 from tracker.compare.classify import classify, quantity_changes, stance_changes
 from tracker.compare.engine import compare
-from tracker.compare.model import ClaimRef, DiffOptions, QuantityRef
+from tracker.compare.model import ClaimRef, DiffOptions, QuantityRef, ReportFilter
 from tracker.errors import SelectionError
 from tracker.report.json_report import render_json
 from tracker.selection import parse_selection
@@ -181,9 +181,12 @@ def test_json_is_deterministic_and_follows_the_contract(seeded_db: Database) -> 
 
 def test_options_filter_kind_grep_and_min_score(seeded_db: Database) -> None:
     everything = diff(seeded_db, "2023", "2024")
-    only = diff(seeded_db, "2023", "2024", DiffOptions(kinds=("modified",), grep="defen"))
+    only = diff(seeded_db, "2023", "2024", report=ReportFilter(kinds=("modified",), grep="defen"))
     assert only.changes and all(c.kind == "modified" for c in only.changes)
     assert all(any("defen" in x.text.lower() for x in (c.old, c.new) if x) for c in only.changes)
+    # A report filter picks changes after matching: the pairs are those of the whole diff.
+    assert only.changes == tuple(c for c in everything.changes if c in only.changes)
+    assert set(only.changes) <= set(everything.changes)
     strict = diff(seeded_db, "2023", "2024", DiffOptions(min_score=0.99))
     assert strict.summary["modified"] < everything.summary["modified"]
     assert strict.summary["removed"] > everything.summary["removed"]

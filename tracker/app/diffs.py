@@ -11,9 +11,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from tracker.compare.chains import build_timeline, label_chains
-from tracker.compare.engine import collector_paused, compare
+from tracker.compare.engine import collector_paused, compare, filtered
 from tracker.compare.matcher import MatcherConfig
-from tracker.compare.model import KINDS, BriefRef, ChangeKind, ClaimRef, Diff, DiffOptions
+from tracker.compare.model import (
+    KINDS,
+    BriefRef,
+    ChangeKind,
+    ClaimRef,
+    Diff,
+    DiffOptions,
+    ReportFilter,
+)
 from tracker.compare.ordering import chosen_chains, holds, most_relevant, renumber, report_order
 from tracker.compare.semantic import Encoder, load_encoder
 from tracker.compare.timeline import Granularity, Period, Status, Timeline
@@ -30,6 +38,7 @@ __all__ = [
     "DiffOptions",
     "Encoder",
     "Granularity",
+    "ReportFilter",
     "Status",
     "diff",
     "history",
@@ -45,16 +54,19 @@ def diff(
     new_spec: str,
     options: DiffOptions | None = None,
     *,
+    report: ReportFilter | None = None,
     encoder: Encoder | None = None,
     config: MatcherConfig | None = None,
 ) -> Diff:
-    """Load two selections from one snapshot of the database and compare them."""
+    """Load two selections from one snapshot of the database and compare them; the diff
+    holds the changes ``report`` keeps (all of them by default)."""
     options = options or DiffOptions()
     with collector_paused():
         with read_snapshot(db.engine) as session:
             old = load_selection(session, old_spec, options.within)
             new = load_selection(session, new_spec, options.within)
-        return compare(old, new, options, encoder=encoder, config=config)
+        result = compare(old, new, options, encoder=encoder, config=config)
+    return filtered(result, report or ReportFilter())
 
 
 def timeline(
@@ -63,19 +75,20 @@ def timeline(
     options: DiffOptions | None = None,
     *,
     statuses: Sequence[Status] = (),
+    grep: str | None = None,
     encoder: Encoder | None = None,
 ) -> Timeline:
     """``tracker diff A B C``: every position chained across the given selections.
 
-    ``statuses`` and ``options.grep`` filter the chains reported; the summary counts what
-    is reported.
+    ``statuses`` and ``grep`` (case-insensitive, in any claim of a chain) filter the chains
+    reported; the summary counts what is reported.
     """
     options = options or DiffOptions()
     with read_snapshot(db.engine) as session:
         selections = load_selections(session, specs, options.within)
     periods = [Period(spec, s) for spec, s in zip(specs, selections, strict=True)]
     built = build_timeline(periods, options, encoder=encoder)
-    chains = label_chains(built.periods, chosen_chains(built.chains, statuses, options.grep))
+    chains = label_chains(built.periods, chosen_chains(built.chains, statuses, grep))
     return Timeline(built.periods, tuple(renumber(report_order(chains))), options)
 
 

@@ -160,7 +160,7 @@ def diff_cmd(
     --source, --brief and --in narrow every selection, so that a party's positions are
     compared with its own platforms only (tracker diff 2016 2020 --source "Democratic Party").
     """
-    from tracker.app.diffs import KINDS, ChangeKind, DiffOptions, Status
+    from tracker.app.diffs import KINDS, ChangeKind, DiffOptions, ReportFilter, Status
 
     if len(specs) < 2:
         raise click.UsageError("give at least two selections, e.g. tracker diff 2021 2024")
@@ -169,12 +169,7 @@ def diff_cmd(
     if len(specs) > 2 and kinds:
         raise click.UsageError("--kind needs exactly two selections (use --status)")
     fmt = chosen_format(fmt, output, REPORT_FORMATS)
-    options = DiffOptions(
-        min_score=min_score,
-        kinds=tuple(cast(ChangeKind, k) for k in kinds) or KINDS,
-        grep=grep,
-        within=within_specs(sources, brief_ids, within),
-    )
+    options = DiffOptions(min_score=min_score, within=within_specs(sources, brief_ids, within))
     db = open_db(ctx, must_exist=True)
     encoder = open_encoder(ctx)
     color, width = report_color(output), report_width(output)
@@ -182,7 +177,8 @@ def diff_cmd(
         from tracker.app.diffs import diff as run_diff
         from tracker.report import render
 
-        result = run_diff(db, specs[0], specs[1], options, encoder=encoder)
+        report = ReportFilter(kinds=tuple(cast(ChangeKind, k) for k in kinds) or KINDS, grep=grep)
+        result = run_diff(db, specs[0], specs[1], options, report=report, encoder=encoder)
         warn_versions([*result.old.briefs, *result.new.briefs])
         text = render(result, fmt, color=color, width=width, sort=sort)
     else:
@@ -190,7 +186,7 @@ def diff_cmd(
         from tracker.report import render_timeline
 
         chosen = tuple(cast(Status, s) for s in statuses)
-        chained = timeline(db, specs, options, statuses=chosen, encoder=encoder)
+        chained = timeline(db, specs, options, statuses=chosen, grep=grep, encoder=encoder)
         warn_versions([b for p in chained.periods for b in p.selection.briefs])
         text = render_timeline(chained, fmt, color=color, width=width)
     emit(text, output, color=color)

@@ -58,8 +58,6 @@ def build_timeline(
         # Each snapshot is on both sides of a comparison: encode its claims once.
         with encoder.remembering():
             return build_timeline(periods, options, bridge_if=bridge_if, encoder=encoder)
-    # Only matching settings apply to the pairwise comparisons; filters apply to chains.
-    pairwise = DiffOptions(min_score=options.min_score)
     units: dict[int, _Unit] = {}  # claim id (any member) → its unit
 
     def unit(claim: ClaimRef, period: int, also: Sequence[ClaimRef] = ()) -> _Unit:
@@ -73,7 +71,7 @@ def build_timeline(
         return found
 
     for k in range(len(periods) - 1):
-        diff = compare(periods[k].selection, periods[k + 1].selection, pairwise, encoder=encoder)
+        diff = compare(periods[k].selection, periods[k + 1].selection, options, encoder=encoder)
         # Register every claim first: a split or merge part must find its partner's unit.
         for ch in diff.changes:
             if ch.old is not None:
@@ -92,7 +90,7 @@ def build_timeline(
             else:  # merge
                 _absorb(a, into=_partner(b, forward=False), units=units)
 
-    _bridge_gaps(periods, units, pairwise, bridge_if, encoder)
+    _bridge_gaps(periods, units, options, bridge_if, encoder)
     chains = _chains(periods, units)
     return Timeline(periods=tuple(periods), chains=tuple(chains), options=options)
 

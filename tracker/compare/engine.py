@@ -5,10 +5,20 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 
 from tracker.compare.classify import classify
 from tracker.compare.matcher import MatcherConfig, match
-from tracker.compare.model import KINDS, Change, ClaimRef, Diff, DiffOptions, Lead, Selection
+from tracker.compare.model import (
+    KINDS,
+    Change,
+    ClaimRef,
+    Diff,
+    DiffOptions,
+    Lead,
+    ReportFilter,
+    Selection,
+)
 from tracker.compare.semantic import Encoder
 
 
@@ -43,7 +53,8 @@ def compare(
 ) -> Diff:
     """Match and classify the claims of two loaded selections (see ``matcher``).
 
-    ``options.min_score`` overrides the matcher's probability threshold. With an ``encoder``
+    ``options.min_score`` overrides the matcher's probability threshold; every change is
+    returned (see ``filtered`` for the report filters). With an ``encoder``
     (optional sentence embeddings, see ``semantic``), candidate pairs whose embedding cosine
     is below the config's ``semantic_veto`` cannot match.
     """
@@ -104,18 +115,15 @@ def _compare(
                 Change(kind="added", old=None, new=new.claims[j], also_new=also_new(j), lead=lead)
             )
 
-    changes = [c for c in changes if c.kind in options.kinds and _matches(c, options.grep)]
     changes.sort(key=_sort_key)
-    return Diff(
-        old=old, new=new, changes=tuple(changes), options=options, matcher=config.describe()
-    )
+    return Diff(old=old, new=new, changes=tuple(changes), matcher=config.describe())
 
 
-def _matches(change: Change, grep: str | None) -> bool:
-    if not grep:
-        return True
-    needle = grep.lower()
-    return any(c is not None and needle in c.text.lower() for c in (change.old, change.new))
+def filtered(diff: Diff, report: ReportFilter) -> Diff:
+    """The diff with only the changes ``report`` keeps (the summary counts those)."""
+    if report == ReportFilter():
+        return diff
+    return replace(diff, changes=tuple(c for c in diff.changes if report.keeps(c)))
 
 
 def _sort_key(change: Change) -> tuple[int, tuple[object, ...], tuple[object, ...]]:

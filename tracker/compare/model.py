@@ -116,16 +116,33 @@ class Change:
 
 @dataclass(frozen=True, slots=True)
 class DiffOptions:
-    """Settings that change what a diff reports."""
+    """What a diff or timeline compares and how it matches (not what it reports: see
+    ``ReportFilter``)."""
 
     # Pairs whose match probability is below this are reported as added + removed (None: the
-    # model's threshold).
+    # model's threshold). The one matching setting.
     min_score: float | None = None
-    kinds: tuple[ChangeKind, ...] = KINDS
-    grep: str | None = None
     # Selections every compared selection is narrowed by (``source:NAME``, ``brief:1,2``, a
     # year...): a brief outside any of them is in no selection of the diff or timeline.
     within: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ReportFilter:
+    """Which changes a report shows (``--kind``, ``--grep``). Applied after matching, so a
+    filter never changes a pair."""
+
+    kinds: tuple[ChangeKind, ...] = KINDS
+    grep: str | None = None  # case-insensitive, in the old or the new claim's text
+
+    def keeps(self, change: Change) -> bool:
+        """Whether ``change`` is of one of the kinds and mentions ``grep``."""
+        if change.kind not in self.kinds:
+            return False
+        if not self.grep:
+            return True
+        needle = self.grep.lower()
+        return any(c is not None and needle in c.text.lower() for c in (change.old, change.new))
 
 
 @dataclass(frozen=True)
@@ -135,7 +152,6 @@ class Diff:
     old: Selection
     new: Selection
     changes: tuple[Change, ...]
-    options: DiffOptions = field(default_factory=DiffOptions)
     # The matcher's version, model and threshold, so the report can be reproduced.
     matcher: dict[str, object] = field(default_factory=dict)
 

@@ -8,7 +8,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DEMO := build/demo
 
-.PHONY: demo test lint typecheck pytest clean
+.PHONY: demo test test-fast lint typecheck pytest docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,7 +37,13 @@ demo: $(VENV)/.installed
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check tracker tests migrations benchmarks scripts
+	$(BIN)/ruff format --check tracker tests migrations benchmarks scripts
 	$(BIN)/lint-imports
+	$(BIN)/cog --check docs/cli.md
+
+# docs/cli.md from the click commands (run after changing a command's options or help).
+docs: $(VENV)/.installed-test
+	$(BIN)/cog -r docs/cli.md
 
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy

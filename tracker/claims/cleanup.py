@@ -300,7 +300,9 @@ def _strip_inline(m: Mapped) -> Mapped:
     return m.collapse_spaces().strip()
 
 
-def clean_blocks(text: str, *, hard_wrapped: bool = False) -> list[Block]:
+# Complexity 26: one pass over the lines with the rejoin rules inline. Left whole while the
+# PDF work edits it; splitting it into per-rule helpers is the next step (issue #18).
+def clean_blocks(text: str, *, hard_wrapped: bool = False) -> list[Block]:  # noqa: C901
     """Split extracted text into cleaned prose paragraphs and headings.
 
     ``hard_wrapped`` says single newlines inside a paragraph are layout (PDF text), so lines

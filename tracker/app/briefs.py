@@ -36,4 +36,3 @@ def edit(
         source=source,
         url=url,
     )
-

@@ -148,4 +148,3 @@ def run_sources(
             settle=settle,
             max_attempts=MAX_ATTEMPTS if max_attempts is None else max_attempts,
         )
-

@@ -295,9 +295,7 @@ def db_copy(ctx: click.Context, source: str, destination: str, from_archive: str
     """
     from tracker.store.copy import copy_store
 
-    report = copy_store(
-        source, destination, archive=ctx.obj["archive"], from_archive=from_archive
-    )
+    report = copy_store(source, destination, archive=ctx.obj["archive"], from_archive=from_archive)
     out.print(
         f"copied {report.briefs} brief(s) with {report.claims} claims and "
         f"{report.quantities} quantities; {report.already_present} already present"

@@ -48,8 +48,10 @@ def archive_raw(root: Path, data: bytes, year: int, fmt: str) -> str:
 def is_archive_name(archive_path: str) -> bool:
     """Whether a stored archive path is one ``archive_name`` makes (relative, no ``..``)."""
     relative = PurePosixPath(archive_path)
-    return not relative.is_absolute() and ".." not in relative.parts and bool(
-        _ARCHIVE_NAME.match(archive_path)
+    return (
+        not relative.is_absolute()
+        and ".." not in relative.parts
+        and bool(_ARCHIVE_NAME.match(archive_path))
     )
 
 

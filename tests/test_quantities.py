@@ -685,6 +685,7 @@ def test_skipping_passes_never_changes_the_result_on_any_text(text: str) -> None
     assert extract_quantities(text) == _all_passes(text)
 
 
+@pytest.mark.evaluation
 def test_skipping_passes_on_the_seed_briefs() -> None:
     lines = [line for brief in seed_manifest() for line in seed_text(brief["file"][:3]).split("\n")]
     assert sum(bool(extract_quantities(line)) for line in lines) > 20

@@ -291,6 +291,7 @@ def markdown_series() -> list[Path]:
     return paths
 
 
+@pytest.mark.evaluation
 def test_markdown_series_claims_hold_no_markup_or_line_end_cuts() -> None:
     problems = []
     for path in markdown_series():
@@ -305,6 +306,7 @@ def test_markdown_series_claims_hold_no_markup_or_line_end_cuts() -> None:
     assert not problems
 
 
+@pytest.mark.evaluation
 def test_markdown_series_debris_is_at_most_two_percent() -> None:
     bad = total = 0
     for path in markdown_series():

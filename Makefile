@@ -1,7 +1,7 @@
 # Two entry points for a fresh machine with Python 3.11 and make:
 #   make demo   virtualenv, install, ingest the sample corpus, diff two years, write reports
 #   make test   virtualenv with test extras, then ruff, the import contract (lint-imports),
-#               mypy and the whole pytest suite
+#               mypy and the whole pytest suite on two workers (make test-fast: the core)
 #               (on SQLite and on a private PostgreSQL server, see scripts/ensure-postgres.sh)
 PYTHON ?= python3.11
 VENV ?= .venv
@@ -52,9 +52,14 @@ pytest: $(VENV)/.installed-test
 	scripts/ensure-chromium.sh
 	scripts/ensure-postgres.sh
 	scripts/ensure-model.sh $(BIN)/python
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n 2
 
 test: lint typecheck pytest
+
+# The core only: SQLite, without the browser, install, postgres and evaluation tiers (no
+# server, no Chromium, no ../shared needed).
+test-fast: $(VENV)/.installed-test
+	$(BIN)/pytest -q -n 2 --backends sqlite -m "not browser and not install and not postgres and not evaluation"
 
 clean:
 	scripts/stop-postgres.sh --remove

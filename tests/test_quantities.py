@@ -10,12 +10,8 @@ from hypothesis import strategies as st
 
 import tracker.claims.quantities as quantities_module
 from tests.conftest import seed_manifest, seed_text
-from tracker.claims.quantities import (
-    Quantity,
-    extract_quantities,
-    format_value,
-    quantity_key,
-)
+from tracker.claims.quantities import Quantity, extract_quantities
+from tracker.claims.quantity_format import format_value, quantity_key
 
 # Typographic characters as escapes: they look like ASCII in an editor.
 EN = "\u2013"  # en dash

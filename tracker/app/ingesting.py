@@ -12,20 +12,12 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tracker.ingest.files import iter_brief_files, store_paths
 from tracker.ingest.inbox import SETTLE_SECONDS
 from tracker.ingest.lock import DEFAULT_WAIT
 from tracker.ingest.manifest import ManifestEntry, ingest_entries, read_manifest
-from tracker.ingest.service import (
-    IngestFailure,
-    IngestReport,
-    IngestResult,
-    OnFile,
-    Overrides,
-    Skipped,
-    ingest_items,
-    iter_brief_files,
-    store_paths,
-)
+from tracker.ingest.results import IngestFailure, IngestReport, IngestResult, Outcome, Skipped
+from tracker.ingest.service import OnFile, Overrides, ingest_items
 from tracker.store.db import Database
 
 if TYPE_CHECKING:
@@ -33,7 +25,7 @@ if TYPE_CHECKING:
     # reports): imported where they are used, so that ingesting files does not load them.
     from tracker.ingest.cron import ItemOutcome, OnItem, RunReport
     from tracker.ingest.fetch import Fetcher
-    from tracker.ingest.pages import UrlOutcome, UrlRun
+    from tracker.ingest.pages import UrlRun
     from tracker.ingest.sources import Config
 
 # What the callers need to say what they want, so that they import this module only.
@@ -44,10 +36,10 @@ __all__ = [
     "IngestResult",
     "ItemOutcome",
     "ManifestEntry",
+    "Outcome",
     "Overrides",
     "RunReport",
     "Skipped",
-    "UrlOutcome",
     "UrlRun",
     "brief_files",
     "ingest_batch",
@@ -97,7 +89,7 @@ def ingest_urls(
     overrides: Overrides | None = None,
     *,
     config: Config,
-    on_url: Callable[[UrlOutcome], None] | None = None,
+    on_url: Callable[[Outcome], None] | None = None,
 ) -> UrlRun:
     """Fetch and ingest the URLs with ``config``'s fetch policy, recorded as one run."""
     from tracker.ingest.fetch import Fetcher

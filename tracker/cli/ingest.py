@@ -18,9 +18,9 @@ if TYPE_CHECKING:
         IngestResult,
         ItemOutcome,
         ManifestEntry,
+        Outcome,
         Overrides,
         Skipped,
-        UrlOutcome,
         UrlRun,
     )
     from tracker.store.db import Database
@@ -282,16 +282,16 @@ def _ingest_urls(
 
     config = sources_config(db, click.get_current_context().obj["config_path"])
 
-    def show(outcome: UrlOutcome) -> None:
+    def show(outcome: Outcome) -> None:
         if outcome.result is None:
-            link, reason = shown(outcome.url), shown(outcome.reason or "")
+            link, reason = shown(outcome.item), shown(outcome.reason or "")
             err.print(f"[red]failed[/]  {escape(link)}: {escape(reason)}")
             return
         stored_now[0] += outcome.result.status == "stored"
         if not quiet:
-            out.print(shown(_stored_line(outcome.url, outcome.result)), markup=False)
-        _warn_date(outcome.url, outcome.result, dt.date.today())
-        _warn_differences(outcome.url, outcome.result)
+            out.print(shown(_stored_line(outcome.item, outcome.result)), markup=False)
+        _warn_date(outcome.item, outcome.result, dt.date.today())
+        _warn_differences(outcome.item, outcome.result)
 
     return ingest_urls(db, urls, overrides, config=config, on_url=show)
 

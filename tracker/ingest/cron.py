@@ -21,9 +21,10 @@ from sqlalchemy.orm import Session
 from tracker.errors import FetchError, InputError, StoreError, TrackerError
 from tracker.ingest.feeds import parse_feed
 from tracker.ingest.fetch import Fetched, Fetcher, check_url
-from tracker.ingest.inbox import SETTLE_SECONDS, InboxOutcome, process_inbox
+from tracker.ingest.inbox import SETTLE_SECONDS, process_inbox
 from tracker.ingest.pages import ingest_fetched
-from tracker.ingest.service import IngestResult, Overrides
+from tracker.ingest.results import IngestResult, Outcome
+from tracker.ingest.service import Overrides
 from tracker.ingest.sources import Config, Source
 from tracker.store.db import Database
 from tracker.store.fetch_state import (
@@ -261,8 +262,8 @@ class _Run:
             save_validators(session, url, etag, last_modified)
 
     def inbox(self, source: Source) -> None:
-        def on_file(outcome: InboxOutcome) -> None:
-            item = str(outcome.path)
+        def on_file(outcome: Outcome) -> None:
+            item = outcome.item
             if outcome.reason is not None:
                 self.emit(ItemOutcome(source, item, "failed", outcome.reason))
             elif outcome.result is not None:

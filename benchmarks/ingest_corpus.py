@@ -10,7 +10,7 @@ Each backend runs in two fresh subprocesses:
 1. ingest: ``tracker.ingest.ingest_paths`` on the folder (read, clean up, split sentences and
    claims, find quantities, tokenise, insert, archive the raw file), timed wall-clock;
    MB/min = bytes of the brief files / minutes.
-2. diff: ``tracker.compare.engine.diff`` of two election years (default 2015 vs 2017), timed
+2. diff: ``tracker.app.diffs.diff`` of two election years (default 2015 vs 2017), timed
    end to end (load + compare).
 
 Peak RSS is each subprocess's ``ru_maxrss``. SQLite is a file in the temp folder; PostgreSQL

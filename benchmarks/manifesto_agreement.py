@@ -6,7 +6,7 @@ dated brief each in a fresh SQLite database, one claim per quasi-sentence, so ev
 back to exactly one coded row (its ordinal). Rows coded H (headings), NA or 0 are skipped, as
 are rows shorter than the claim pipeline's minimum (4 words; ``--min-words``).
 
-The engine's diff (``tracker.compare.engine.diff``) pairs claims; for its pairs (modified +
+The engine's diff (``tracker.app.diffs.diff``) pairs claims; for its pairs (modified +
 unchanged, including split/merge) we report the share whose codes agree:
 
 - exact: the same cmp_code (e.g. 504 = 504);

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 from rapidfuzz import fuzz
 
+from tracker.compare.aliases import Expander, definitions
 from tracker.compare.align import Alignment, align, group_duplicates
 from tracker.compare.candidates import (
     Side,
@@ -38,7 +39,7 @@ from tracker.compare.semantic import Encoder, pair_cosines
 
 # Bump when the matcher's pipeline changes in a way that changes its pairs (a new model file
 # carries its own version too; reports name both).
-MATCHER_VERSION = "2"
+MATCHER_VERSION = "3"
 
 
 @dataclass(frozen=True)
@@ -100,15 +101,18 @@ def _vectors(old: Sequence[ClaimRef], new: Sequence[ClaimRef]) -> Vectors:
     f_old = [claim_features(c) for c in old]
     f_new = [claim_features(c) for c in new]
     people = person_tokens([*old, *new])
+    # A term one brief defines ("greenhouse gas (GHG)") matches either form in the other.
+    expand = Expander(definitions(c.text for c in (*old, *new)))
 
-    def evidence_tokens(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    def evidence_tokens(claim: ClaimRef, tokens: tuple[str, ...]) -> tuple[str, ...]:
+        tokens = expand(tokens, claim.text)
         if people.isdisjoint(tokens):  # most claims name nobody: keep the tuple as it is
             return tokens
         return tuple(t for t in tokens if t not in people)
 
     return vectorize(
-        [evidence_tokens(f.tokens) for f in f_old],
-        [evidence_tokens(f.tokens) for f in f_new],
+        [evidence_tokens(c, f.tokens) for c, f in zip(old, f_old, strict=True)],
+        [evidence_tokens(c, f.tokens) for c, f in zip(new, f_new, strict=True)],
         [(sorted(f.actors), f.subject) for f in f_old],
         [(sorted(f.actors), f.subject) for f in f_new],
     )

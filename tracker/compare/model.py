@@ -15,10 +15,11 @@ Confidence = Literal["strong", "probable", "weak"]
 CONFIDENCES: tuple[Confidence, ...] = ("strong", "probable", "weak")
 
 # How far a paired change can be trusted, from its calibrated match probability (the pair
-# model's; see ``probability``). The bands are read off the reliability table of the frozen
-# test split (docs/design.md): strong pairs are right about nine times in ten or more.
-STRONG_MATCH = 0.85
-WEAK_MATCH = 0.65
+# model's; see ``probability``). The bands are read off the reliability of the pairs the
+# matcher reports on the frozen test split (benchmarks/README.md): strong pairs were all
+# right there, probable ones about six in seven, weak ones (from the threshold) three in four.
+STRONG_MATCH = 0.95
+WEAK_MATCH = 0.85
 
 
 def confidence(probability: float) -> Confidence:

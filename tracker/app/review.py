@@ -15,7 +15,7 @@ import json
 import math
 import os
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -354,16 +354,25 @@ class QueueItem:
         return abs(logit(self.probability) - logit(threshold))
 
 
-def review_queue(diff: Diff) -> list[QueueItem]:
+def review_queue(diff: Diff, decided: Collection[tuple[str, str]] = frozenset()) -> list[QueueItem]:
     """The unreviewed pairs and leads of ``diff``, most uncertain first (probability nearest
-    the threshold), then in reading order."""
+    the threshold), then in reading order. ``decided`` (claim-hash pairs with a current
+    verdict) are left out too: a claim stated twice in one brief is paired through one
+    statement, and the other may still show the decided pair as a lead."""
     from tracker.compare.classify import classify
+
+    def open_pair(old: ClaimRef, new: ClaimRef) -> bool:
+        return not decided or (claim_hash(old.text), claim_hash(new.text)) not in decided
 
     threshold = float(str(diff.matcher.get("threshold", 0.5)))
     items: dict[tuple[int, int], QueueItem] = {}
     for change in diff.changes:
         if change.old is not None and change.new is not None:
-            if change.review is None and change.probability is not None:
+            if (
+                change.review is None
+                and change.probability is not None
+                and open_pair(change.old, change.new)
+            ):
                 items[(change.old.id, change.new.id)] = QueueItem(
                     change.old,
                     change.new,
@@ -375,7 +384,7 @@ def review_queue(diff: Diff) -> list[QueueItem]:
         elif change.lead is not None:
             old = change.old or change.lead.claim
             new = change.new or change.lead.claim
-            if (old.id, new.id) not in items:
+            if (old.id, new.id) not in items and open_pair(old, new):
                 kind, _aspects, quantities, _stance = classify(old, new)
                 items[(old.id, new.id)] = QueueItem(
                     old, new, change.lead.probability, "lead", kind, quantities

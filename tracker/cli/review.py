@@ -125,7 +125,7 @@ def queue_cmd(
     at once, so quitting keeps what was decided. (Also: `tracker review FROM TO`.)
     """
     from tracker.app.matcher import matcher_config
-    from tracker.app.review import review_queue, reviewed_diff
+    from tracker.app.review import load_reviews, review_queue, reviewed_diff
     from tracker.compare.model import DiffOptions
 
     name = reviewer(ctx, by)
@@ -140,7 +140,7 @@ def queue_cmd(
         encoder=open_encoder(ctx),
         config=matcher_config(db),
     )
-    items = review_queue(diff)
+    items = review_queue(diff, load_reviews(engine).keys())
     if not items:
         out.write(f"nothing to review in {old_spec} → {new_spec}: no unreviewed pair or lead")
         return

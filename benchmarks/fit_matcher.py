@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import hashlib
 import itertools
 import json
 from collections import Counter, defaultdict
@@ -38,22 +37,16 @@ import numpy as np
 from pairsets import Unit, claim_hash, units
 from rapidfuzz import fuzz, process
 from scipy.optimize import linear_sum_assignment
-from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
+from tracker.compare import fitting
 from tracker.compare.evidence import FEATURE_NAMES
-from tracker.compare.matcher import MatcherConfig, Prepared, assign, prepare, score_candidates
+from tracker.compare.fitting import POSITIVE, TARGET, reliability
+from tracker.compare.matcher import MatcherConfig, Prepared, assign, prepare
 from tracker.compare.probability import PairModel, shipped_model
 
 LABELS = Path(__file__).resolve().parent / "data" / "pair_labels.tsv"
 MODEL = Path(__file__).resolve().parent.parent / "tracker" / "data" / "matcher_model.json"
-# A reported pair is right when both claims share a specific subject ("same" or "related"),
-# and the model's probability is that of a right pair: a "related" pair (the tariff refused,
-# then cut) is a position that moved, which is what a diff shows as modified. Fitted on
-# "same" alone, the model was stricter than what users and the alignments count as right,
-# and found fewer of the "same" pairs too (frozen split, benchmarks/README.md).
-POSITIVE = ("same", "related")
-TARGET = POSITIVE
 THRESHOLD_GRID = tuple(round(0.2 + 0.025 * k, 3) for k in range(29))
 
 
@@ -107,61 +100,29 @@ def labelled_pairs(all_labels: dict[str, dict[tuple[str, str], str]]) -> list[Un
         index, names = _indices(unit, labels)
         if not index:
             continue
-        rows = np.asarray([i for i, _ in index], dtype=np.int64)
-        cols = np.asarray([j for _, j in index], dtype=np.int64)
-        scored = score_candidates(unit.old.claims, unit.new.claims, config, pairs=(rows, cols))
-        where = {
-            (i, j): k
-            for k, (i, j) in enumerate(zip(scored.rows.tolist(), scored.cols.tolist(), strict=True))
-        }
-        matrix = scored.evidence[[where[p] for p in index]]
+        matrix = fitting.evidence_rows(unit.old.claims, unit.new.claims, index, config)
         found.append(UnitPairs(unit, index, names, matrix))
     return found
 
 
-def _fit(
-    x: np.ndarray, y: np.ndarray, weight: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, LogisticRegression]:
-    mean = x.mean(axis=0)
-    scale = x.std(axis=0)
-    scale[scale == 0] = 1.0
-    clf = LogisticRegression(C=1.0, max_iter=2000)
-    clf.fit((x - mean) / scale, y, sample_weight=weight)
-    return mean, scale, clf
-
-
 def _model(
-    mean: np.ndarray,
-    scale: np.ndarray,
-    clf: LogisticRegression,
+    fitted: tuple[np.ndarray, np.ndarray, np.ndarray, float],
     threshold: float,
     pairs: int,
     positive: int,
     target: float | str,
-    recalibration: tuple[float, float] = (1.0, 0.0),
+    recalibrated: tuple[float, float] = (1.0, 0.0),
 ) -> PairModel:
-    # Platt recalibration z' = a z + b is linear in the log-odds, so it folds into the
-    # weights and intercept: the model file stays a plain logistic model.
-    a, b = recalibration
-    weights = a * clf.coef_[0]
-    # Two fits on one day from as many pairs must still have two names: reports name the
-    # model, so the name carries a digest of the fitted numbers.
-    digest = hashlib.sha256(np.concatenate([mean, scale, weights]).tobytes()).hexdigest()[:6]
-    return PairModel(
-        version=f"lr-{dt.date.today().isoformat()}-{pairs}-{digest}",
-        features=FEATURE_NAMES,
-        mean=mean,
-        scale=scale,
-        weights=weights,
-        intercept=a * float(clf.intercept_[0]) + b,
+    return fitting.pair_model(
+        fitted,
+        version=f"lr-{dt.date.today().isoformat()}-{pairs}",
         threshold=threshold,
+        recalibrated=recalibrated,
         meta={
             "fitted_on": "benchmarks/data/pair_labels.tsv, train units of pairsets.py",
             "train_pairs": pairs,
             "train_positive": positive,
             "precision_target": target,
-            "positive": list(TARGET),
-            "recalibration": [round(a, 4), round(b, 4)],
         },
     )
 
@@ -172,29 +133,7 @@ def source_weights(found: list[UnitPairs]) -> np.ndarray:
     Manifestos hold most of the labels, but a matcher is used on briefs of every kind: without
     this the model would learn what a match looks like between two manifestos of one party.
     """
-    sources = [u.unit.source for u in found for _ in u.labels]
-    counts = Counter(sources)
-    return np.asarray([len(sources) / (len(counts) * counts[s]) for s in sources])
-
-
-def reliability(
-    p: np.ndarray, y: np.ndarray, bins: int = 10
-) -> list[tuple[str, int, float, float]]:
-    """(bin, pairs, mean probability, share right) per probability bin."""
-    out = []
-    edges = np.linspace(0, 1, bins + 1)
-    for a, b in itertools.pairwise(edges):
-        inside = (p >= a) & ((p < b) if b < 1 else (p <= b))
-        if inside.any():
-            out.append(
-                (
-                    f"{a:.1f}-{b:.1f}",
-                    int(inside.sum()),
-                    float(p[inside].mean()),
-                    float(y[inside].mean()),
-                )
-            )
-    return out
+    return fitting.source_weights([u.unit.source for u in found for _ in u.labels])
 
 
 _PREPARED: dict[tuple[str, str], Prepared] = {}
@@ -311,22 +250,20 @@ def main() -> None:
         groups = np.asarray([k for k, u in enumerate(train) for _ in u.labels])
         weight = source_weights(train)
         folds = list(GroupKFold(n_splits=5).split(x, y, groups))
-        fitted = [_fit(x[fit_idx], y[fit_idx], weight[fit_idx]) for fit_idx, _ in folds]
+        fold_fits = [fitting.fit_logistic(x[f], y[f], weight[f]) for f, _ in folds]
         # Out of fold, the fitted log-odds are a little over-confident (new units are harder
         # than the ones a model was fitted on): a Platt fit of the labels on the out-of-fold
         # log-odds gives the correction, applied to the fold models and the final one alike.
         z_oof = np.zeros(len(y))
-        for (_, held), (m, sc, c) in zip(folds, fitted, strict=True):
-            z_oof[held] = c.decision_function((x[held] - m) / sc)
-        platt = LogisticRegression(C=1e6, max_iter=1000)
-        platt.fit(z_oof[:, None], y, sample_weight=weight)
-        recalibration = (float(platt.coef_[0][0]), float(platt.intercept_[0]))
-        print(f"out-of-fold recalibration: z' = {recalibration[0]:.3f} z + {recalibration[1]:.3f}")
+        for (_, held), (m, sc, w, b) in zip(folds, fold_fits, strict=True):
+            z_oof[held] = ((x[held] - m) / sc) @ w + b
+        recalibrated = fitting.recalibration(z_oof, y, weight)
+        print(f"out-of-fold recalibration: z' = {recalibrated[0]:.3f} z + {recalibrated[1]:.3f}")
         fold_models = [
-            _model(m, sc, c, 0.5, len(fit_idx), 0, "fold", recalibration)
-            for (fit_idx, _), (m, sc, c) in zip(folds, fitted, strict=True)
+            _model(fit, 0.5, len(f), 0, "fold", recalibrated)
+            for (f, _), fit in zip(folds, fold_fits, strict=True)
         ]
-        mean, scale, clf = _fit(x, y, weight)
+        fitted = fitting.fit_logistic(x, y, weight)
         # What the user sees is the whole matcher's output (assignment, splits), so the
         # threshold is the lowest on a grid at which the pairs it reports on train units it
         # was *not* fitted on (each fold's units, by the model of the other folds) are right
@@ -345,9 +282,7 @@ def main() -> None:
             if reported and right / reported >= args.precision:
                 threshold = t
                 break
-        model = _model(
-            mean, scale, clf, threshold, len(y), int(y.sum()), args.precision, recalibration
-        )
+        model = _model(fitted, threshold, len(y), int(y.sum()), args.precision, recalibrated)
         print(f"threshold (whole matcher, out-of-fold on train, >= {args.precision}): {threshold}")
         for name, w in sorted(
             zip(FEATURE_NAMES, model.weights, strict=True), key=lambda t: -abs(t[1])

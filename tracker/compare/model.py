@@ -150,6 +150,21 @@ class Lead:
 
 
 @dataclass(frozen=True, slots=True)
+class Review:
+    """An analyst's current verdict on a pair (``tracker.store.reviews``), as reports show it."""
+
+    verdict: str  # "same" | "related" | "different"
+    by: str
+    at: str  # ISO 8601, UTC
+    note: str | None
+
+    @property
+    def confirmed(self) -> bool:
+        """The verdict pairs the two claims (same or related)."""
+        return self.verdict in ("same", "related")
+
+
+@dataclass(frozen=True, slots=True)
 class Change:
     """One entry of a diff."""
 
@@ -168,6 +183,8 @@ class Change:
     also_new: tuple[ClaimRef, ...] = ()
     # An added or removed claim's best candidate below the threshold: shown, never counted.
     lead: Lead | None = None
+    # The analyst's verdict on this pair, when it was reviewed (confirmed: same or related).
+    review: Review | None = None
 
     @property
     def confidence(self) -> Confidence | None:

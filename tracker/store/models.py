@@ -180,3 +180,24 @@ class FeedEntry(Base):
     first_seen: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
     __table_args__ = (UniqueConstraint("url"),)
+
+
+class ReviewDecision(Base):
+    """An analyst's verdict on a claim pair (see ``tracker.store.reviews``).
+
+    Rows are only ever appended: the newest row of a pair is its current verdict, the older
+    ones its history. Claims are named by content hash, so a decision outlives claim ids.
+    """
+
+    __tablename__ = "review_decisions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    old_hash: Mapped[str] = mapped_column(String(64))
+    new_hash: Mapped[str] = mapped_column(String(64))
+    # "same", "related", "different", or "withdrawn" (an undo of the row before it).
+    verdict: Mapped[str] = mapped_column(String(10))
+    by: Mapped[str] = mapped_column(String(200))
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    note: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_review_decisions_old_hash_new_hash", "old_hash", "new_hash"),)

@@ -4,7 +4,7 @@ Each module registers the commands it is named for on the one ``cli`` group; imp
 here is what makes ``tracker --help`` list them.
 """
 
-from tracker.cli import diff, doctor, history, ingest, runs, search, sources, store
+from tracker.cli import diff, doctor, history, ingest, runs, search, serve, sources, store
 from tracker.cli.app import add_color_option, cli, main
 
 add_color_option(cli)
@@ -18,6 +18,7 @@ __all__ = [
     "main",
     "runs",
     "search",
+    "serve",
     "sources",
     "store",
 ]

@@ -1,0 +1,1 @@
+"""Use cases: what the CLI, `tracker serve` and cron do, each one call over the library."""

@@ -180,18 +180,18 @@ def diff_cmd(
     encoder = open_encoder(ctx)
     color, width = report_color(output), report_width(output)
     if len(specs) == 2:
-        from tracker.compare.engine import diff as run_diff
+        from tracker.app.review import reviewed_diff
         from tracker.report import render
 
-        result = run_diff(engine, specs[0], specs[1], options, encoder=encoder)
+        result = reviewed_diff(engine, specs[0], specs[1], options, encoder=encoder)
         warn_versions([*result.old.briefs, *result.new.briefs])
         text = render(result, fmt, color=color, width=width, sort=sort)
     else:
-        from tracker.compare.timeline import timeline
+        from tracker.app.review import reviewed_timeline
         from tracker.report import render_timeline
 
         chosen = tuple(cast(Status, s) for s in statuses)
-        chained = timeline(engine, specs, options, statuses=chosen, encoder=encoder)
+        chained = reviewed_timeline(engine, specs, options, statuses=chosen, encoder=encoder)
         warn_versions([b for p in chained.periods for b in p.selection.briefs])
         text = render_timeline(chained, fmt, color=color, width=width)
     emit(text, output, color=color)

@@ -19,7 +19,7 @@ from typing import Literal
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from tracker.compare.engine import compare
+from tracker.compare.engine import Reviews, compare
 from tracker.compare.matcher import MatcherConfig
 from tracker.compare.model import (
     BriefRef,
@@ -189,13 +189,15 @@ def build_timeline(
     *,
     bridge_if: Callable[[ClaimRef], bool] | None = None,
     encoder: Encoder | None = None,
+    reviews: Reviews | None = None,
 ) -> Timeline:
     """Chain the claims of ``periods`` (in the order given) into positions.
 
     Gaps are bridged for every chain, or with ``bridge_if`` only for chains holding a claim
     it accepts (a history query needs its own chains only, and bridging is the costly part
     on a long store). Chains come unlabelled: see ``label_chains``. ``encoder`` (optional
-    sentence embeddings) is passed to every comparison.
+    sentence embeddings) and ``reviews`` (reviewers' verdicts, fixed points of every link)
+    are passed to every comparison.
     """
     options = options or DiffOptions()
     if len(periods) < 2:
@@ -203,7 +205,9 @@ def build_timeline(
     if encoder is not None and not encoder.remembers:
         # Each snapshot is on both sides of a comparison: encode its claims once.
         with encoder.remembering():
-            return build_timeline(periods, options, bridge_if=bridge_if, encoder=encoder)
+            return build_timeline(
+                periods, options, bridge_if=bridge_if, encoder=encoder, reviews=reviews
+            )
     # Only matching settings apply to the pairwise comparisons; filters apply to chains.
     pairwise = DiffOptions(min_score=options.min_score)
     units: dict[int, _Unit] = {}  # claim id (any member) → its unit
@@ -219,7 +223,13 @@ def build_timeline(
         return found
 
     for k in range(len(periods) - 1):
-        diff = compare(periods[k].selection, periods[k + 1].selection, pairwise, encoder=encoder)
+        diff = compare(
+            periods[k].selection,
+            periods[k + 1].selection,
+            pairwise,
+            encoder=encoder,
+            reviews=reviews,
+        )
         # Register every claim first: a split or merge part must find its partner's unit.
         for ch in diff.changes:
             if ch.old is not None:
@@ -238,7 +248,7 @@ def build_timeline(
             else:  # merge
                 _absorb(a, into=_partner(b, forward=False), units=units)
 
-    _bridge_gaps(periods, units, pairwise, bridge_if, encoder)
+    _bridge_gaps(periods, units, pairwise, bridge_if, encoder, reviews)
     chains = _chains(periods, units)
     return Timeline(periods=tuple(periods), chains=tuple(chains), options=options)
 
@@ -272,6 +282,7 @@ def _bridge_gaps(
     options: DiffOptions,
     bridge_if: Callable[[ClaimRef], bool] | None,
     encoder: Encoder | None,
+    reviews: Reviews | None,
 ) -> None:
     """Link a position that vanished with one that appeared at least two periods later.
 
@@ -290,7 +301,13 @@ def _bridge_gaps(
         if not ends or not starts:
             continue
         by_claim = {u.claim.id: u for u in (*ends, *starts)}
-        diff = compare(_pool("gap-old", ends), _pool("gap-new", starts), options, encoder=encoder)
+        diff = compare(
+            _pool("gap-old", ends),
+            _pool("gap-new", starts),
+            options,
+            encoder=encoder,
+            reviews=reviews,
+        )
         for ch in diff.changes:
             if ch.old is None or ch.new is None or ch.relation != "one-to-one":
                 continue
@@ -466,16 +483,17 @@ def timeline(
     *,
     statuses: Sequence[Status] = (),
     encoder: Encoder | None = None,
+    reviews: Reviews | None = None,
 ) -> Timeline:
     """``tracker diff A B C``: every position chained across the given selections.
 
     ``statuses`` and ``options.grep`` filter the chains reported; the summary counts what
-    is reported.
+    is reported. ``reviews`` are honoured in every link (see ``engine.compare``).
     """
     options = options or DiffOptions()
     with read_snapshot(engine) as session:
         periods = load_periods(session, specs, options.within)
-    built = build_timeline(periods, options, encoder=encoder)
+    built = build_timeline(periods, options, encoder=encoder, reviews=reviews)
     chains = [
         c for c in built.chains if (not statuses or c.status in statuses) and _wanted(c, options)
     ]
@@ -524,11 +542,13 @@ def history(
     limit: int = 5,
     options: DiffOptions | None = None,
     encoder: Encoder | None = None,
+    reviews: Reviews | None = None,
 ) -> Timeline:
     """``tracker history``: the chains of one position across every period of the store.
 
     Give a free-text ``query`` (the best-matching chains, most relevant first, at most
-    ``limit``) or a ``claim_id`` (the one chain holding that claim).
+    ``limit``) or a ``claim_id`` (the one chain holding that claim). ``reviews`` are
+    honoured in every link.
     """
     from tracker.compare.query import relevance_scorer
 
@@ -554,7 +574,11 @@ def history(
         if not any(c.id == claim_id for p in periods for c in p.selection.claims):
             raise SelectionError(f"no claim with id {claim_id} (see: tracker claims BRIEF_ID)")
         built = build_timeline(
-            periods, options, bridge_if=lambda c: c.id == claim_id, encoder=encoder
+            periods,
+            options,
+            bridge_if=lambda c: c.id == claim_id,
+            encoder=encoder,
+            reviews=reviews,
         )
         chains = label_chains(periods, [c for c in built.chains if _holds(c, claim_id)])
         return Timeline(built.periods, tuple(_renumber(chains)), options, claim_id=claim_id)
@@ -568,7 +592,9 @@ def history(
             scores[claim.id] = scorer(claim)
         return scores[claim.id]
 
-    built = build_timeline(periods, options, bridge_if=lambda c: score(c) > 0, encoder=encoder)
+    built = build_timeline(
+        periods, options, bridge_if=lambda c: score(c) > 0, encoder=encoder, reviews=reviews
+    )
     ranked: list[tuple[float, float, Chain]] = []
     for chain in built.chains:
         # Best claim first; then how much of the chain is about the query, so a chain that

@@ -19,6 +19,7 @@ from tracker.report.describe import (
     GROUP_TITLES,
     quantity_phrase,
     report_priority,
+    review_phrase,
     stance_phrase,
 )
 from tracker.report.worddiff import Segment, word_diff
@@ -62,6 +63,8 @@ class ChangeView:
     also: tuple[str, ...]  # other briefs stating the same claim
     search_text: str  # lower-case text of both claims, for the search box
     lead: LeadView | None = None  # an added/removed claim's best candidate below the threshold
+    # A reviewer's verdict on the pair: (verdict, "confirmed by ana on 2026-12-01 (same)").
+    review: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -172,6 +175,11 @@ def build_context(diff: Diff) -> ReportContext:
                 also=also,
                 search_text=text.lower(),
                 lead=lead,
+                review=(
+                    (change.review.verdict, review_phrase(change.review))
+                    if change.review is not None
+                    else None
+                ),
             )
         )
     summary = diff.summary

@@ -18,7 +18,8 @@ from flask.testing import FlaskClient
 
 from tests.conftest import SAMPLE
 from tests.test_html_report import parse
-from tracker.app.browse import review_queue, text_pieces
+from tracker.app.browse import text_pieces
+from tracker.app.review import review_queue, reviewed_diff
 from tracker.cli import cli
 from tracker.compare.engine import diff
 from tracker.ingest import ingest_file
@@ -182,15 +183,18 @@ def test_diff_page_is_the_change_report_with_review_controls(
 def test_reviewing_by_post_shows_on_the_diff_and_in_the_queue(
     client: FlaskClient, guard: Guard, store: Database
 ) -> None:
-    result = diff(store.engine, "2021", "2024")
+    result = reviewed_diff(store.engine, "2021", "2024")
     items = review_queue(result)
-    assert items, "the sample diff has pairs and leads to review"
-    probabilities = [abs(i.probability - 0.5) for i in items]
-    assert probabilities == sorted(probabilities)  # most uncertain first
-    first = items[0]
+    assert len(items) > 2, "the sample diff has pairs and leads to review"
     queue = page(client, "/queue?from=2021&to=2024")
-    assert f'name="old_id" value="{first.old.id}"' in queue
+    # The CLI's order: the first item of the page is the first of tracker review's queue.
+    shown = re.findall(
+        r'name="old_id" value="(\d+)">\s*<input type="hidden" name="new_id" value="(\d+)"', queue
+    )
+    assert shown[: len(items)] == [(str(i.old.id), str(i.new.id)) for i in items]
+    first = items[0]
     before = queue.count('class="q-item"')
+    assert before == len(items)
     response = client.post(
         "/review",
         data={
@@ -202,9 +206,8 @@ def test_reviewing_by_post_shows_on_the_diff_and_in_the_queue(
             "next": "/queue?from=2021&to=2024",
         },
     )
-    assert (
-        response.status_code == 303 and response.headers["Location"] == "/queue?from=2021&to=2024"
-    )
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/queue?from=2021&to=2024"
     queue = page(client, "/queue?from=2021&to=2024")
     assert queue.count('class="q-item"') == before - 1
     html = page(client, "/diff?from=2021&to=2024")
@@ -213,6 +216,26 @@ def test_reviewing_by_post_shows_on_the_diff_and_in_the_queue(
     )
     assert row and row.groups() == ("different", str(first.old.id), str(first.new.id))
     assert "not the same target" in html and "tester" in html
+    # Undo withdraws it: the pair is back in the queue, the history keeps both rows.
+    undo = {"csrf": guard.csrf, "old_id": first.old.id, "new_id": first.new.id, "next": "/"}
+    assert client.post("/review/undo", data=undo).status_code == 303
+    assert page(client, "/queue?from=2021&to=2024").count('class="q-item"') == before
+    assert "No decision yet" in page(client, "/diff?from=2021&to=2024")
+
+
+def test_confirming_a_lead_pairs_it_in_the_diff(
+    client: FlaskClient, guard: Guard, store: Database
+) -> None:
+    result = reviewed_diff(store.engine, "2021", "2024")
+    lead = next(i for i in review_queue(result) if i.source == "lead")
+    form = {"csrf": guard.csrf, "old_id": lead.old.id, "new_id": lead.new.id, "verdict": "same"}
+    assert client.post("/review", data=form).status_code == 303
+    paired = reviewed_diff(store.engine, "2021", "2024")
+    change = next(c for c in paired.changes if c.old and c.new and c.old.id == lead.old.id)
+    assert change.new is not None and change.new.id == lead.new.id
+    assert change.review is not None and change.review.verdict == "same"
+    html = page(client, "/diff?from=2021&to=2024")
+    assert "reviewed: same" in html
 
 
 def test_review_rejects_bad_verdicts_and_unsafe_redirects(

@@ -1,4 +1,4 @@
-"""Read use cases of `tracker serve`: briefs, one brief's text, claims to pick, runs, queue.
+"""Read use cases of `tracker serve`: briefs, one brief's text, claims to pick, runs, decisions.
 
 The web handlers call these and render what they return; they never run SQL themselves.
 Each function opens its own session and hands back plain frozen dataclasses, so a page is
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -20,7 +20,6 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
     from tracker.compare.model import ClaimRef, Diff
-    from tracker.compare.timeline import Timeline
     from tracker.store.briefs import MetadataEdit
     from tracker.store.db import Database
     from tracker.store.listing import BriefSummary
@@ -254,52 +253,6 @@ def run(engine: Engine, run_id: int) -> Run:
 
 
 @dataclass(frozen=True)
-class QueueItem:
-    """A pair to review: a reported pair, or a lead (the best candidate below threshold)."""
-
-    index: int  # position of its change in ``Diff.changes`` (the report's anchor c-N is +1)
-    old: ClaimRef
-    new: ClaimRef
-    probability: float
-    is_lead: bool
-
-    @property
-    def uncertainty(self) -> float:
-        """Distance of the probability from 0.5: the smaller, the less the model knows."""
-        return abs(self.probability - 0.5)
-
-
-def review_queue(diff: Diff, decided: Collection[tuple[str, str]] = ()) -> list[QueueItem]:
-    """The unreviewed pairs and leads of ``diff``, most uncertain first.
-
-    Most uncertain means a match probability closest to 0.5: the verdicts the model is
-    least sure of teach it most and are the likeliest to be wrong. A lead of a removed
-    claim and the same lead of the added one are one item. ``decided`` holds the
-    ``(old_hash, new_hash)`` pairs that already have a verdict (a rejected pair can still
-    be a lead); they are left out. Ties go in report order.
-    """
-    from tracker.claims.identity import claim_hash
-
-    items: dict[tuple[int, int], QueueItem] = {}
-    for index, change in enumerate(diff.changes):
-        if change.review is not None:
-            continue
-        if change.old is not None and change.new is not None and change.probability is not None:
-            pair = (change.old, change.new, change.probability, False)
-        elif change.lead is not None and change.old is not None:
-            pair = (change.old, change.lead.claim, change.lead.probability, True)
-        elif change.lead is not None and change.new is not None:
-            pair = (change.lead.claim, change.new, change.lead.probability, True)
-        else:
-            continue
-        old, new, probability, is_lead = pair
-        if (claim_hash(old.text), claim_hash(new.text)) in decided:
-            continue
-        items.setdefault((old.id, new.id), QueueItem(index, old, new, probability, is_lead))
-    return sorted(items.values(), key=lambda i: (i.uncertainty, i.index))
-
-
-@dataclass(frozen=True)
 class DecisionRow:
     """A decision of the diff's selections with the text of its claims (as far as the diff
     holds them: a decision on claims of other selections is shown by hash)."""
@@ -347,13 +300,6 @@ def verdicts_by_ids(diff: Diff, decisions: Sequence[Decision]) -> dict[tuple[int
         if old is not None and new is not None:
             found[(old.id, new.id)] = d
     return found
-
-
-def history_of(engine: Engine, *, query: str | None, claim_id: int | None) -> Timeline:
-    """``tracker history QUERY`` or ``--claim ID``, by year."""
-    from tracker.compare.timeline import history
-
-    return history(engine, query, claim_id=claim_id)
 
 
 @dataclass(frozen=True)

@@ -212,9 +212,9 @@ def create_app(db: Database, guard: Guard, *, reviewer: str | None = None) -> Fl
 
     @app.get("/queue")
     def queue() -> Response:
-        from tracker.app.review import decisions, reviewed_diff
+        from tracker.app.review import decisions, review_queue, reviewed_diff
         from tracker.compare.model import DiffOptions
-        from tracker.report.html import build_context
+        from tracker.report.html import ChangeView, build_context
 
         chosen = selections()
         listed = browse.list_briefs(engine)
@@ -222,14 +222,30 @@ def create_app(db: Database, guard: Guard, *, reviewer: str | None = None) -> Fl
             return pages.render("web/choose.html", nav="queue", listed=listed, action="/queue")
         result = reviewed_diff(engine, chosen[0], chosen[1], DiffOptions())
         decided = decisions(engine, old_spec=chosen[0], new_spec=chosen[1])
-        items = browse.review_queue(result, {(d.old_hash, d.new_hash) for d in decided})
+        # The CLI's queue and order (tracker review FROM TO), each item shown as its card of
+        # the report: a pair's own card, a lead's on the card of the claim left alone.
+        items = review_queue(result)
         ctx = build_context(result)
-        cards = {c.anchor: c for group in ctx.groups for c in group.changes}
+        cards: dict[object, ChangeView] = {}
+        for group in ctx.groups:
+            for card in group.changes:
+                old = card.old.claim_id if card.old else None
+                new = card.new.claim_id if card.new else None
+                cards[(old, new)] = card
+        shown = []
+        for item in items:
+            found = (
+                cards.get((item.old.id, item.new.id))
+                or cards.get((item.old.id, None))
+                or cards.get((None, item.new.id))
+            )
+            if found is not None:
+                shown.append((item, found))
         return pages.render(
             "web/queue.html",
             nav="queue",
             sel={"from": chosen[0], "to": chosen[1]},
-            items=[(item, cards[f"c-{item.index + 1}"]) for item in items],
+            items=shown,
             reviewed=len(decided),
         )
 
@@ -241,7 +257,7 @@ def create_app(db: Database, guard: Guard, *, reviewer: str | None = None) -> Fl
         old_id, new_id = _int_arg("old"), _int_arg("new")
         if (old_id is None) == (new_id is None):
             raise TrackerError("the claim picker needs one claim: old=ID or new=ID")
-        fixed = browse.claim_by_id(engine, old_id if old_id is not None else new_id)  # type: ignore[arg-type]
+        fixed = browse.claim_by_id(engine, old_id if old_id is not None else int(str(new_id)))
         other_spec = chosen[1] if old_id is not None else chosen[0]
         query = request.args.get("q", "").strip()
         choices = browse.claim_choices(engine, other_spec, query or None)
@@ -271,6 +287,13 @@ def create_app(db: Database, guard: Guard, *, reviewer: str | None = None) -> Fl
         )
         return redirect(safe_next(request.form.get("next")), code=303)
 
+    @app.post("/review/undo")
+    def review_undo() -> BaseResponse:
+        from tracker.app.review import undo
+
+        undo(engine, _form_int("old_id"), _form_int("new_id"), by=by())
+        return redirect(safe_next(request.form.get("next")), code=303)
+
     @app.get("/history")
     def history() -> Response:
         from tracker.report.timeline_html import build_timeline_context
@@ -279,7 +302,9 @@ def create_app(db: Database, guard: Guard, *, reviewer: str | None = None) -> Fl
         claim_id = _int_arg("claim")
         if not query and claim_id is None:
             return pages.render("web/history_form.html", nav="history")
-        tl = browse.history_of(engine, query=query or None, claim_id=claim_id)
+        from tracker.app.review import reviewed_history
+
+        tl = reviewed_history(engine, query or None, claim_id=claim_id)
         return pages.render(
             "web/history.html",
             nav="history",

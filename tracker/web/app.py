@@ -139,7 +139,9 @@ def create_app(db: Database, guard: Guard, *, reviewer: str | None = None) -> Fl
         )
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["X-Frame-Options"] = "DENY"
-        response.headers["Referrer-Policy"] = "no-referrer"
+        # same-origin, not no-referrer: with no-referrer a browser sends "Origin: null" on
+        # its own form posts, which the CSRF check must refuse.
+        response.headers["Referrer-Policy"] = "same-origin"
         response.headers["Cache-Control"] = "no-store"
         return response
 

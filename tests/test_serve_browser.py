@@ -172,16 +172,20 @@ def test_review_in_the_browser_and_the_cli_honours_it(
     assert driver.current_url == diff_url
     assert ("different", *rejected) in _decisions(driver)
 
-    # Link a removed claim to an added one through the claim picker.
-    removed = driver.find_element(By.CSS_SELECTOR, "article.change[data-kind=removed]")
-    side, removed_id = _pick_id(removed)
-    assert side == "old"
-    added_ids = [
+    # Link a removed claim to an added one through the claim picker: a removed claim whose
+    # best candidate (its lead, below the threshold) is an added claim, the case a reviewer
+    # meets most.
+    added_ids = {
         _pick_id(card)[1]
         for card in driver.find_elements(By.CSS_SELECTOR, "article.change[data-kind=added]")
+    }
+    candidates = [
+        (card, _ids(card))
+        for card in driver.find_elements(By.CSS_SELECTOR, "article.change[data-kind=removed]")
+        if card.find_elements(By.CSS_SELECTOR, "form.verdict")
     ]
-    assert added_ids
-    target = added_ids[-1]
+    removed, (removed_id, target) = next((c, ids) for c, ids in candidates if ids[1] in added_ids)
+    assert _pick_id(removed) == ("old", removed_id)
     _submit(driver, removed.find_element(By.CSS_SELECTOR, "a.pick"))
     assert "/pick?" in driver.current_url
     choice = driver.find_element(By.CSS_SELECTOR, f"tr.choice[data-claim='{target}']")
@@ -215,6 +219,15 @@ def test_review_in_the_browser_and_the_cli_honours_it(
     assert len(linked) == 1 and "reviewed: same" in linked[0].text
     driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", linked[0])
     _shot(driver, "serve-reviewed.png")
+    # A small one for the README (docs/serve-review.png is a copy).
+    driver.set_window_size(960, 600)
+    # Below the sticky filter bar, so the card's header (with its "reviewed" tag) shows.
+    driver.execute_script(
+        "arguments[0].scrollIntoView(true);"
+        "window.scrollBy(0, -document.querySelector('form.controls').offsetHeight - 12);",
+        linked[0],
+    )
+    _shot(driver, "serve-readme.png")
 
     # The command line reads the same store and honours the same decisions.
     out = runner.invoke(cli, ["--db", str(db_file), "diff", "2021", "2024", "--format", "json"])

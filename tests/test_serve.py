@@ -473,3 +473,20 @@ def test_serve_refuses_a_missing_database(runner: CliRunner, tmp_path: Path) -> 
     result = runner.invoke(cli, ["--db", str(tmp_path / "nothing.db"), "serve"])
     assert result.exit_code == 1 and "no such database" in result.output
     assert not (tmp_path / "nothing.db").exists()
+
+
+def test_runs_pages_list_runs_and_their_failures(client: FlaskClient, store: Database) -> None:
+    from tracker.store.runs import finish_run, start_run
+
+    run_id = start_run(store.engine)
+    failure = {
+        "source": "https://feeds.example/x.xml",
+        "item": "https://feeds.example/2",
+        "reason": "HTTP 404 <b>gone</b>",
+    }
+    finish_run(store.engine, run_id, new=2, unchanged=3, failed=1, exit_status=1, errors=[failure])
+    listed = page(client, "/runs")
+    assert f'<a href="/runs/{run_id}">{run_id}</a>' in listed and "exit 1" in listed
+    one = page(client, f"/runs/{run_id}")
+    assert "2 new, 3 unchanged, 1 failed" in one
+    assert "HTTP 404 &lt;b&gt;gone&lt;/b&gt;" in one and "https://feeds.example/2" in one

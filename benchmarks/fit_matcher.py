@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import itertools
 import json
 from collections import Counter, defaultdict
 from collections.abc import Callable
@@ -36,19 +35,16 @@ import numpy as np
 from pairsets import Unit, claim_hash, units
 from rapidfuzz import fuzz, process
 from scipy.optimize import linear_sum_assignment
-from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
+from tracker.compare import fitting
 from tracker.compare.evidence import FEATURE_NAMES
-from tracker.compare.matcher import MatcherConfig, Prepared, assign, prepare, score_candidates
+from tracker.compare.fitting import POSITIVE, TARGET, reliability
+from tracker.compare.matcher import MatcherConfig, Prepared, assign, prepare
 from tracker.compare.probability import PairModel, shipped_model
 
 LABELS = Path(__file__).resolve().parent / "data" / "pair_labels.tsv"
 MODEL = Path(__file__).resolve().parent.parent / "tracker" / "data" / "matcher_model.json"
-# A reported pair is right when both claims share a specific subject ("same" or "related");
-# the model's probability is that of the "same" position, the stricter reading.
-POSITIVE = ("same", "related")
-TARGET = ("same",)
 THRESHOLD_GRID = tuple(round(0.2 + 0.025 * k, 3) for k in range(29))
 
 
@@ -102,45 +98,21 @@ def labelled_pairs(all_labels: dict[str, dict[tuple[str, str], str]]) -> list[Un
         index, names = _indices(unit, labels)
         if not index:
             continue
-        rows = np.asarray([i for i, _ in index], dtype=np.int64)
-        cols = np.asarray([j for _, j in index], dtype=np.int64)
-        scored = score_candidates(unit.old.claims, unit.new.claims, config, pairs=(rows, cols))
-        where = {
-            (i, j): k
-            for k, (i, j) in enumerate(zip(scored.rows.tolist(), scored.cols.tolist(), strict=True))
-        }
-        matrix = scored.evidence[[where[p] for p in index]]
+        matrix = fitting.evidence_rows(unit.old.claims, unit.new.claims, index, config)
         found.append(UnitPairs(unit, index, names, matrix))
     return found
 
 
-def _fit(
-    x: np.ndarray, y: np.ndarray, weight: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, LogisticRegression]:
-    mean = x.mean(axis=0)
-    scale = x.std(axis=0)
-    scale[scale == 0] = 1.0
-    clf = LogisticRegression(C=1.0, max_iter=2000)
-    clf.fit((x - mean) / scale, y, sample_weight=weight)
-    return mean, scale, clf
-
-
 def _model(
-    mean: np.ndarray,
-    scale: np.ndarray,
-    clf: LogisticRegression,
+    fitted: tuple[np.ndarray, np.ndarray, np.ndarray, float],
     threshold: float,
     pairs: int,
     positive: int,
     target: float | str,
 ) -> PairModel:
-    return PairModel(
+    return fitting.pair_model(
+        fitted,
         version=f"lr-{dt.date.today().isoformat()}-{pairs}",
-        features=FEATURE_NAMES,
-        mean=mean,
-        scale=scale,
-        weights=clf.coef_[0],
-        intercept=float(clf.intercept_[0]),
         threshold=threshold,
         meta={
             "fitted_on": "benchmarks/data/pair_labels.tsv, train units of pairsets.py",
@@ -157,29 +129,7 @@ def source_weights(found: list[UnitPairs]) -> np.ndarray:
     Manifestos hold most of the labels, but a matcher is used on briefs of every kind: without
     this the model would learn what a match looks like between two manifestos of one party.
     """
-    sources = [u.unit.source for u in found for _ in u.labels]
-    counts = Counter(sources)
-    return np.asarray([len(sources) / (len(counts) * counts[s]) for s in sources])
-
-
-def reliability(
-    p: np.ndarray, y: np.ndarray, bins: int = 10
-) -> list[tuple[str, int, float, float]]:
-    """(bin, pairs, mean probability, share right) per probability bin."""
-    out = []
-    edges = np.linspace(0, 1, bins + 1)
-    for a, b in itertools.pairwise(edges):
-        inside = (p >= a) & ((p < b) if b < 1 else (p <= b))
-        if inside.any():
-            out.append(
-                (
-                    f"{a:.1f}-{b:.1f}",
-                    int(inside.sum()),
-                    float(p[inside].mean()),
-                    float(y[inside].mean()),
-                )
-            )
-    return out
+    return fitting.source_weights([u.unit.source for u in found for _ in u.labels])
 
 
 _PREPARED: dict[tuple[str, str], Prepared] = {}
@@ -264,9 +214,9 @@ def main() -> None:
         folds = list(GroupKFold(n_splits=5).split(x, y, groups))
         fold_models = []
         for fit_idx, _held in folds:
-            mean, scale, clf = _fit(x[fit_idx], y[fit_idx], weight[fit_idx])
-            fold_models.append(_model(mean, scale, clf, 0.5, len(fit_idx), 0, "fold"))
-        mean, scale, clf = _fit(x, y, weight)
+            fitted = fitting.fit_logistic(x[fit_idx], y[fit_idx], weight[fit_idx])
+            fold_models.append(_model(fitted, 0.5, len(fit_idx), 0, "fold"))
+        fitted = fitting.fit_logistic(x, y, weight)
         # What the user sees is the whole matcher's output (assignment, splits), so the
         # threshold is the lowest on a grid at which the pairs it reports on train units it
         # was *not* fitted on (each fold's units, by the model of the other folds) are right
@@ -285,7 +235,7 @@ def main() -> None:
             if reported and right / reported >= args.precision:
                 threshold = t
                 break
-        model = _model(mean, scale, clf, threshold, len(y), int(y.sum()), args.precision)
+        model = _model(fitted, threshold, len(y), int(y.sum()), args.precision)
         print(f"threshold (whole matcher, out-of-fold on train, >= {args.precision}): {threshold}")
         for name, w in sorted(
             zip(FEATURE_NAMES, model.weights, strict=True), key=lambda t: -abs(t[1])

@@ -106,12 +106,15 @@ def reviewed_timeline(
     *,
     statuses: Sequence[Status] = (),
     encoder: Encoder | None = None,
+    config: MatcherConfig | None = None,
 ) -> Timeline:
     """``tracker diff A B C``: every position chained, each link honouring the decisions."""
     from tracker.compare.timeline import timeline
 
     found = load_reviews(engine)
-    return timeline(engine, specs, options, statuses=statuses, encoder=encoder, reviews=found)
+    return timeline(
+        engine, specs, options, statuses=statuses, encoder=encoder, reviews=found, config=config
+    )
 
 
 def reviewed_history(
@@ -123,6 +126,7 @@ def reviewed_history(
     limit: int = 5,
     options: DiffOptions | None = None,
     encoder: Encoder | None = None,
+    config: MatcherConfig | None = None,
 ) -> Timeline:
     """``tracker history``: one position through the store, each link honouring decisions."""
     from tracker.compare.timeline import history
@@ -136,6 +140,7 @@ def reviewed_history(
         options=options,
         encoder=encoder,
         reviews=load_reviews(engine),
+        config=config,
     )
 
 

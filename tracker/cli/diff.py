@@ -176,14 +176,17 @@ def diff_cmd(
         grep=grep,
         within=within_specs(sources, brief_ids, within),
     )
-    engine = open_db(ctx, must_exist=True).engine
+    from tracker.app.matcher import matcher_config
+
+    db = open_db(ctx, must_exist=True)
+    engine, config = db.engine, matcher_config(db)
     encoder = open_encoder(ctx)
     color, width = report_color(output), report_width(output)
     if len(specs) == 2:
         from tracker.app.review import reviewed_diff
         from tracker.report import render
 
-        result = reviewed_diff(engine, specs[0], specs[1], options, encoder=encoder)
+        result = reviewed_diff(engine, specs[0], specs[1], options, encoder=encoder, config=config)
         warn_versions([*result.old.briefs, *result.new.briefs])
         text = render(result, fmt, color=color, width=width, sort=sort)
     else:
@@ -191,7 +194,9 @@ def diff_cmd(
         from tracker.report import render_timeline
 
         chosen = tuple(cast(Status, s) for s in statuses)
-        chained = reviewed_timeline(engine, specs, options, statuses=chosen, encoder=encoder)
+        chained = reviewed_timeline(
+            engine, specs, options, statuses=chosen, encoder=encoder, config=config
+        )
         warn_versions([b for p in chained.periods for b in p.selection.briefs])
         text = render_timeline(chained, fmt, color=color, width=width)
     emit(text, output, color=color)

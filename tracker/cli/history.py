@@ -90,14 +90,18 @@ def history(
         raise click.UsageError("give a QUERY or --claim ID (one of them)")
     fmt = chosen_format(fmt, output, REPORT_FORMATS)
     options = DiffOptions(min_score=min_score, within=within_specs(sources, brief_ids, within))
+    from tracker.app.matcher import matcher_config
+
+    db = open_db(ctx, must_exist=True)
     result = run_history(
-        open_db(ctx, must_exist=True).engine,
+        db.engine,
         query,
         claim_id=claim_id,
         by=cast(Granularity, by),
         limit=limit,
         options=options,
         encoder=open_encoder(ctx),
+        config=matcher_config(db),
     )
     warn_versions([b for p in result.periods for b in p.selection.briefs])
     color = report_color(output)

@@ -124,13 +124,22 @@ def queue_cmd(
     (different), k (skip), u (undo the previous item) or q (quit). Every verdict is stored
     at once, so quitting keeps what was decided. (Also: `tracker review FROM TO`.)
     """
+    from tracker.app.matcher import matcher_config
     from tracker.app.review import review_queue, reviewed_diff
     from tracker.compare.model import DiffOptions
 
     name = reviewer(ctx, by)
-    engine = open_db(ctx, must_exist=True).engine
+    db = open_db(ctx, must_exist=True)
+    engine = db.engine
     options = DiffOptions(min_score=min_score, within=within_specs(sources, brief_ids, within))
-    diff = reviewed_diff(engine, old_spec, new_spec, options, encoder=open_encoder(ctx))
+    diff = reviewed_diff(
+        engine,
+        old_spec,
+        new_spec,
+        options,
+        encoder=open_encoder(ctx),
+        config=matcher_config(db),
+    )
     items = review_queue(diff)
     if not items:
         out.write(f"nothing to review in {old_spec} → {new_spec}: no unreviewed pair or lead")

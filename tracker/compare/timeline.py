@@ -137,11 +137,13 @@ class Timeline:
     # Set for `tracker history`: what the chains were chosen by.
     query: str | None = None
     claim_id: int | None = None
+    # The matcher settings that linked the steps (None: the defaults, the shipped model).
+    config: MatcherConfig | None = None
 
     @property
     def matcher(self) -> dict[str, object]:
         """The matcher's version, model and threshold that linked the steps."""
-        return MatcherConfig().with_threshold(self.options.min_score).describe()
+        return (self.config or MatcherConfig()).with_threshold(self.options.min_score).describe()
 
     @property
     def is_history(self) -> bool:
@@ -190,14 +192,15 @@ def build_timeline(
     bridge_if: Callable[[ClaimRef], bool] | None = None,
     encoder: Encoder | None = None,
     reviews: Reviews | None = None,
+    config: MatcherConfig | None = None,
 ) -> Timeline:
     """Chain the claims of ``periods`` (in the order given) into positions.
 
     Gaps are bridged for every chain, or with ``bridge_if`` only for chains holding a claim
     it accepts (a history query needs its own chains only, and bridging is the costly part
     on a long store). Chains come unlabelled: see ``label_chains``. ``encoder`` (optional
-    sentence embeddings) and ``reviews`` (reviewers' verdicts, fixed points of every link)
-    are passed to every comparison.
+    sentence embeddings), ``reviews`` (reviewers' verdicts, fixed points of every link) and
+    ``config`` (the matcher settings) are passed to every comparison.
     """
     options = options or DiffOptions()
     if len(periods) < 2:
@@ -206,7 +209,12 @@ def build_timeline(
         # Each snapshot is on both sides of a comparison: encode its claims once.
         with encoder.remembering():
             return build_timeline(
-                periods, options, bridge_if=bridge_if, encoder=encoder, reviews=reviews
+                periods,
+                options,
+                bridge_if=bridge_if,
+                encoder=encoder,
+                reviews=reviews,
+                config=config,
             )
     # Only matching settings apply to the pairwise comparisons; filters apply to chains.
     pairwise = DiffOptions(min_score=options.min_score)
@@ -229,6 +237,7 @@ def build_timeline(
             pairwise,
             encoder=encoder,
             reviews=reviews,
+            config=config,
         )
         # Register every claim first: a split or merge part must find its partner's unit.
         for ch in diff.changes:
@@ -248,9 +257,9 @@ def build_timeline(
             else:  # merge
                 _absorb(a, into=_partner(b, forward=False), units=units)
 
-    _bridge_gaps(periods, units, pairwise, bridge_if, encoder, reviews)
+    _bridge_gaps(periods, units, pairwise, bridge_if, encoder, reviews, config)
     chains = _chains(periods, units)
-    return Timeline(periods=tuple(periods), chains=tuple(chains), options=options)
+    return Timeline(periods=tuple(periods), chains=tuple(chains), options=options, config=config)
 
 
 def label_chains(periods: Sequence[Period], chains: Sequence[Chain]) -> list[Chain]:
@@ -283,6 +292,7 @@ def _bridge_gaps(
     bridge_if: Callable[[ClaimRef], bool] | None,
     encoder: Encoder | None,
     reviews: Reviews | None,
+    config: MatcherConfig | None,
 ) -> None:
     """Link a position that vanished with one that appeared at least two periods later.
 
@@ -307,6 +317,7 @@ def _bridge_gaps(
             options,
             encoder=encoder,
             reviews=reviews,
+            config=config,
         )
         for ch in diff.changes:
             if ch.old is None or ch.new is None or ch.relation != "one-to-one":
@@ -484,6 +495,7 @@ def timeline(
     statuses: Sequence[Status] = (),
     encoder: Encoder | None = None,
     reviews: Reviews | None = None,
+    config: MatcherConfig | None = None,
 ) -> Timeline:
     """``tracker diff A B C``: every position chained across the given selections.
 
@@ -493,12 +505,13 @@ def timeline(
     options = options or DiffOptions()
     with read_snapshot(engine) as session:
         periods = load_periods(session, specs, options.within)
-    built = build_timeline(periods, options, encoder=encoder, reviews=reviews)
+    built = build_timeline(periods, options, encoder=encoder, reviews=reviews, config=config)
     chains = [
         c for c in built.chains if (not statuses or c.status in statuses) and _wanted(c, options)
     ]
     labelled = label_chains(built.periods, chains)
-    return Timeline(built.periods, tuple(_renumber(_report_order(labelled))), options)
+    ordered = tuple(_renumber(_report_order(labelled)))
+    return Timeline(built.periods, ordered, options, config=config)
 
 
 def _wanted(chain: Chain, options: DiffOptions) -> bool:
@@ -543,6 +556,7 @@ def history(
     options: DiffOptions | None = None,
     encoder: Encoder | None = None,
     reviews: Reviews | None = None,
+    config: MatcherConfig | None = None,
 ) -> Timeline:
     """``tracker history``: the chains of one position across every period of the store.
 
@@ -579,9 +593,12 @@ def history(
             bridge_if=lambda c: c.id == claim_id,
             encoder=encoder,
             reviews=reviews,
+            config=config,
         )
         chains = label_chains(periods, [c for c in built.chains if _holds(c, claim_id)])
-        return Timeline(built.periods, tuple(_renumber(chains)), options, claim_id=claim_id)
+        return Timeline(
+            built.periods, tuple(_renumber(chains)), options, claim_id=claim_id, config=config
+        )
 
     assert query is not None
     scorer = relevance_scorer(query)
@@ -593,7 +610,12 @@ def history(
         return scores[claim.id]
 
     built = build_timeline(
-        periods, options, bridge_if=lambda c: score(c) > 0, encoder=encoder, reviews=reviews
+        periods,
+        options,
+        bridge_if=lambda c: score(c) > 0,
+        encoder=encoder,
+        reviews=reviews,
+        config=config,
     )
     ranked: list[tuple[float, float, Chain]] = []
     for chain in built.chains:
@@ -607,7 +629,7 @@ def history(
     if not chosen:
         raise SelectionError(f"no claim matches {query!r} (try other words, or tracker search)")
     chosen = label_chains(periods, chosen)
-    return Timeline(built.periods, tuple(_renumber(chosen)), options, query=query)
+    return Timeline(built.periods, tuple(_renumber(chosen)), options, query=query, config=config)
 
 
 def _holds(chain: Chain, claim_id: int) -> bool:

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from jinja2 import Environment
     from werkzeug.wrappers import Response as BaseResponse
 
+    from tracker.compare.matcher import MatcherConfig
     from tracker.store.db import Database
 
 VERDICT_KEYS = (("same", "s"), ("related", "r"), ("different", "d"))
@@ -106,6 +107,13 @@ def create_app(db: Database, guard: Guard, *, reviewer: str | None = None) -> Fl
         from tracker.app.review import default_reviewer
 
         return default_reviewer()
+
+    def config() -> MatcherConfig:
+        # The store's model (tracker matcher fit / use previous), read per request as the
+        # CLI reads it per command, so a refit shows in the next page without a restart.
+        from tracker.app.matcher import matcher_config
+
+        return matcher_config(db)
 
     @app.before_request
     def check_access() -> BaseResponse | None:
@@ -201,7 +209,7 @@ def create_app(db: Database, guard: Guard, *, reviewer: str | None = None) -> Fl
         listed = browse.list_briefs(engine)
         if chosen is None:
             return pages.render("web/choose.html", nav="diff", listed=listed, action="/diff")
-        result = reviewed_diff(engine, chosen[0], chosen[1], DiffOptions())
+        result = reviewed_diff(engine, chosen[0], chosen[1], DiffOptions(), config=config())
         decided = decisions(engine, old_spec=chosen[0], new_spec=chosen[1])
         return pages.render(
             "web/diff.html",
@@ -222,7 +230,7 @@ def create_app(db: Database, guard: Guard, *, reviewer: str | None = None) -> Fl
         listed = browse.list_briefs(engine)
         if chosen is None:
             return pages.render("web/choose.html", nav="queue", listed=listed, action="/queue")
-        result = reviewed_diff(engine, chosen[0], chosen[1], DiffOptions())
+        result = reviewed_diff(engine, chosen[0], chosen[1], DiffOptions(), config=config())
         decided = decisions(engine, old_spec=chosen[0], new_spec=chosen[1])
         # The CLI's queue and order (tracker review FROM TO), each item shown as its card of
         # the report: a pair's own card, a lead's on the card of the claim left alone.
@@ -306,7 +314,7 @@ def create_app(db: Database, guard: Guard, *, reviewer: str | None = None) -> Fl
             return pages.render("web/history_form.html", nav="history")
         from tracker.app.review import reviewed_history
 
-        tl = reviewed_history(engine, query or None, claim_id=claim_id)
+        tl = reviewed_history(engine, query or None, claim_id=claim_id, config=config())
         return pages.render(
             "web/history.html",
             nav="history",

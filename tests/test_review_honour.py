@@ -5,6 +5,8 @@ Runs on the real sample corpus (snapshots/sample), ingested into a fresh store p
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 
@@ -106,6 +108,10 @@ def test_reports_mark_reviewed_pairs(sample: Database) -> None:
     assert text.count(f"confirmed by ana lee on {day}") == 1
     markdown = render(diff, "markdown")
     assert markdown.count(f"confirmed by ana lee on {day}") == 1
+    rows = list(csv.DictReader(io.StringIO(render(diff, "csv"))))
+    marked = [r for r in rows if r["review"]]
+    assert [(r["old_claim_id"], r["new_claim_id"]) for r in marked] == [(str(old_id), str(new_id))]
+    assert marked[0]["review"] == f"confirmed by ana lee on {day} (same): restated"
     html = render(diff, "html")
     assert html.count('class="tag reviewed"') == 1
     assert f"confirmed by ana lee on {day}" in html

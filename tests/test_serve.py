@@ -216,6 +216,11 @@ def test_reviewing_by_post_shows_on_the_diff_and_in_the_queue(
     )
     assert row and row.groups() == ("different", str(first.old.id), str(first.new.id))
     assert "not the same target" in html and "tester" in html
+    # The queue's own forms come back with an undo of the verdict just given.
+    own = re.search(r'name="next" value="(/queue\?[^"]*undo=[^"]*)"', queue)
+    assert own is not None
+    offered = page(client, own.group(1).replace("&amp;", "&"))
+    assert 'class="notice undo-last"' in offered and 'action="/review/undo"' in offered
     # Undo withdraws it: the pair is back in the queue, the history keeps both rows.
     undo = {"csrf": guard.csrf, "old_id": first.old.id, "new_id": first.new.id, "next": "/"}
     assert client.post("/review/undo", data=undo).status_code == 303

@@ -201,6 +201,13 @@ def test_review_in_the_browser_and_the_cli_honours_it(
     _shot(driver, "serve-queue.png")
     _submit_by_key(driver, "r")
     assert len(driver.find_elements(By.CSS_SELECTOR, ".q-item")) == len(items) - 1
+    # u takes it back (the history keeps both rows); r again records it for good.
+    assert driver.find_elements(By.CSS_SELECTOR, ".undo-last")
+    _submit_by_key(driver, "u")
+    assert len(driver.find_elements(By.CSS_SELECTOR, ".q-item")) == len(items)
+    assert _ids(driver.find_elements(By.CSS_SELECTOR, ".q-item")[0]) == queued
+    _submit_by_key(driver, "r")
+    assert len(driver.find_elements(By.CSS_SELECTOR, ".q-item")) == len(items) - 1
 
     # Reload the diff: the decisions are there, and the linked pair is one change now.
     driver.get(diff_url)

@@ -84,6 +84,12 @@ def _int_arg(name: str) -> int | None:
     return int(value)
 
 
+def _pair_arg(name: str) -> tuple[int, int] | None:
+    """``OLD-NEW`` claim ids (the queue's last verdict, to offer its undo); None otherwise."""
+    old, _, new = request.args.get(name, "").partition("-")
+    return (int(old), int(new)) if old.isdigit() and new.isdigit() else None
+
+
 def _form_int(name: str) -> int:
     value = request.form.get(name, "").strip()
     if not value.isdigit():
@@ -257,6 +263,7 @@ def create_app(db: Database, guard: Guard, *, reviewer: str | None = None) -> Fl
             sel={"from": chosen[0], "to": chosen[1]},
             items=shown,
             reviewed=len(decided),
+            undo=_pair_arg("undo"),
         )
 
     @app.get("/pick")

@@ -13,6 +13,7 @@ from tracker.cli import (
     review,
     runs,
     search,
+    serve,
     sources,
     store,
 )
@@ -31,6 +32,7 @@ __all__ = [
     "review",
     "runs",
     "search",
+    "serve",
     "sources",
     "store",
 ]

@@ -40,6 +40,7 @@ class ClaimView:
     start: int
     end: int
     lead_in: str | None = None  # the lead-in of a list item, shown above it
+    claim_id: int | None = None  # the store-wide id (the live page's review forms need it)
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,7 @@ class LeadView:
     text: str
     probability: float
     anchor: str | None  # the change card of the lead's claim
+    claim_id: int | None = None  # the store-wide id of the lead's claim
 
 
 @dataclass(frozen=True)
@@ -113,7 +115,15 @@ def build_context(diff: Diff) -> ReportContext:
             return None
         b = briefs[c.brief_id]
         return ClaimView(
-            c.text, c.brief_id, b.title, b.source, c.date.isoformat(), c.start, c.end, c.context
+            c.text,
+            c.brief_id,
+            b.title,
+            b.source,
+            c.date.isoformat(),
+            c.start,
+            c.end,
+            c.context,
+            c.id,
         )
 
     views: dict[str, list[ChangeView]] = {k: [] for k in KINDS}
@@ -132,6 +142,7 @@ def build_context(diff: Diff) -> ReportContext:
                 change.lead.claim.text,
                 change.lead.probability,
                 anchor_of.get(change.lead.claim.id),
+                change.lead.claim.id,
             )
             if change.lead is not None
             else None

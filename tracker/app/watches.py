@@ -20,20 +20,19 @@ import datetime as dt
 import os
 import signal
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from tracker.compare.model import Change, ClaimRef, Selection
+from tracker.compare.model import Change, ClaimRef, Diff, Selection
 from tracker.errors import ConfigError, SelectionError, TrackerError
 from tracker.notify.config import BANDS, AlertConfig, Channel, Watch, redact
+from tracker.store.baseline import Baseline, baseline_for, briefs_ingested
 from tracker.store.db import Database, read_snapshot
 from tracker.store.models import Brief, Run
 from tracker.store.outbox import (
     Queued,
-    baseline_ids,
-    briefs_ingested,
     due_items,
     mark_failed,
     mark_sent,
@@ -165,33 +164,29 @@ def evaluate(
         return []
     tests = {w.name: _relevance(db, w) for w in watches}
     alerts: list[Alert] = []
+    plans: list[tuple[Selection, Selection, Selection | None, Baseline]] = []
     with read_snapshot(db.engine) as session:
         briefs = [b for b in (session.get(Brief, i) for i in brief_ids) if b is not None]
         briefs.sort(key=lambda b: (b.date, b.id))
-        plans = []
         for brief in briefs:
-            ids, label = baseline_ids(session, brief, before)
+            base = baseline_for(session, brief, before)
             new = load_selection(session, f"brief:{brief.id}")
-            old = (
-                load_selection(session, "brief:" + ",".join(map(str, ids)))
-                if ids
-                else Selection(spec="(nothing before)", briefs=(), claims=())
-            )
-            plans.append((brief.source, new, old, label))
-    for source, new, old, label in plans:
+            old = _load(session, base.ids) or Selection("(nothing before)", (), ())
+            plans.append((new, old, _load(session, base.earlier), base))
+    for new, old, earlier, base in plans:
+        source = new.briefs[0].source
         wanted = [w for w in watches if w.source is None or w.source == source]
         if not wanted:
             continue
-        diff = compare(old, new)
+        diff = _bridged(compare(old, new), earlier)
         brief_json = brief_to_dict(new.briefs[0])
-        baseline = {**selection_to_dict(old), "label": label}
+        baseline = {**selection_to_dict(old), "label": base.label}
         # Against another author's briefs, a claim the new brief does not restate says
         # nothing about the position: removals count against the same source only.
-        same_source = label.startswith("the previous brief")
         hits = [
             (w, i, ch)
             for i, ch in enumerate(diff.changes)
-            if same_source or ch.kind != "removed"
+            if base.same_source or ch.kind != "removed"
             for w in wanted
             if fires(w, ch, tests[w.name])
         ]
@@ -199,10 +194,54 @@ def evaluate(
             continue
         cards = _cards(diff)
         for w, i, ch in sorted(hits, key=lambda h: (watches.index(h[0]), h[1])):
+            against = baseline
+            if ch.old is not None and ch.old.brief_id not in base.ids:
+                # Joined across a gap: say where the position was last stated.
+                against = {
+                    **baseline,
+                    "label": f"{base.label}, which do not state it; last stated "
+                    f"{ch.old.date.isoformat()} (brief {ch.old.brief_id})",
+                }
             alerts.append(
-                Alert(w, change_key(ch), _payload(w, ch, brief_json, baseline, cards.get(i, "")))
+                Alert(w, change_key(ch), _payload(w, ch, brief_json, against, cards.get(i, "")))
             )
     return alerts
+
+
+def _load(session: Session, ids: Sequence[int]) -> Selection | None:
+    from tracker.compare.selection import load_selection
+
+    return load_selection(session, "brief:" + ",".join(map(str, ids))) if ids else None
+
+
+def _bridged(diff: Diff, earlier: Selection | None) -> Diff:
+    """``diff`` with each added claim that restates a claim of ``earlier`` turned into the
+    change from that claim, as ``tracker history`` joins a position across a period that did
+    not state it ("20 to 22 percent" in 2021, nothing in 2023, "about 20 percent" in 2024)."""
+    from tracker.compare.engine import compare
+
+    added = [ch.new for ch in diff.changes if ch.kind == "added" and ch.new is not None]
+    if earlier is None or not added:
+        return diff
+    gap = compare(earlier, Selection("added", diff.new.briefs, tuple(added)))
+    joined = {
+        ch.new.id: ch
+        for ch in gap.changes
+        if ch.old is not None and ch.new is not None and ch.relation == "one-to-one"
+    }
+    if not joined:
+        return diff
+    changes = tuple(
+        joined.get(ch.new.id, ch) if ch.kind == "added" and ch.new is not None else ch
+        for ch in diff.changes
+    )
+    used = {ch.old.brief_id for ch in joined.values() if ch.old is not None}
+    old = Selection(
+        diff.old.spec,
+        (*diff.old.briefs, *(b for b in earlier.briefs if b.id in used)),
+        diff.old.claims,
+    )
+    return replace(diff, old=old, changes=changes)
 
 
 def _kill_hook(point: str) -> None:

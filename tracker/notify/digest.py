@@ -48,7 +48,8 @@ def brief_line(brief: dict[str, Any]) -> str:
 def _claim_line(label: str, claim: dict[str, Any] | None) -> list[str]:
     if claim is None:
         return []
-    return [f"    {label}{claim['text']}  (claim {claim['claim_id']}, brief {claim['brief_id']})"]
+    where = f"claim {claim['claim_id']}, brief {claim['brief_id']}, {claim['date']}"
+    return [f"    {label}{claim['text']}  ({where})"]
 
 
 def render_text(alerts: Sequence[Payload], *, test: bool = False) -> str:

@@ -14,10 +14,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, or_, select, update
+from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
-from tracker.store.models import Brief, OutboxItem, Run
+from tracker.store.models import OutboxItem, Run
 
 # Backoff never waits longer than this between two attempts.
 MAX_BACKOFF = 6 * 3600.0
@@ -168,60 +168,6 @@ def mark_watched(session: Session, run_ids: Iterable[int]) -> None:
     ids = list(run_ids)
     if ids:
         session.execute(update(Run).where(Run.id.in_(ids)).values(watched_at=utcnow()))
-
-
-def briefs_ingested(
-    session: Session, since: dt.datetime, until: dt.datetime | None = None
-) -> list[Brief]:
-    """Briefs stored at or after ``since`` (and before ``until``), in date order."""
-    stmt = select(Brief).where(Brief.ingested_at >= since)
-    if until is not None:
-        stmt = stmt.where(Brief.ingested_at < until)
-    return list(session.scalars(stmt.order_by(Brief.date, Brief.id)))
-
-
-def baseline_ids(session: Session, brief: Brief, before: dt.datetime) -> tuple[list[int], str]:
-    """The briefs a new brief is judged against, as the store held them ``before`` the run.
-
-    The previous brief of the same source (by date, then id) when there is one; else every
-    brief of the most recent earlier year; else none. Returns their ids and a label.
-    """
-    stored = Brief.ingested_at < before
-    if brief.source:
-        previous = session.execute(
-            select(Brief.id, Brief.date)
-            .where(
-                stored,
-                Brief.source == brief.source,
-                Brief.id != brief.id,
-                or_(Brief.date < brief.date, (Brief.date == brief.date) & (Brief.id < brief.id)),
-            )
-            .order_by(Brief.date.desc(), Brief.id.desc())
-            .limit(1)
-        ).first()
-        if previous is not None:
-            return [previous.id], f"the previous brief of {brief.source} (#{previous.id})"
-    year_start = dt.date(brief.date.year, 1, 1)
-    latest = session.scalar(
-        select(Brief.date)
-        .where(stored, Brief.date < year_start)
-        .order_by(Brief.date.desc())
-        .limit(1)
-    )
-    if latest is None:
-        return [], "nothing stored before it"
-    ids = list(
-        session.scalars(
-            select(Brief.id)
-            .where(
-                stored,
-                Brief.date >= dt.date(latest.year, 1, 1),
-                Brief.date < dt.date(latest.year + 1, 1, 1),
-            )
-            .order_by(Brief.date, Brief.id)
-        )
-    )
-    return ids, f"the briefs of {latest.year}"
 
 
 def record_alerts(engine: Engine, run_id: int, *, sent: int, failed: int) -> None:

@@ -459,6 +459,12 @@ def test_watch_and_notify_commands_and_the_dry_run(
     checked = run("watch", "check", "--run", "1")
     assert "watch defence" in checked and "counterstrike" in checked
     assert "outbox empty" in run("watch", "outbox")
+    listed = run("runs")
+    assert "alerts" in listed and "1 channel failed" in listed and "2 sent" in listed
+    detail = run("runs", "1")
+    assert "TRACKER_SMTP_PW is not set" in detail and "pw-SECRET-9" not in detail
+    runs_json = json.loads(run("runs", "--format", "json"))["runs"]
+    assert [(r["alerts_sent"], r["alerts_failed"]) for r in runs_json] == [(2, 0), (0, 1)]
     assert "1 sent" in run("watch", "show", "strike")
     assert len([r for r in rows(db)]) == 2  # the dry run queued nothing
     run("watch", "remove", "strike")

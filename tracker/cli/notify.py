@@ -29,7 +29,16 @@ def notify() -> None:
     """
 
 
-@notify.group("add")
+@notify.group(
+    "add",
+    epilog="""Examples:
+
+\b
+  tracker notify add email --smtp localhost:25 --to ana@example.org
+  tracker notify add webhook --url-env TEAMS_WEBHOOK_URL --format teams
+  tracker notify add atom alerts.xml
+""",
+)
 def notify_add() -> None:
     """Add an e-mail, webhook or Atom channel."""
 

@@ -29,6 +29,16 @@ def _duration(run: Run) -> str:
     return f"{(run.finished_at - run.started_at).total_seconds():.1f} s"
 
 
+def _alerts(run: Run) -> str:
+    """ "3 sent", "1 channel failed", or "" when the run had no alerts."""
+    parts = []
+    if run.alerts_sent:
+        parts.append(f"{run.alerts_sent} sent")
+    if run.alerts_failed:
+        parts.append(f"{run.alerts_failed} channel{'s' if run.alerts_failed > 1 else ''} failed")
+    return ", ".join(parts)
+
+
 @cli.command(
     epilog="""Examples:
 
@@ -87,7 +97,8 @@ def runs(
             Text(
                 f"run {run.id}: started {_when(run.started_at)}, "
                 f"{_status(run)}, {_duration(run) or 'not finished'}\n"
-                f"{run.new} new, {run.unchanged} unchanged, {run.failed} failed"
+                f"{run.new} new, {run.unchanged} unchanged, {run.failed} failed; "
+                f"{_alerts(run) or 'no alerts'}"
             )
         )
         for error in run.errors:
@@ -114,6 +125,7 @@ def runs(
         ("new", "right"),
         ("unchanged", "right"),
         ("failed", "right"),
+        ("alerts", "left"),
         ("status", "left"),
     ):
         table.add_column(col, justify=justify)  # type: ignore[arg-type]
@@ -125,6 +137,7 @@ def runs(
             str(run.new),
             str(run.unchanged),
             str(run.failed),
+            _alerts(run),
             _status(run),
         )
     console.print(table)

@@ -488,7 +488,8 @@ def test_the_sample_corpus_digest(db: Database, tmp_path: Path, smtp: tuple[Mail
     # as `tracker history` joins a gap, instead of being reported as a new claim.
     assert "20 to 22 percent → 20 percent" in plain
     assert "which do not state it; last stated 2021-10-25" in plain
-    if os.environ.get("TRACKER_WRITE_DIGEST"):  # scripts/readme_digest.sh
+    # TRACKER_WRITE_DIGEST=FILE writes the digest the README shows.
+    if os.environ.get("TRACKER_WRITE_DIGEST"):
         Path(os.environ["TRACKER_WRITE_DIGEST"]).write_text(
             f"Subject: {msg['Subject']}\n\n{plain}", encoding="utf-8"
         )

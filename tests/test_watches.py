@@ -284,6 +284,7 @@ def test_a_webhook_that_answers_500_is_retried_on_the_next_run(
     assert len(r.bodies) == 1 and r.paths == [f"/hooks/{token}"]
     body = r.bodies[0]
     assert body["version"] == 1
+    assert body["alerts"][0]["change_key"].startswith("modified:")
     assert [a["watch"]["name"] for a in body["alerts"]] == ["defence", "strike", "quotas"]
     change = body["alerts"][0]["change"]
     assert change["kind"] == "modified" and "quantity" in change["aspects"]
@@ -511,3 +512,16 @@ def test_a_claim_watch_follows_that_claims_position(db: Database, tmp_path: Path
     # The figure moved under the first; the rail line is restated unchanged: no alert.
     assert [(a.watch.name, a.payload["change"]["kind"]) for a in alerts] == [("d", "modified")]
     assert alerts[0].payload["change"]["old"]["claim_id"] == defence
+
+
+def test_runs_without_watches_are_marked_so_a_new_watch_starts_from_the_next_run(
+    db: Database, tmp_path: Path, receiver: tuple[Receiver, str]
+) -> None:
+    r, base = receiver
+    inbox = own_store(db, tmp_path)
+    cron(db, inbox, AlertConfig(tmp_path / "tracker.toml"))  # no watches, no channels
+    hook = Channel("hook", "webhook", {"url": f"{base}/k"})
+    cron(db, inbox, AlertConfig(tmp_path / "tracker.toml", WATCHES, [hook]))
+    assert r.bodies == []
+    with Session(db.engine) as session:
+        assert all(session.scalars(select(Run.watched_at)))

@@ -299,15 +299,16 @@ def deliver(db: Database, config: AlertConfig, run_id: int | None = None) -> Del
     return result
 
 
-def after_run(db: Database, config: AlertConfig, run_id: int) -> tuple[int, Delivery]:
+def after_run(db: Database, config: AlertConfig, run_id: int) -> tuple[int, int, Delivery]:
     """What ``ingest --sources`` does once its sources are read: queue, then deliver.
 
-    Returns the outbox rows added and the delivery; the run's counts are recorded.
+    Returns the alerts found, the outbox rows added and the delivery; the run's counts are
+    recorded.
     """
-    _, added = queue_pending_runs(db, config)
+    found, added = queue_pending_runs(db, config)
     delivery = deliver(db, config, run_id)
     record_alerts(db.engine, run_id, sent=delivery.sent_total, failed=len(delivery.failed))
-    return added, delivery
+    return found, added, delivery
 
 
 def check(
@@ -376,11 +377,11 @@ def run_hook(db: Database, config: AlertConfig) -> Callable[[Any], list[Any]]:
     from tracker.ingest.sources import Source
 
     def hook(report: RunReport) -> list[ItemOutcome]:
-        if not config.watches and not config.channels:
-            return []
+        # Even without watches the runs are marked watched: a watch added months later
+        # starts from the next run, not with an alert for every brief stored meanwhile.
         label = Source("page", str(config.path))
         try:
-            added, delivery = after_run(db, config, report.run_id)
+            found, added, delivery = after_run(db, config, report.run_id)
         except TrackerError as exc:
             return [ItemOutcome(label, "alerts", "failed", redact(str(exc)))]
         except Exception as exc:  # a bug in alerting must not lose the run's record
@@ -395,6 +396,8 @@ def run_hook(db: Database, config: AlertConfig) -> Callable[[Any], list[Any]]:
             ]
         if added:
             report.notes.append(f"alerts: {added} queued")
+        elif found and not config.channels:
+            report.notes.append(f"alerts: {found} found, but no channel (see: tracker notify)")
         for name, count in delivery.sent.items():
             report.notes.append(f"alerts: {count} sent on {name}")
         if delivery.gave_up:

@@ -103,6 +103,7 @@ def json_body(alerts: Sequence[Payload], *, test: bool = False) -> dict[str, Any
         "alerts": [
             {
                 "watch": a["watch"],
+                "change_key": a["change_key"],
                 "brief": a["brief"],
                 "baseline": {k: a["baseline"][k] for k in ("selection", "label", "briefs")},
                 "change": a["change"],

@@ -525,3 +525,68 @@ def test_runs_without_watches_are_marked_so_a_new_watch_starts_from_the_next_run
     assert r.bodies == []
     with Session(db.engine) as session:
         assert all(session.scalars(select(Run.watched_at)))
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.parametrize("security", ["starttls", "ssl"])
+def test_the_digest_goes_over_starttls_and_ssl(db: Database, tmp_path: Path, security: str) -> None:
+    import shutil
+    import ssl
+
+    from aiosmtpd.controller import Controller
+
+    if shutil.which("openssl") is None:
+        pytest.skip("no openssl command to make a test certificate")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_tls.load_cert_chain(cert, key)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    box = Mailbox()
+    options: dict[str, Any] = (
+        {"tls_context": server_tls, "require_starttls": True}
+        if security == "starttls"
+        else {"server_hostname": "127.0.0.1", "ssl_context": server_tls}
+    )
+    controller = Controller(box, hostname="127.0.0.1", port=port, **options)
+    controller.start()
+    try:
+        inbox = own_store(db, tmp_path)
+        mail = Channel(
+            "mail",
+            "email",
+            {
+                "smtp": f"127.0.0.1:{port}",
+                "to": ["ana@example.org"],
+                "security": security,
+                "ca_file": str(cert),
+            },
+        )
+        report = cron(db, inbox, AlertConfig(tmp_path / "tracker.toml", WATCHES[:1], [mail]))
+    finally:
+        controller.stop()
+    assert report.exit_status == 0, report.errors
+    assert [m["Subject"] for m in box.messages] == ["tracker: 1 alert (defence 1)"]

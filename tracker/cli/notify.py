@@ -71,6 +71,11 @@ def _added(ctx: click.Context, kind: str, name: str | None, settings: dict[str, 
 @click.option("--from", "sender", help="The sender address.")
 @click.option("--starttls", "security", flag_value="starttls", help="Upgrade with STARTTLS.")
 @click.option("--ssl", "security", flag_value="ssl", help="Connect over TLS (port 465).")
+@click.option(
+    "--ca-file",
+    type=click.Path(path_type=Path),
+    help="PEM file of the CA that signed the server's certificate (a private relay).",
+)
 @click.option("--user", help="SMTP login.")
 @click.option("--password-env", metavar="VAR", help="Environment variable holding the password.")
 @click.option("--password-file", type=click.Path(path_type=Path), help="File holding the password.")
@@ -83,6 +88,7 @@ def add_email(
     to: tuple[str, ...],
     sender: str | None,
     security: str | None,
+    ca_file: Path | None,
     user: str | None,
     password_env: str | None,
     password_file: Path | None,
@@ -100,6 +106,7 @@ def add_email(
             "to": list(to),
             "from": sender,
             "security": security or "none",
+            "ca_file": str(ca_file.expanduser().resolve()) if ca_file else None,
             "user": user,
             "password_env": password_env,
             "password_file": str(password_file.expanduser().resolve()) if password_file else None,

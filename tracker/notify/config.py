@@ -16,6 +16,7 @@ smtp = "smtp.example.org:587"
 to = ["ana@example.org"]
 from = "tracker@example.org"
 security = "starttls"               # starttls | ssl | none (default: none)
+ca_file = "relay-ca.pem"            # optional: trust this CA (a private relay's certificate)
 user = "ana"
 password_env = "TRACKER_SMTP_PASSWORD"   # or password_file = "secrets/smtp" (relative: here)
 

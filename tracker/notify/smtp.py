@@ -69,7 +69,9 @@ def send_email(
             " (use --starttls or --ssl)"
         )
     msg = build_message(db, channel, alerts, test=test)
-    context = ssl.create_default_context()
+    # A private CA (an office mail relay) is trusted through ca_file; never by skipping checks.
+    ca_file = channel.path("ca_file")
+    context = ssl.create_default_context(cafile=str(ca_file) if ca_file else None)
     client: smtplib.SMTP
     if security == "ssl":
         client = smtplib.SMTP_SSL(host, port, timeout=TIMEOUT, context=context)

@@ -432,8 +432,11 @@ def test_watch_and_notify_commands_and_the_dry_run(
         "TRACKER_SMTP_PW",
     )
     run("notify", "add", "webhook", "https://hooks.example.org/services/T0K3N", "--format", "slack")
+    run("notify", "add", "apprise", "tgram://BOTS3CRET/12345")
     listed = run("notify", "list")
     assert "hooks.example.org/…" in listed and "T0K3N" not in listed
+    assert "apprise, tgram://…" in listed and "BOTS3CRET" not in listed
+    run("notify", "remove", "apprise")
     assert "pw-SECRET-9" not in (tmp_path / "tracker.toml").read_text()
 
     bad = runner.invoke(cli, [*base, "watch", "add", "x", "--kinds", "nonsense", "--query", "a"])
@@ -590,3 +593,20 @@ def test_the_digest_goes_over_starttls_and_ssl(db: Database, tmp_path: Path, sec
         controller.stop()
     assert report.exit_status == 0, report.errors
     assert [m["Subject"] for m in box.messages] == ["tracker: 1 alert (defence 1)"]
+
+
+@pytest.mark.sqlite_only
+def test_an_apprise_channel_delivers_the_text_digest(
+    db: Database, tmp_path: Path, receiver: tuple[Receiver, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("apprise")
+    r, base = receiver
+    # Apprise's generic JSON service, pointed at the local receiver.
+    monkeypatch.setenv("APPRISE_URL", base.replace("http://", "json://") + "/apprise")
+    inbox = own_store(db, tmp_path)
+    channel = Channel("phone", "apprise", {"url_env": "APPRISE_URL"})
+    report = cron(db, inbox, AlertConfig(tmp_path / "tracker.toml", WATCHES, [channel]))
+    assert report.exit_status == 0, report.errors
+    (body,) = r.bodies
+    assert body["title"] == "tracker: 3 alerts (defence 1, strike 1, quotas 1)"
+    assert "counterstrike" in body["message"]

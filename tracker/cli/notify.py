@@ -40,7 +40,7 @@ def notify() -> None:
 """,
 )
 def notify_add() -> None:
-    """Add an e-mail, webhook or Atom channel."""
+    """Add an e-mail, webhook, Atom or Apprise channel."""
 
 
 def _added(ctx: click.Context, kind: str, name: str | None, settings: dict[str, object]) -> None:
@@ -172,6 +172,39 @@ def add_webhook(
 def add_atom(ctx: click.Context, file: Path, name: str | None) -> None:
     """Keep an Atom feed FILE of alerts for a feed reader."""
     _added(ctx, "atom", name, {"path": str(file.expanduser().resolve())})
+
+
+@notify_add.command(
+    "apprise",
+    epilog="Examples:\n\n\b\n  tracker notify add apprise --url-env TRACKER_APPRISE_URL\n"
+    "  tracker notify add apprise --url-file ~/.tracker-apprise --name phone",
+)
+@click.argument("url", required=False)
+@click.option("--url-env", metavar="VAR", help="Environment variable holding the Apprise URL.")
+@click.option("--url-file", type=click.Path(path_type=Path), help="File holding the Apprise URL.")
+@click.option("--name", help="Channel name (default: apprise, apprise-2, ...).")
+@click.pass_context
+@handle_errors
+def add_apprise(
+    ctx: click.Context,
+    url: str | None,
+    url_env: str | None,
+    url_file: Path | None,
+    name: str | None,
+) -> None:
+    """Hand the text digest to Apprise (ntfy, Telegram, Matrix, ...; needs tracker[apprise])."""
+    if sum(x is not None for x in (url, url_env, url_file)) != 1:
+        raise click.UsageError("give URL, --url-env VAR or --url-file FILE (one of them)")
+    _added(
+        ctx,
+        "apprise",
+        name,
+        {
+            "url": url,
+            "url_env": url_env,
+            "url_file": str(url_file.expanduser().resolve()) if url_file else None,
+        },
+    )
 
 
 @notify.command("list", epilog="Example:\n\n\b\n  tracker notify list")

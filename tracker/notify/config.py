@@ -31,6 +31,11 @@ name = "feed"
 kind = "atom"
 path = "alerts.xml"
 
+[[channel]]
+name = "phone"
+kind = "apprise"                    # any service Apprise knows (pip install tracker[apprise])
+url_env = "TRACKER_APPRISE_URL"     # e.g. ntfys://ntfy.sh/TOPIC, tgram://TOKEN/CHAT
+
 [notify]
 backoff = 300                       # seconds before the first retry, doubled each time
 max_attempts = 10
@@ -54,8 +59,8 @@ from urllib.parse import urlsplit
 from tracker.errors import ConfigError
 from tracker.fsutil import write_atomically
 
-ChannelKind = Literal["email", "webhook", "atom"]
-CHANNEL_KINDS: tuple[ChannelKind, ...] = ("email", "webhook", "atom")
+ChannelKind = Literal["email", "webhook", "atom", "apprise"]
+CHANNEL_KINDS: tuple[ChannelKind, ...] = ("email", "webhook", "atom", "apprise")
 WEBHOOK_FORMATS = ("json", "slack", "teams")
 SECURITY = ("starttls", "ssl", "none")
 WATCH_KINDS = ("modified", "added", "removed")
@@ -124,16 +129,20 @@ class Channel:
         if self.kind == "email":
             security = s.get("security", "none")
             return f"smtp {s.get('smtp')} ({security}) → {', '.join(s.get('to', []))}"
+        if self.kind == "atom":
+            return f"atom file {self.path('path')}"
+        where = (
+            f"url from ${s['url_env']}"
+            if "url_env" in s
+            else f"url from file {s['url_file']}"
+            if "url_file" in s
+            else safe_url(str(s.get("url", "")))
+        )
         if self.kind == "webhook":
-            where = (
-                f"url from ${s['url_env']}"
-                if "url_env" in s
-                else f"url from file {s['url_file']}"
-                if "url_file" in s
-                else safe_url(str(s.get("url", "")))
-            )
             return f"{s.get('format', 'json')} webhook, {where}"
-        return f"atom file {self.path('path')}"
+        if "url" in s:  # an Apprise URL may hold its token in the host part: scheme only
+            where = f"{urlsplit(str(s['url'])).scheme}://…"
+        return f"apprise, {where}"
 
 
 @dataclass(frozen=True)
@@ -285,10 +294,10 @@ def parse_channel(raw: Any, where: str, base: Path) -> Channel:
             raise ConfigError(f"{where}: to must name at least one address")
         if settings.get("security", "none") not in SECURITY:
             raise ConfigError(f"{where}: security must be one of {', '.join(SECURITY)}")
-    elif kind == "webhook":
+    elif kind in ("webhook", "apprise"):
         if not any(k in settings for k in ("url", "url_env", "url_file")):
-            raise ConfigError(f"{where}: a webhook needs url, url_env or url_file")
-        if settings.get("format", "json") not in WEBHOOK_FORMATS:
+            raise ConfigError(f"{where}: a {kind} channel needs url, url_env or url_file")
+        if kind == "webhook" and settings.get("format", "json") not in WEBHOOK_FORMATS:
             raise ConfigError(f"{where}: format must be one of {', '.join(WEBHOOK_FORMATS)}")
     elif not isinstance(settings.get("path"), str) or not settings["path"]:
         raise ConfigError(f'{where}: an atom channel needs path = "FILE"')

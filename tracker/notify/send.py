@@ -1,4 +1,4 @@
-"""Send one digest on one channel: e-mail, webhook or Atom file."""
+"""Send one digest on one channel: e-mail, webhook, Atom file or Apprise."""
 
 from __future__ import annotations
 
@@ -31,10 +31,14 @@ def send_digest(
         from tracker.notify.webhook import post_webhook
 
         post_webhook(channel, [] if test else alerts, test=test)
-    else:
+    elif channel.kind == "atom":
         from tracker.notify.atom import write_atom
 
         write_atom(db, channel, [] if test else alerts, test=test)
+    else:
+        from tracker.notify.apprise_channel import send_apprise
+
+        send_apprise(channel, [] if test else alerts, test=test)
 
 
 def reports(db: Database, alerts: Sequence[Payload]) -> list[tuple[str, str]]:

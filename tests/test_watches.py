@@ -462,6 +462,11 @@ def test_watch_and_notify_commands_and_the_dry_run(
     assert box.messages[-1]["Subject"] == "tracker: 2 alerts (defence 1, strike 1)"
     checked = run("watch", "check", "--run", "1")
     assert "watch defence" in checked and "counterstrike" in checked
+    # Since 2000: both briefs, judged against an empty store (every claim is new).
+    since = run("watch", "check", "--since", "2000-01-01")
+    assert "Fishing quotas" not in since  # a query for counterstrike/defence only
+    assert "  added" in since and "modified" not in since
+    assert "no alerts" in run("watch", "check", "--since", "2999-01-01")
     assert "outbox empty" in run("watch", "outbox")
     listed = run("runs")
     assert "alerts" in listed and "1 channel failed" in listed and "2 sent" in listed
@@ -610,3 +615,47 @@ def test_an_apprise_channel_delivers_the_text_digest(
     (body,) = r.bodies
     assert body["title"] == "tracker: 3 alerts (defence 1, strike 1, quotas 1)"
     assert "counterstrike" in body["message"]
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.parametrize(
+    ("table", "reason"),
+    [
+        ('[[watch]]\nname = "w"\n', "give a query or a claim"),
+        ('[[watch]]\nname = "w"\nquery = "a"\nkinds = ["moved"]\n', "kinds must be among"),
+        ('[[watch]]\nname = "w"\nquery = "a"\nmin_confidence = "high"\n', "min_confidence"),
+        ('[[channel]]\nname = "m"\nkind = "email"\nsmtp = "nohost"\nto = "a@b"\n', "HOST:PORT"),
+        ('[[channel]]\nname = "h"\nkind = "webhook"\n', "needs url, url_env or url_file"),
+        ('[[channel]]\nname = "f"\nkind = "atom"\n', "needs path"),
+        ('[[channel]]\nname = "x"\nkind = "pigeon"\n', "kind must be one of"),
+    ],
+)
+def test_a_bad_watch_or_channel_is_one_line_naming_the_file(
+    tmp_path: Path, runner: CliRunner, table: str, reason: str
+) -> None:
+    config = tmp_path / "tracker.toml"
+    config.write_text(table, encoding="utf-8")
+    result = runner.invoke(
+        cli, ["--db", str(tmp_path / "t.db"), "--config", str(config), "watch", "list"]
+    )
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"Error: {config}: ")
+    assert reason in lines[0]
+
+
+def test_the_first_run_on_an_empty_store_reports_new_claims(
+    db: Database, tmp_path: Path, receiver: tuple[Receiver, str]
+) -> None:
+    r, base = receiver
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "after.md").write_text(AFTER, encoding="utf-8")
+    os.utime(inbox / "after.md", (OLD, OLD))
+    hook = Channel("hook", "webhook", {"url": f"{base}/k"})
+    report = cron(db, inbox, AlertConfig(tmp_path / "tracker.toml", WATCHES, [hook]))
+    assert report.exit_status == 0, report.errors
+    (body,) = r.bodies
+    kinds = [(a["watch"]["name"], a["change"]["kind"]) for a in body["alerts"]]
+    assert kinds == [("defence", "added"), ("strike", "added")]
+    assert body["alerts"][0]["baseline"]["selection"] == "(nothing before)"

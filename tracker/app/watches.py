@@ -156,7 +156,6 @@ def evaluate(
     """The alerts the briefs ``brief_ids`` raise, each judged against the store as it was
     ``before`` (the start of the run that stored them). Deterministic: briefs in date order,
     changes in diff order, watches in file order."""
-    from tracker.compare.engine import compare
     from tracker.compare.selection import load_selection
     from tracker.report.json_report import brief_to_dict, selection_to_dict
 
@@ -178,7 +177,7 @@ def evaluate(
         wanted = [w for w in watches if w.source is None or w.source == source]
         if not wanted:
             continue
-        diff = _bridged(compare(old, new), earlier)
+        diff = _bridged(_compare(old, new), earlier)
         brief_json = brief_to_dict(new.briefs[0])
         baseline = {**selection_to_dict(old), "label": base.label}
         # Against another author's briefs, a claim the new brief does not restate says
@@ -208,6 +207,19 @@ def evaluate(
     return alerts
 
 
+def _compare(old: Selection, new: Selection) -> Diff:
+    """``compare``, and the plain answer when a side holds no claim (the engine needs both):
+    every claim of the other side added or removed."""
+    from tracker.compare.engine import compare
+    from tracker.compare.matcher import MatcherConfig
+
+    if old.claims and new.claims:
+        return compare(old, new)
+    changes = [Change("removed", c, None) for c in old.claims]
+    changes += [Change("added", None, c) for c in new.claims]
+    return Diff(old, new, tuple(changes), matcher=MatcherConfig().describe())
+
+
 def _load(session: Session, ids: Sequence[int]) -> Selection | None:
     from tracker.compare.selection import load_selection
 
@@ -221,7 +233,7 @@ def _bridged(diff: Diff, earlier: Selection | None) -> Diff:
     from tracker.compare.engine import compare
 
     added = [ch.new for ch in diff.changes if ch.kind == "added" and ch.new is not None]
-    if earlier is None or not added:
+    if earlier is None or not earlier.claims or not added:
         return diff
     gap = compare(earlier, Selection("added", diff.new.briefs, tuple(added)))
     joined = {

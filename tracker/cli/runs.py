@@ -97,8 +97,8 @@ def runs(
             Text(
                 f"run {run.id}: started {_when(run.started_at)}, "
                 f"{_status(run)}, {_duration(run) or 'not finished'}\n"
-                f"{run.new} new, {run.unchanged} unchanged, {run.failed} failed; "
-                f"{_alerts(run) or 'no alerts'}"
+                f"{run.new} new, {run.unchanged} unchanged, {run.failed} failed"
+                + (f"; alerts: {_alerts(run)}" if _alerts(run) else "")
             )
         )
         for error in run.errors:
@@ -117,6 +117,8 @@ def runs(
     if not rows:
         emit("No runs yet. Start one with: tracker ingest --sources\n", output)
         return
+    # The alerts column only when a listed run had alerts: without watches, nothing changes.
+    alerts = any(_alerts(run) for run in rows)
     table = Table(box=None, header_style="bold")
     for col, justify in (
         ("id", "right"),
@@ -125,10 +127,10 @@ def runs(
         ("new", "right"),
         ("unchanged", "right"),
         ("failed", "right"),
-        ("alerts", "left"),
+        *((("alerts", "left"),) if alerts else ()),
         ("status", "left"),
     ):
-        table.add_column(col, justify=justify)  # type: ignore[arg-type]
+        table.add_column(col, justify=justify)
     for run in rows:
         table.add_row(
             str(run.id),
@@ -137,7 +139,7 @@ def runs(
             str(run.new),
             str(run.unchanged),
             str(run.failed),
-            _alerts(run),
+            *((_alerts(run),) if alerts else ()),
             _status(run),
         )
     console.print(table)

@@ -441,8 +441,8 @@ def test_watch_and_notify_commands_and_the_dry_run(
 
     bad = runner.invoke(cli, [*base, "watch", "add", "x", "--kinds", "nonsense", "--query", "a"])
     assert bad.exit_code == 2
-    both = runner.invoke(cli, [*base, "watch", "add", "x", "--query", "a", "--claim", "1"])
-    assert both.exit_code == 2
+    neither = runner.invoke(cli, [*base, "watch", "add", "x"])
+    assert neither.exit_code == 2
 
     run("notify", "remove", "webhook")
     run("notify", "test", "email")
@@ -515,10 +515,14 @@ def test_a_claim_watch_follows_that_claims_position(db: Database, tmp_path: Path
     assert first is not None
     defence = next(i for t, i in ids.items() if t.startswith("The ministry will keep"))
     rail = next(i for t, i in ids.items() if t.startswith("The coastal rail"))
-    watches = [Watch("d", claim=defence), Watch("r", claim=rail)]
+    watches = [Watch("d", claim=defence), Watch("r", claim=rail), Watch("b", "navy", claim=rail)]
     alerts = evaluate(db, watches, [_brief_id(db)], first)
     # The figure moved under the first; the rail line is restated unchanged: no alert.
-    assert [(a.watch.name, a.payload["change"]["kind"]) for a in alerts] == [("d", "modified")]
+    # The third follows the rail line or the navy: the navy's claim is new.
+    assert [(a.watch.name, a.payload["change"]["kind"]) for a in alerts] == [
+        ("d", "modified"),
+        ("b", "added"),
+    ]
     assert alerts[0].payload["change"]["old"]["claim_id"] == defence
 
 

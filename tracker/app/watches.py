@@ -100,22 +100,26 @@ def fires(watch: Watch, change: Change, relevant: Callable[[ClaimRef], bool]) ->
 
 
 def _relevance(db: Database, watch: Watch) -> Callable[[ClaimRef], bool]:
-    """The test a claim must pass to be part of what ``watch`` follows."""
+    """The test a claim must pass to be part of what ``watch`` follows: it answers the
+    query, or it is in the chain of the watched claim (either, when both are given)."""
+    tests: list[Callable[[ClaimRef], bool]] = []
     if watch.query is not None:
         from tracker.compare.query import relevance_scorer
 
         scorer = relevance_scorer(watch.query)
-        return lambda claim: scorer(claim) > 0
-    from tracker.compare.timeline import history
+        tests.append(lambda claim: scorer(claim) > 0)
+    if watch.claim is not None:
+        from tracker.compare.timeline import history
 
-    chain: set[int] = {watch.claim} if watch.claim is not None else set()
-    try:
-        timeline = history(db.engine, claim_id=watch.claim)
-    except SelectionError:
-        pass  # one period only, or the claim is gone: the claim itself is all there is
-    else:
-        chain |= {c.id for ch in timeline.chains for s in ch.steps for c in (s.claim, *s.also)}
-    return lambda claim: claim.id in chain
+        chain = {watch.claim}
+        try:
+            timeline = history(db.engine, claim_id=watch.claim)
+        except SelectionError:
+            pass  # one period only, or the claim is gone: the claim itself is all there is
+        else:
+            chain |= {c.id for ch in timeline.chains for s in ch.steps for c in (s.claim, *s.also)}
+        tests.append(lambda claim: claim.id in chain)
+    return lambda claim: any(test(claim) for test in tests)
 
 
 def _payload(

@@ -97,13 +97,13 @@ def watch_add(
     kinds: tuple[str, ...],
     min_confidence: str | None,
 ) -> None:
-    """Add a watch NAME on a QUERY or a claim's position (kept in tracker.toml)."""
+    """Add a watch NAME on a QUERY and/or a claim's position (kept in tracker.toml)."""
     from rich.text import Text
 
     from tracker.notify.config import add_watch, parse_watch
 
-    if (query is None) == (claim_id is None):
-        raise click.UsageError("give --query WORDS or --claim ID (one of them)")
+    if query is None and claim_id is None:
+        raise click.UsageError("give --query WORDS or --claim ID (or both)")
     raw = {
         "name": name,
         "query": query,

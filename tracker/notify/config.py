@@ -71,7 +71,8 @@ _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
 @dataclass(frozen=True)
 class Watch:
-    """A position to follow: by words (``query``) or by one claim's chain (``claim``)."""
+    """A position to follow: by words (``query``), by one claim's chain (``claim``), or
+    both (a change fires for either)."""
 
     name: str
     query: str | None = None
@@ -95,8 +96,9 @@ class Watch:
 
     def describe(self) -> str:
         """One line: what the watch follows and which changes it reports."""
-        what = f'"{self.query}"' if self.query is not None else f"claim {self.claim}"
-        parts = [what]
+        parts = [f'"{self.query}"'] if self.query is not None else []
+        if self.claim is not None:
+            parts.append(f"claim {self.claim}")
         if self.source:
             parts.append(f"source {self.source}")
         if tuple(self.kinds) != WATCH_KINDS:
@@ -251,8 +253,8 @@ def parse_watch(raw: Any, where: str) -> Watch:
         raise ConfigError(f"{where}: query must be some words")
     if claim is not None and (not isinstance(claim, int) or isinstance(claim, bool)):
         raise ConfigError(f"{where}: claim must be a claim id (a number)")
-    if (query is None) == (claim is None):
-        raise ConfigError(f"{where}: give a query or a claim (one of them)")
+    if query is None and claim is None:
+        raise ConfigError(f"{where}: give a query or a claim to follow")
     source = raw.get("source")
     if source is not None and not isinstance(source, str):
         raise ConfigError(f"{where}: source must be a string")

@@ -27,8 +27,10 @@ def by_watch(alerts: Sequence[Payload]) -> list[tuple[dict[str, Any], list[Paylo
 
 def watch_label(watch: dict[str, Any]) -> str:
     """ "defence" ("defence spending") or "mine" (claim 148)."""
-    what = f'"{watch["query"]}"' if watch.get("query") is not None else f"claim {watch['claim']}"
-    return f"{watch['name']} ({what})"
+    parts = [f'"{watch["query"]}"'] if watch.get("query") is not None else []
+    if watch.get("claim") is not None:
+        parts.append(f"claim {watch['claim']}")
+    return f"{watch['name']} ({', '.join(parts)})"
 
 
 def subject(alerts: Sequence[Payload], *, test: bool = False) -> str:

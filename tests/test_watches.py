@@ -232,6 +232,7 @@ def test_the_email_digest_arrives_once_with_its_parts_subject_and_links(
     assert "removed" in plain and "Fishing quotas" in plain
     assert 'href="https://example.org/own/2024"' in markup
     assert 'class="change"' in markup and "<ins>" in markup  # the report's change cards
+    assert 'class="anchor"' not in markup  # their "#" links lead nowhere in a mail
     attachments = list(msg.iter_attachments())
     assert [a.get_filename() for a in attachments] == [f"report-brief-{_brief_id(db)}.html"]
     assert "How positions changed" in attachments[0].get_content()

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import signal
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -45,6 +46,7 @@ from tracker.store.outbox import (
 # Tests set this to "after-outbox" to SIGKILL the process right after the alerts are queued
 # and before any is sent: the crash the outbox exists for.
 KILL_HOOK = "TRACKER_TEST_KILL_AT"
+_ANCHOR = re.compile(r'\s*<a class="anchor" [^>]*>#</a>')
 
 
 @dataclass(frozen=True)
@@ -147,8 +149,10 @@ def _cards(diff: Any) -> dict[int, str]:
 
     context = build_context(diff)
     template = environment().from_string('{% import "_macros.html" as m %}{{ m.change_card(c) }}')
+    # A card's "#" link points into the report page it was made for; in a mail it leads
+    # nowhere (and mail clients that drop <style> would show it).
     return {
-        int(view.anchor.removeprefix("c-")) - 1: template.render(c=view)
+        int(view.anchor.removeprefix("c-")) - 1: _ANCHOR.sub("", template.render(c=view))
         for group in context.groups
         for view in group.changes
     }

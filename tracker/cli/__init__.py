@@ -10,12 +10,14 @@ from tracker.cli import (
     history,
     ingest,
     matcher,
+    notify,
     review,
     runs,
     search,
     serve,
     sources,
     store,
+    watch,
 )
 from tracker.cli.app import add_color_option, cli, main
 
@@ -29,10 +31,12 @@ __all__ = [
     "ingest",
     "main",
     "matcher",
+    "notify",
     "review",
     "runs",
     "search",
     "serve",
     "sources",
     "store",
+    "watch",
 ]

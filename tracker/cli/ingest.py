@@ -329,9 +329,11 @@ def _run_sources(
 ) -> None:
     from rich.text import Text
 
+    from tracker.app.watches import run_hook
     from tracker.ingest.cron import ItemOutcome, run_sources
     from tracker.ingest.lock import run_lock
     from tracker.ingest.sources import config_path, load_config
+    from tracker.notify.config import load_alert_config
 
     db = open_db(ctx)
     path = config_path(db.url, ctx.obj["config_path"])
@@ -356,7 +358,13 @@ def _run_sources(
         try:
             with run_lock(db, path, wait):
                 log.write(f"run started: {len(config.sources)} sources from {path}")
-                report = run_sources(db, config, report_dir=report_dir, on_item=show)
+                report = run_sources(
+                    db,
+                    config,
+                    report_dir=report_dir,
+                    on_item=show,
+                    after=run_hook(db, load_alert_config(path)),
+                )
         except RunLocked as exc:
             log.write(f"not run: {exc}")
             err.print(Text(f"Error: {exc}"))

@@ -34,6 +34,7 @@ demo: $(VENV)/.installed
 	$(BIN)/tracker --db $(DEMO)/tracker.db diff 2021 2023 2024 --format html -o $(DEMO)/timeline-2021-2023-2024.html
 	@echo "HTML change report: file://$(CURDIR)/$(DEMO)/report-2021-2024.html"
 	@echo "HTML timeline:      file://$(CURDIR)/$(DEMO)/timeline-2021-2023-2024.html"
+	@echo "Browse and review:  $(BIN)/tracker --db $(DEMO)/tracker.db serve"
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check tracker tests migrations benchmarks scripts

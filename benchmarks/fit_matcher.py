@@ -4,7 +4,8 @@ Labels (``data/pair_labels.tsv``: unit, old claim hash, new claim hash, same / r
 different) are joined to the claims of each unit (``pairsets.units``); every labelled pair
 gets its evidence row exactly as the matcher computes it inside that unit's diff. A
 logistic regression (``sklearn``, standardised features, L2, each source weighted equally)
-is fitted on the *train* units only, with "same" as the positive class. The threshold is the
+is fitted on the *train* units only, with "same" or "related" as the positive class, and
+recalibrated (Platt) on its out-of-fold log-odds. The threshold is the
 lowest on a grid at which the whole matcher's reported pairs on the train units, each scored
 by a model fitted without its fold (5 folds by unit), are right ("same" or "related": the two
 claims share a specific subject) at ``--precision``.
@@ -36,19 +37,16 @@ import numpy as np
 from pairsets import Unit, claim_hash, units
 from rapidfuzz import fuzz, process
 from scipy.optimize import linear_sum_assignment
-from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
+from tracker.compare import fitting
 from tracker.compare.evidence import FEATURE_NAMES
-from tracker.compare.matcher import MatcherConfig, Prepared, assign, prepare, score_candidates
+from tracker.compare.fitting import POSITIVE, TARGET, reliability
+from tracker.compare.matcher import MatcherConfig, Prepared, assign, prepare
 from tracker.compare.probability import PairModel, shipped_model
 
 LABELS = Path(__file__).resolve().parent / "data" / "pair_labels.tsv"
 MODEL = Path(__file__).resolve().parent.parent / "tracker" / "data" / "matcher_model.json"
-# A reported pair is right when both claims share a specific subject ("same" or "related");
-# the model's probability is that of the "same" position, the stricter reading.
-POSITIVE = ("same", "related")
-TARGET = ("same",)
 THRESHOLD_GRID = tuple(round(0.2 + 0.025 * k, 3) for k in range(29))
 
 
@@ -102,46 +100,24 @@ def labelled_pairs(all_labels: dict[str, dict[tuple[str, str], str]]) -> list[Un
         index, names = _indices(unit, labels)
         if not index:
             continue
-        rows = np.asarray([i for i, _ in index], dtype=np.int64)
-        cols = np.asarray([j for _, j in index], dtype=np.int64)
-        scored = score_candidates(unit.old.claims, unit.new.claims, config, pairs=(rows, cols))
-        where = {
-            (i, j): k
-            for k, (i, j) in enumerate(zip(scored.rows.tolist(), scored.cols.tolist(), strict=True))
-        }
-        matrix = scored.evidence[[where[p] for p in index]]
+        matrix = fitting.evidence_rows(unit.old.claims, unit.new.claims, index, config)
         found.append(UnitPairs(unit, index, names, matrix))
     return found
 
 
-def _fit(
-    x: np.ndarray, y: np.ndarray, weight: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, LogisticRegression]:
-    mean = x.mean(axis=0)
-    scale = x.std(axis=0)
-    scale[scale == 0] = 1.0
-    clf = LogisticRegression(C=1.0, max_iter=2000)
-    clf.fit((x - mean) / scale, y, sample_weight=weight)
-    return mean, scale, clf
-
-
 def _model(
-    mean: np.ndarray,
-    scale: np.ndarray,
-    clf: LogisticRegression,
+    fitted: tuple[np.ndarray, np.ndarray, np.ndarray, float],
     threshold: float,
     pairs: int,
     positive: int,
     target: float | str,
+    recalibrated: tuple[float, float] = (1.0, 0.0),
 ) -> PairModel:
-    return PairModel(
+    return fitting.pair_model(
+        fitted,
         version=f"lr-{dt.date.today().isoformat()}-{pairs}",
-        features=FEATURE_NAMES,
-        mean=mean,
-        scale=scale,
-        weights=clf.coef_[0],
-        intercept=float(clf.intercept_[0]),
         threshold=threshold,
+        recalibrated=recalibrated,
         meta={
             "fitted_on": "benchmarks/data/pair_labels.tsv, train units of pairsets.py",
             "train_pairs": pairs,
@@ -157,29 +133,7 @@ def source_weights(found: list[UnitPairs]) -> np.ndarray:
     Manifestos hold most of the labels, but a matcher is used on briefs of every kind: without
     this the model would learn what a match looks like between two manifestos of one party.
     """
-    sources = [u.unit.source for u in found for _ in u.labels]
-    counts = Counter(sources)
-    return np.asarray([len(sources) / (len(counts) * counts[s]) for s in sources])
-
-
-def reliability(
-    p: np.ndarray, y: np.ndarray, bins: int = 10
-) -> list[tuple[str, int, float, float]]:
-    """(bin, pairs, mean probability, share right) per probability bin."""
-    out = []
-    edges = np.linspace(0, 1, bins + 1)
-    for a, b in itertools.pairwise(edges):
-        inside = (p >= a) & ((p < b) if b < 1 else (p <= b))
-        if inside.any():
-            out.append(
-                (
-                    f"{a:.1f}-{b:.1f}",
-                    int(inside.sum()),
-                    float(p[inside].mean()),
-                    float(y[inside].mean()),
-                )
-            )
-    return out
+    return fitting.source_weights([u.unit.source for u in found for _ in u.labels])
 
 
 _PREPARED: dict[tuple[str, str], Prepared] = {}
@@ -225,6 +179,40 @@ def evaluate_system(found: list[UnitPairs], config: MatcherConfig) -> dict[str, 
     return _against_labels(found, made)
 
 
+def reported_reliability(
+    found: list[UnitPairs], config: MatcherConfig, edges: tuple[float, ...]
+) -> list[tuple[str, int, float, float]]:
+    """(bin, pairs, mean probability, share right) of the labelled pairs the whole matcher
+    *reports*: the calibration a user meets, where the table over all labelled pairs also
+    holds every runner-up candidate that the assignment never shows."""
+    p_all: list[float] = []
+    right: list[bool] = []
+    for up in found:
+        key = (up.unit.name, str(config.model.weights.tobytes()))
+        if key not in _PREPARED:
+            _PREPARED[key] = prepare(up.unit.old.claims, up.unit.new.claims, config)
+        label_of = dict(zip(up.index, up.labels, strict=True))
+        for e, _ in assign(_PREPARED[key], config).alignment.pairs:
+            label = label_of.get((e.old, e.new))
+            if label is not None:
+                p_all.append(e.probability)
+                right.append(label in POSITIVE)
+    p, y = np.asarray(p_all), np.asarray(right, dtype=np.float64)
+    out = []
+    for a, b in itertools.pairwise(edges):
+        inside = (p >= a) & ((p < b) if b < 1 else (p <= b))
+        if inside.any():
+            out.append(
+                (
+                    f"{a:.2f}-{b:.2f}",
+                    int(inside.sum()),
+                    float(p[inside].mean()),
+                    float(y[inside].mean()),
+                )
+            )
+    return out
+
+
 def evaluate_baseline(found: list[UnitPairs], cutoff: float = 80.0) -> dict[str, float]:
     """rapidfuzz token_set_ratio + Hungarian with a cut-off, on the same labels."""
 
@@ -262,11 +250,20 @@ def main() -> None:
         groups = np.asarray([k for k, u in enumerate(train) for _ in u.labels])
         weight = source_weights(train)
         folds = list(GroupKFold(n_splits=5).split(x, y, groups))
-        fold_models = []
-        for fit_idx, _held in folds:
-            mean, scale, clf = _fit(x[fit_idx], y[fit_idx], weight[fit_idx])
-            fold_models.append(_model(mean, scale, clf, 0.5, len(fit_idx), 0, "fold"))
-        mean, scale, clf = _fit(x, y, weight)
+        fold_fits = [fitting.fit_logistic(x[f], y[f], weight[f]) for f, _ in folds]
+        # Out of fold, the fitted log-odds are a little over-confident (new units are harder
+        # than the ones a model was fitted on): a Platt fit of the labels on the out-of-fold
+        # log-odds gives the correction, applied to the fold models and the final one alike.
+        z_oof = np.zeros(len(y))
+        for (_, held), (m, sc, w, b) in zip(folds, fold_fits, strict=True):
+            z_oof[held] = ((x[held] - m) / sc) @ w + b
+        recalibrated = fitting.recalibration(z_oof, y, weight)
+        print(f"out-of-fold recalibration: z' = {recalibrated[0]:.3f} z + {recalibrated[1]:.3f}")
+        fold_models = [
+            _model(fit, 0.5, len(f), 0, "fold", recalibrated)
+            for (f, _), fit in zip(folds, fold_fits, strict=True)
+        ]
+        fitted = fitting.fit_logistic(x, y, weight)
         # What the user sees is the whole matcher's output (assignment, splits), so the
         # threshold is the lowest on a grid at which the pairs it reports on train units it
         # was *not* fitted on (each fold's units, by the model of the other folds) are right
@@ -285,7 +282,7 @@ def main() -> None:
             if reported and right / reported >= args.precision:
                 threshold = t
                 break
-        model = _model(mean, scale, clf, threshold, len(y), int(y.sum()), args.precision)
+        model = _model(fitted, threshold, len(y), int(y.sum()), args.precision, recalibrated)
         print(f"threshold (whole matcher, out-of-fold on train, >= {args.precision}): {threshold}")
         for name, w in sorted(
             zip(FEATURE_NAMES, model.weights, strict=True), key=lambda t: -abs(t[1])
@@ -294,17 +291,22 @@ def main() -> None:
 
     xt = np.vstack([u.matrix for u in test])
     yt = np.asarray([lab in TARGET for u in test for lab in u.labels], dtype=np.float64)
-    yr = np.asarray([lab in POSITIVE for u in test for lab in u.labels], dtype=np.float64)
+    ys = np.asarray([lab == "same" for u in test for lab in u.labels], dtype=np.float64)
     pt = model.probability(xt, FEATURE_NAMES)
-    print("\nreliability on the test split (bin, pairs, mean p, share same, share same|related):")
-    for (name, n, mean_p, same), (_, _, _, right) in zip(
-        reliability(pt, yt), reliability(pt, yr), strict=True
+    print("\nreliability on the test split (bin, pairs, mean p, share right, share same):")
+    for (name, n, mean_p, right), (_, _, _, same) in zip(
+        reliability(pt, yt), reliability(pt, ys), strict=True
     ):
-        print(f"  {name}  {n:5d}  {mean_p:.3f}  {same:.3f}  {right:.3f}")
+        print(f"  {name}  {n:5d}  {mean_p:.3f}  {right:.3f}  {same:.3f}")
     brier = float(np.mean((pt - yt) ** 2))
-    print(f"  Brier score {brier:.4f} (same)")
+    print(f"  Brier score {brier:.4f} (right: same or related)")
 
     config = MatcherConfig(model=model)
+    print("\nreported pairs on the test split, by probability (bin, pairs, mean p, share right):")
+    for name, n, mean_p, share in reported_reliability(
+        test, config, (round(config.cutoff, 2), 0.75, 0.85, 0.95, 1.0)
+    ):
+        print(f"  {name}  {n:5d}  {mean_p:.3f}  {share:.3f}")
     if args.sweep:
         print("\nthreshold sweep (whole matcher; train | test):")
         for t in (0.3, 0.4, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85):

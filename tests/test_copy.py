@@ -168,3 +168,29 @@ def test_db_copy_command(runner: CliRunner, tmp_path: Path) -> None:
 
     result = runner.invoke(cli, ["db", "copy", src, src])
     assert result.exit_code == 1 and "same database" in result.stderr
+
+
+def test_copy_takes_the_review_decisions_along(db: Database, tmp_path: Path) -> None:
+    """Decisions name claims by text hash, so they apply in the copy (new claim ids) too."""
+    from tracker.app.review import decide, load_reviews, reviewed_diff
+
+    src = open_database(str(tmp_path / "src" / "tracker.db"))
+    try:
+        for path in sorted(SAMPLE.iterdir()):
+            ingest_file(src, path)
+        first = reviewed_diff(src.engine, "2021", "2024")
+        pair = next(c for c in first.changes if c.old and c.new)
+        assert pair.old and pair.new
+        decide(src.engine, pair.old.id, pair.new.id, "different", by="ana")
+        decide(src.engine, pair.old.id, pair.new.id, "related", by="ben")
+        report = copy_database(src, db)
+        assert report.decisions == 2
+        assert load_reviews(db.engine) == load_reviews(src.engine)
+        copied = reviewed_diff(db.engine, "2021", "2024")
+        reviewed = [c for c in copied.changes if c.review is not None]
+        assert [(c.old.text, c.new.text) for c in reviewed if c.old and c.new] == [
+            (pair.old.text, pair.new.text)
+        ]
+        assert copy_database(src, db).decisions == 0  # already there
+    finally:
+        src.engine.dispose()

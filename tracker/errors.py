@@ -47,3 +47,7 @@ class ConfigError(TrackerError):
 
 class RunLocked(TrackerError):
     """Another ``tracker ingest --sources`` run holds the lock on this store."""
+
+
+class ReviewError(TrackerError):
+    """A review decision is malformed (unknown verdict, bad claim hash or id, bad file)."""

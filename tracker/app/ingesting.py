@@ -110,12 +110,14 @@ def run_sources(
     max_attempts: int | None = None,
     lock_wait: float | None = None,
     on_locked: Callable[[], None] | None = None,
+    after: Callable[[RunReport], Sequence[ItemOutcome]] | None = None,
 ) -> RunReport:
     """Fetch every source of ``config`` once, ingest what is new, write a change report of
     each new brief into ``report_dir`` (when given), and record the run.
 
     With ``lock_wait`` (seconds), the run takes the run lock first (``RunLocked`` when
-    another run holds it that long) and calls ``on_locked`` once it holds it.
+    another run holds it that long) and calls ``on_locked`` once it holds it. ``after`` runs
+    once the sources are read, before the run is recorded (see ``alerts_hook``).
     ``max_attempts`` defaults to ``tracker.ingest.cron.MAX_ATTEMPTS``.
     """
     from tracker.app.reports import write_change_report
@@ -139,4 +141,5 @@ def run_sources(
             on_item=on_item,
             settle=settle,
             max_attempts=MAX_ATTEMPTS if max_attempts is None else max_attempts,
+            after=after,
         )

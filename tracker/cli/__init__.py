@@ -4,7 +4,21 @@ Each module registers the commands it is named for on the one ``cli`` group; imp
 here is what makes ``tracker --help`` list them.
 """
 
-from tracker.cli import diff, doctor, history, ingest, runs, search, sources, store
+from tracker.cli import (
+    diff,
+    doctor,
+    history,
+    ingest,
+    matcher,
+    notify,
+    review,
+    runs,
+    search,
+    serve,
+    sources,
+    store,
+    watch,
+)
 from tracker.cli.app import add_color_option, cli, main
 
 add_color_option(cli)
@@ -16,8 +30,13 @@ __all__ = [
     "history",
     "ingest",
     "main",
+    "matcher",
+    "notify",
+    "review",
     "runs",
     "search",
+    "serve",
     "sources",
     "store",
+    "watch",
 ]

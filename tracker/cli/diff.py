@@ -170,23 +170,30 @@ def diff_cmd(
         raise click.UsageError("--kind needs exactly two selections (use --status)")
     fmt = chosen_format(fmt, output, REPORT_FORMATS)
     options = DiffOptions(min_score=min_score, within=within_specs(sources, brief_ids, within))
+    from tracker.app.matcher import matcher_config
+
     db = open_db(ctx, must_exist=True)
+    engine, config = db.engine, matcher_config(db)
     encoder = open_encoder(ctx)
     color, width = report_color(output), report_width(output)
     if len(specs) == 2:
-        from tracker.app.diffs import diff as run_diff
+        from tracker.app.review import reviewed_diff
         from tracker.report import render
 
         report = ReportFilter(kinds=tuple(cast(ChangeKind, k) for k in kinds) or KINDS, grep=grep)
-        result = run_diff(db, specs[0], specs[1], options, report=report, encoder=encoder)
+        result = reviewed_diff(
+            engine, specs[0], specs[1], options, report=report, encoder=encoder, config=config
+        )
         warn_versions([*result.old.briefs, *result.new.briefs])
         text = render(result, fmt, color=color, width=width, sort=sort)
     else:
-        from tracker.app.diffs import timeline
+        from tracker.app.review import reviewed_timeline
         from tracker.report import render_timeline
 
         chosen = tuple(cast(Status, s) for s in statuses)
-        chained = timeline(db, specs, options, statuses=chosen, grep=grep, encoder=encoder)
+        chained = reviewed_timeline(
+            engine, specs, options, statuses=chosen, grep=grep, encoder=encoder, config=config
+        )
         warn_versions([b for p in chained.periods for b in p.selection.briefs])
         text = render_timeline(chained, fmt, color=color, width=width)
     emit(text, output, color=color)

@@ -82,21 +82,25 @@ def history(
     position is followed through its own platforms and cannot hop to another party's.
     """
     from tracker.app.diffs import DiffOptions, Granularity
-    from tracker.app.diffs import history as run_history
+    from tracker.app.review import reviewed_history as run_history
     from tracker.report import render_timeline
 
     if (query is None) == (claim_id is None):
         raise click.UsageError("give a QUERY or --claim ID (one of them)")
     fmt = chosen_format(fmt, output, REPORT_FORMATS)
     options = DiffOptions(min_score=min_score, within=within_specs(sources, brief_ids, within))
+    from tracker.app.matcher import matcher_config
+
+    db = open_db(ctx, must_exist=True)
     result = run_history(
-        open_db(ctx, must_exist=True),
+        db.engine,
         query,
         claim_id=claim_id,
         by=cast(Granularity, by),
         limit=limit,
         options=options,
         encoder=open_encoder(ctx),
+        config=matcher_config(db),
     )
     warn_versions([b for p in result.periods for b in p.selection.briefs])
     color = report_color(output)

@@ -329,6 +329,8 @@ def _run_sources(
     from rich.text import Text
 
     from tracker.app.ingesting import run_sources, sources_config
+    from tracker.app.watches import run_hook
+    from tracker.notify.config import load_alert_config
 
     db = open_db(ctx)
     config = sources_config(db, ctx.obj["config_path"])
@@ -360,6 +362,7 @@ def _run_sources(
                 on_locked=lambda: log.write(
                     f"run started: {len(config.sources)} sources from {path}"
                 ),
+                after=run_hook(db, load_alert_config(path)),
             )
         except RunLocked as exc:
             log.write(f"not run: {exc}")

@@ -29,6 +29,16 @@ def _duration(run: Run) -> str:
     return f"{(run.finished_at - run.started_at).total_seconds():.1f} s"
 
 
+def _alerts(run: Run) -> str:
+    """ "3 sent", "1 channel failed", or "" when the run had no alerts."""
+    parts = []
+    if run.alerts_sent:
+        parts.append(f"{run.alerts_sent} sent")
+    if run.alerts_failed:
+        parts.append(f"{run.alerts_failed} channel{'s' if run.alerts_failed > 1 else ''} failed")
+    return ", ".join(parts)
+
+
 @cli.command(
     epilog="""Examples:
 
@@ -88,6 +98,7 @@ def runs(
                 f"run {run.id}: started {_when(run.started_at)}, "
                 f"{_status(run)}, {_duration(run) or 'not finished'}\n"
                 f"{run.new} new, {run.unchanged} unchanged, {run.failed} failed"
+                + (f"; alerts: {_alerts(run)}" if _alerts(run) else "")
             )
         )
         for error in run.errors:
@@ -106,6 +117,8 @@ def runs(
     if not rows:
         emit("No runs yet. Start one with: tracker ingest --sources\n", output)
         return
+    # The alerts column only when a listed run had alerts: without watches, nothing changes.
+    alerts = any(_alerts(run) for run in rows)
     table = Table(box=None, header_style="bold")
     for col, justify in (
         ("id", "right"),
@@ -114,9 +127,10 @@ def runs(
         ("new", "right"),
         ("unchanged", "right"),
         ("failed", "right"),
+        *((("alerts", "left"),) if alerts else ()),
         ("status", "left"),
     ):
-        table.add_column(col, justify=justify)  # type: ignore[arg-type]
+        table.add_column(col, justify=justify)
     for run in rows:
         table.add_row(
             str(run.id),
@@ -125,6 +139,7 @@ def runs(
             str(run.new),
             str(run.unchanged),
             str(run.failed),
+            *((_alerts(run),) if alerts else ()),
             _status(run),
         )
     console.print(table)

@@ -300,6 +300,8 @@ def db_copy(ctx: click.Context, source: str, destination: str, from_archive: str
         f"copied {report.briefs} brief(s) with {report.claims} claims and "
         f"{report.quantities} quantities; {report.already_present} already present"
     )
+    if report.decisions:
+        out.print(f"review decisions: {report.decisions} row(s) copied")
     if report.source_archive == report.destination_archive:
         out.print(f"archive: SRC and DEST share {report.destination_archive}; no raw file to copy")
     elif report.archive_files or report.archive_missing:

@@ -17,11 +17,16 @@ A claim left over after that whose best partner is already taken may still be pa
 list sentence in one year restated as separate sentences in another. When the leftover claim
 is mostly contained in that partner and the pair clears the threshold, it joins the pair as
 a split (one old → several new) or a merge (several old → one new).
+
+Review decisions are fixed points (``fixed``): a confirmed pair is matched whatever its
+probability, and its two claims leave the assignment, which aligns the other claims around
+it. (A rejected pair never reaches this module: the matcher drops it from the candidates,
+so it can be neither a pair nor a lead.)
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -167,14 +172,39 @@ def align(
     n_new: int,
     *,
     lead_floor: float = 0.0,
+    fixed: Sequence[tuple[int, int]] = (),
 ) -> Alignment:
     """Align claims given candidate pairs ``(old[k], new[k])`` with their match probability.
 
     Pairs below ``threshold`` are never matched. A claim left unmatched keeps its best
     candidate at or above ``lead_floor`` as a lead (below the threshold, or whose partner
     went to a more likely pair).
+
+    ``fixed`` pairs (confirmed by a reviewer; each must be among the candidates) are matched
+    first, in the order given: the first fixed pair of a claim is one-to-one, a later one
+    that meets a claim already fixed on one side only is a split or merge of it, and one
+    whose claims are both fixed already is left out. Their claims take no other partner.
     """
+    at = (
+        {(i, j): k for k, (i, j) in enumerate(zip(old.tolist(), new.tolist(), strict=True))}
+        if len(fixed)
+        else {}
+    )
+    fixed_pairs: list[tuple[Edge, str]] = []
+    fixed_old: dict[int, Edge] = {}
+    fixed_new: dict[int, Edge] = {}
+    for i, j in fixed:
+        k = at[(i, j)]
+        edge = Edge(i, j, float(probability[k]), float(containment[k]))
+        if i in fixed_old and j in fixed_new:
+            continue
+        relation = "split" if i in fixed_old else "merge" if j in fixed_new else "one-to-one"
+        fixed_pairs.append((edge, relation))
+        fixed_old.setdefault(i, edge)
+        fixed_new.setdefault(j, edge)
     usable = probability >= threshold
+    if fixed_pairs:
+        usable &= ~np.isin(old, list(fixed_old)) & ~np.isin(new, list(fixed_new))
     u_old, u_new = old[usable], new[usable]
     u_p, u_c = probability[usable], containment[usable]
     gain = _logit(u_p) - _logit(threshold) + 1e-6  # a pair at the threshold still counts
@@ -185,6 +215,7 @@ def align(
         edge = Edge(int(u_old[k]), int(u_new[k]), float(u_p[k]), float(u_c[k]))
         old_match[edge.old] = new_match[edge.new] = edge
     pairs: list[tuple[Edge, str]] = [(old_match[i], "one-to-one") for i in sorted(old_match)]
+    pairs += fixed_pairs
 
     extra_new: set[int] = set()
     extra_old: set[int] = set()
@@ -200,8 +231,8 @@ def align(
             pairs.append((Edge(i, j, p, c), "merge"))
             extra_old.add(i)
 
-    matched_old = set(old_match) | extra_old
-    matched_new = set(new_match) | extra_new
+    matched_old = set(old_match) | extra_old | set(fixed_old)
+    matched_new = set(new_match) | extra_new | set(fixed_new)
     free_old = np.ones(n_old, dtype=bool)
     free_old[list(matched_old)] = False
     free_new = np.ones(n_new, dtype=bool)

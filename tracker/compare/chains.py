@@ -12,7 +12,8 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from tracker.compare.engine import compare
+from tracker.compare.engine import Reviews, compare
+from tracker.compare.matcher import MatcherConfig
 from tracker.compare.model import Change, ClaimRef, DiffOptions, Selection
 from tracker.compare.semantic import Encoder
 from tracker.compare.timeline import Chain, Period, Status, Step, Timeline
@@ -43,13 +44,16 @@ def build_timeline(
     *,
     bridge_if: Callable[[ClaimRef], bool] | None = None,
     encoder: Encoder | None = None,
+    reviews: Reviews | None = None,
+    config: MatcherConfig | None = None,
 ) -> Timeline:
     """Chain the claims of ``periods`` (in the order given) into positions.
 
     Gaps are bridged for every chain, or with ``bridge_if`` only for chains holding a claim
     it accepts (a history query needs its own chains only, and bridging is the costly part
     on a long store). Chains come unlabelled: see ``label_chains``. ``encoder`` (optional
-    sentence embeddings) is passed to every comparison.
+    sentence embeddings), ``reviews`` (reviewers' verdicts, fixed points of every link) and
+    ``config`` (the matcher settings) are passed to every comparison.
     """
     options = options or DiffOptions()
     if len(periods) < 2:
@@ -57,7 +61,14 @@ def build_timeline(
     if encoder is not None and not encoder.remembers:
         # Each snapshot is on both sides of a comparison: encode its claims once.
         with encoder.remembering():
-            return build_timeline(periods, options, bridge_if=bridge_if, encoder=encoder)
+            return build_timeline(
+                periods,
+                options,
+                bridge_if=bridge_if,
+                encoder=encoder,
+                reviews=reviews,
+                config=config,
+            )
     units: dict[int, _Unit] = {}  # claim id (any member) → its unit
 
     def unit(claim: ClaimRef, period: int, also: Sequence[ClaimRef] = ()) -> _Unit:
@@ -71,7 +82,14 @@ def build_timeline(
         return found
 
     for k in range(len(periods) - 1):
-        diff = compare(periods[k].selection, periods[k + 1].selection, options, encoder=encoder)
+        diff = compare(
+            periods[k].selection,
+            periods[k + 1].selection,
+            options,
+            encoder=encoder,
+            reviews=reviews,
+            config=config,
+        )
         # Register every claim first: a split or merge part must find its partner's unit.
         for ch in diff.changes:
             if ch.old is not None:
@@ -90,9 +108,9 @@ def build_timeline(
             else:  # merge
                 _absorb(a, into=_partner(b, forward=False), units=units)
 
-    _bridge_gaps(periods, units, options, bridge_if, encoder)
+    _bridge_gaps(periods, units, options, bridge_if, encoder, reviews, config)
     chains = _chains(periods, units)
-    return Timeline(periods=tuple(periods), chains=tuple(chains), options=options)
+    return Timeline(periods=tuple(periods), chains=tuple(chains), options=options, config=config)
 
 
 def label_chains(periods: Sequence[Period], chains: Sequence[Chain]) -> list[Chain]:
@@ -124,6 +142,8 @@ def _bridge_gaps(
     options: DiffOptions,
     bridge_if: Callable[[ClaimRef], bool] | None,
     encoder: Encoder | None,
+    reviews: Reviews | None,
+    config: MatcherConfig | None,
 ) -> None:
     """Link a position that vanished with one that appeared at least two periods later.
 
@@ -142,7 +162,14 @@ def _bridge_gaps(
         if not ends or not starts:
             continue
         by_claim = {u.claim.id: u for u in (*ends, *starts)}
-        diff = compare(_pool("gap-old", ends), _pool("gap-new", starts), options, encoder=encoder)
+        diff = compare(
+            _pool("gap-old", ends),
+            _pool("gap-new", starts),
+            options,
+            encoder=encoder,
+            reviews=reviews,
+            config=config,
+        )
         for ch in diff.changes:
             if ch.old is None or ch.new is None or ch.relation != "one-to-one":
                 continue

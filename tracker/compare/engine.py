@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 
+from tracker.claims.identity import claim_hash
 from tracker.compare.classify import classify
-from tracker.compare.matcher import MatcherConfig, match
+from tracker.compare.matcher import FixedPoints, MatcherConfig, match
 from tracker.compare.model import (
     KINDS,
     Change,
@@ -17,6 +18,7 @@ from tracker.compare.model import (
     DiffOptions,
     Lead,
     ReportFilter,
+    Review,
     Selection,
 )
 from tracker.compare.semantic import Encoder
@@ -43,6 +45,10 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+# Reviewers' current verdicts by (old claim hash, new claim hash): see tracker.store.reviews.
+Reviews = Mapping[tuple[str, str], Review]
+
+
 def compare(
     old: Selection,
     new: Selection,
@@ -50,16 +56,53 @@ def compare(
     *,
     encoder: Encoder | None = None,
     config: MatcherConfig | None = None,
+    reviews: Reviews | None = None,
 ) -> Diff:
     """Match and classify the claims of two loaded selections (see ``matcher``).
 
     ``options.min_score`` overrides the matcher's probability threshold; every change is
     returned (see ``filtered`` for the report filters). With an ``encoder``
     (optional sentence embeddings, see ``semantic``), candidate pairs whose embedding cosine
-    is below the config's ``semantic_veto`` cannot match.
+    is below the config's ``semantic_veto`` cannot match. ``reviews`` are fixed points: a
+    pair confirmed ``same`` or ``related`` is always paired (and carries its ``review``), one
+    rejected as ``different`` never is; everything else is aligned around them.
     """
     with collector_paused():
-        return _compare(old, new, options or DiffOptions(), encoder, config)
+        return _compare(old, new, options or DiffOptions(), encoder, config, reviews or {})
+
+
+def fixed_points(
+    old: Sequence[ClaimRef], new: Sequence[ClaimRef], reviews: Reviews
+) -> tuple[FixedPoints, list[str], list[str]]:
+    """The reviews that concern these claims, by index; and each claim's hash.
+
+    A claim stated twice on one side (same text) is confirmed through its first statement
+    and rejected through all. ``same`` verdicts are fixed before ``related`` ones, so a
+    claim confirmed with two partners pairs one-to-one with its ``same`` partner.
+    """
+    if not reviews:
+        return FixedPoints(), [], []
+    h_old = [claim_hash(c.text) for c in old]
+    h_new = [claim_hash(c.text) for c in new]
+    at_old: dict[str, list[int]] = {}
+    at_new: dict[str, list[int]] = {}
+    for i, h in enumerate(h_old):
+        at_old.setdefault(h, []).append(i)
+    for j, h in enumerate(h_new):
+        at_new.setdefault(h, []).append(j)
+    confirmed: list[tuple[str, int, int]] = []
+    rejected: set[tuple[int, int]] = set()
+    for (ho, hn), review in reviews.items():
+        olds, news = at_old.get(ho), at_new.get(hn)
+        if not olds or not news:
+            continue
+        if review.confirmed:
+            confirmed.append((review.verdict, olds[0], news[0]))
+        else:
+            rejected.update((i, j) for i in olds for j in news)
+    confirmed.sort(key=lambda t: (t[0] != "same", t[1], t[2]))
+    fixed = FixedPoints(tuple((i, j) for _, i, j in confirmed), frozenset(rejected))
+    return fixed, h_old, h_new
 
 
 def _compare(
@@ -68,10 +111,23 @@ def _compare(
     options: DiffOptions,
     encoder: Encoder | None,
     config: MatcherConfig | None,
+    reviews: Reviews,
 ) -> Diff:
     config = (config or MatcherConfig()).with_threshold(options.min_score)
-    found = match(old.claims, new.claims, config, encoder=encoder)
+    fixed, h_old, h_new = fixed_points(old.claims, new.claims, reviews)
+    found = match(old.claims, new.claims, config, encoder=encoder, fixed=fixed)
     alignment = found.alignment
+
+    def review_of(i: int, j: int) -> Review | None:
+        """The confirming review of a pair, made on its claims or their near-duplicates."""
+        if not fixed.confirmed:
+            return None
+        for a in (i, *found.old_members.get(i, ())):
+            for b in (j, *found.new_members.get(j, ())):
+                got = reviews.get((h_old[a], h_new[b]))
+                if got is not None and got.confirmed:
+                    return got
+        return None
 
     def also_old(i: int) -> tuple[ClaimRef, ...]:
         members = found.old_members.get(i)  # most claims have no near-duplicate
@@ -98,6 +154,7 @@ def _compare(
                 relation=relation,
                 also_old=also_old(edge.old),
                 also_new=also_new(edge.new),
+                review=review_of(edge.old, edge.new),
             )
         )
     for i in alignment.unmatched_old:

@@ -68,6 +68,8 @@ FEATURE_NAMES: tuple[str, ...] = (
     "position_gap",
     "diff_percentile",
     "locally_rare_shared",
+    "years_shared",
+    "years_differ",
 )
 
 # The two columns read off the diff's own counts (its percentile, its locally rare words)
@@ -191,6 +193,13 @@ def _figures(claim: ClaimRef) -> tuple[set[str], set[str]]:
     return {f"{q.kind}|{q.unit}" for q in figures}, {f"{q.unit}|{q.value:g}" for q in figures}
 
 
+def _years(claim: ClaimRef) -> set[str]:
+    """The years a claim names ("by 2030", "since 2013"): the dates a position is pinned to."""
+    if not claim.quantities:
+        return set()
+    return {f"{q.value:g}" for q in claim.quantities if q.kind == "year"}
+
+
 def _bigrams(tokens: Sequence[str]) -> set[str]:
     """Consecutive content-token pairs: shared ones say the same phrase, not just a topic."""
     words = [t for t in tokens if not t.startswith("a:")]
@@ -266,6 +275,14 @@ def pair_evidence(
     values_new = _binary_rows([v for _, v in fig_new])
     same_value = rowwise_dot(values_old, values_new, rows, cols) > 0
 
+    # A shared target or base year ("by 2030", "below 2005 levels") pins two claims to the
+    # same commitment; two different years, to different ones. The content tokens leave
+    # numbers out, so this is the only place years count.
+    years_old = _binary_rows([_years(c) for c in old])
+    years_new = _binary_rows([_years(c) for c in new])
+    years_both = (np.diff(years_old.indptr)[rows] > 0) & (np.diff(years_new.indptr)[cols] > 0)
+    years_shared = rowwise_dot(years_old, years_new, rows, cols) > 0
+
     bi_old = _binary_rows([_bigrams(t) for t in vectors.old_tokens])
     bi_new = _binary_rows([_bigrams(t) for t in vectors.new_tokens])
     shared_bigrams = rowwise_dot(bi_old, bi_new, rows, cols)
@@ -309,6 +326,8 @@ def pair_evidence(
         position_gap,
         _shrunk(percentile, n_claims, NEUTRAL_PERCENTILE),
         _shrunk(locally_rare / max(np.log(n_claims + 1), 1.0), n_claims, NEUTRAL_RARE),
+        years_shared,
+        years_both & ~years_shared,
     )
     # Filled column by column into one float64 array (each column cast as column_stack would
     # cast it): several times faster than stacking, and the same numbers.

@@ -9,8 +9,11 @@ One storage-free pipeline with one config object::
       merges, leads below the threshold → align.py
 
 Near-duplicates within one selection (one claim stated in several pooled briefs) are grouped
-first and matched once. The matcher knows nothing of the database or of report filters; the
-engine (``engine.py``) loads selections and turns a ``Matching`` into a ``Diff``.
+first and matched once. Review decisions come in as ``FixedPoints`` (plain indexes, no
+storage): a confirmed pair is always scored and matched, a rejected pair is dropped from the
+candidates before anything else sees it. The matcher knows nothing of the database or of
+report filters; the engine (``engine.py``) loads selections and turns a ``Matching`` into a
+``Diff``.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 from rapidfuzz import fuzz
 
+from tracker.compare.aliases import Expander, definitions
 from tracker.compare.align import Alignment, align, group_duplicates
 from tracker.compare.candidates import (
     Side,
@@ -38,7 +42,7 @@ from tracker.compare.semantic import Encoder, pair_cosines
 
 # Bump when the matcher's pipeline changes in a way that changes its pairs (a new model file
 # carries its own version too; reports name both).
-MATCHER_VERSION = "2"
+MATCHER_VERSION = "3"
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,23 @@ class MatcherConfig:
 
 
 @dataclass(frozen=True)
+class FixedPoints:
+    """Reviewers' decisions, by index into the two claim sequences.
+
+    ``confirmed`` pairs (same or related) are matched whatever their probability, in the
+    order given (see ``align.align``); ``rejected`` pairs (different) are never matched and
+    never shown as leads. Indexes may name any member of a near-duplicate group: the
+    decision applies to the group.
+    """
+
+    confirmed: tuple[tuple[int, int], ...] = ()
+    rejected: frozenset[tuple[int, int]] = frozenset()
+
+    def __bool__(self) -> bool:
+        return bool(self.confirmed or self.rejected)
+
+
+@dataclass(frozen=True)
 class Matching:
     """The matcher's answer, by index into the two claim sequences."""
 
@@ -100,15 +121,18 @@ def _vectors(old: Sequence[ClaimRef], new: Sequence[ClaimRef]) -> Vectors:
     f_old = [claim_features(c) for c in old]
     f_new = [claim_features(c) for c in new]
     people = person_tokens([*old, *new])
+    # A term one brief defines ("greenhouse gas (GHG)") matches either form in the other.
+    expand = Expander(definitions(c.text for c in (*old, *new)))
 
-    def evidence_tokens(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    def evidence_tokens(claim: ClaimRef, tokens: tuple[str, ...]) -> tuple[str, ...]:
+        tokens = expand(tokens, claim.text)
         if people.isdisjoint(tokens):  # most claims name nobody: keep the tuple as it is
             return tokens
         return tuple(t for t in tokens if t not in people)
 
     return vectorize(
-        [evidence_tokens(f.tokens) for f in f_old],
-        [evidence_tokens(f.tokens) for f in f_new],
+        [evidence_tokens(c, f.tokens) for c, f in zip(old, f_old, strict=True)],
+        [evidence_tokens(c, f.tokens) for c, f in zip(new, f_new, strict=True)],
         [(sorted(f.actors), f.subject) for f in f_old],
         [(sorted(f.actors), f.subject) for f in f_new],
     )
@@ -189,6 +213,16 @@ class Prepared:
     new_members: dict[int, list[int]]
     old_reps: np.ndarray
     new_reps: np.ndarray
+    # Confirmed pairs between representatives, in the order the alignment fixes them.
+    confirmed: tuple[tuple[int, int], ...] = ()
+
+
+def _rep_of(n: int, members: dict[int, list[int]]) -> list[int]:
+    rep = list(range(n))
+    for r, group in members.items():
+        for m in group:
+            rep[m] = r
+    return rep
 
 
 def prepare(
@@ -197,33 +231,61 @@ def prepare(
     config: MatcherConfig,
     *,
     encoder: Encoder | None = None,
+    fixed: FixedPoints | None = None,
 ) -> Prepared:
-    """Group near-duplicates, then score the candidate pairs between representatives."""
+    """Group near-duplicates, then score the candidate pairs between representatives.
+
+    With ``fixed``, the confirmed pairs are scored too (even when the candidate search did
+    not propose them) and survive the semantic veto; the rejected pairs are dropped.
+    """
     vectors = _vectors(old, new)
     old_reps, old_members = _dedupe(old, vectors.old, config)
     new_reps, new_members = _dedupe(new, vectors.new, config)
-    scored = score_candidates(old, new, config, vectors=vectors)
+    confirmed: list[tuple[int, int]] = []
+    rejected: set[tuple[int, int]] = set()
+    if fixed:
+        rep_old, rep_new = _rep_of(len(old), old_members), _rep_of(len(new), new_members)
+        confirmed = list(dict.fromkeys((rep_old[i], rep_new[j]) for i, j in fixed.confirmed))
+        rejected = {(rep_old[i], rep_new[j]) for i, j in fixed.rejected}
+        confirmed = [p for p in confirmed if p not in rejected]
+    extra = None
+    if confirmed:
+        extra = (
+            np.asarray([i for i, _ in confirmed], dtype=np.int64),
+            np.asarray([j for _, j in confirmed], dtype=np.int64),
+        )
+    scored = score_candidates(old, new, config, vectors=vectors, pairs=extra)
     keep = old_reps[scored.rows] & new_reps[scored.cols]
+    if fixed:
+        pairs = list(zip(scored.rows.tolist(), scored.cols.tolist(), strict=True))
+        wanted = set(confirmed)
+        protect = np.fromiter((p in wanted for p in pairs), bool, len(pairs))
+        keep &= np.fromiter((p not in rejected for p in pairs), bool, len(pairs))
+    else:
+        protect = np.zeros(len(scored.rows), dtype=bool)
     rows, cols = scored.rows[keep], scored.cols[keep]
+    protect = protect[keep]
     prob, lexical, contain = (
         scored.probability[keep],
         scored.lexical[keep],
         scored.containment[keep],
     )
     if encoder is not None and len(rows):
-        # Only pairs that could be matched or shown as leads need the veto.
-        near = prob >= config.lead_floor
-        rows, cols, prob, lexical, contain = (
+        # Only pairs that could be matched or shown as leads need the veto; a pair a
+        # reviewer confirmed is kept whatever the embeddings say.
+        near = (prob >= config.lead_floor) | protect
+        rows, cols, prob, lexical, contain, protect = (
             rows[near],
             cols[near],
             prob[near],
             lexical[near],
             contain[near],
+            protect[near],
         )
         similar = (
             pair_cosines(encoder, [c.text for c in old], [c.text for c in new], rows, cols)
             >= config.semantic_veto
-        )
+        ) | protect
         rows, cols, prob, lexical, contain = (
             rows[similar],
             cols[similar],
@@ -243,6 +305,7 @@ def prepare(
         new_members,
         old_reps,
         new_reps,
+        tuple(confirmed),
     )
 
 
@@ -258,6 +321,7 @@ def assign(prepared: Prepared, config: MatcherConfig) -> Matching:
         p.n_old,
         p.n_new,
         lead_floor=config.lead_floor,
+        fixed=p.confirmed,
     )
     wanted = {(e.old, e.new) for e, _ in alignment.pairs}
     wanted |= {(e.old, e.new) for e in alignment.lead_old.values()}
@@ -282,7 +346,9 @@ def match(
     config: MatcherConfig | None = None,
     *,
     encoder: Encoder | None = None,
+    fixed: FixedPoints | None = None,
 ) -> Matching:
-    """Align two claim sequences: pairs above the threshold, leads below it."""
+    """Align two claim sequences: pairs above the threshold, leads below it, and the
+    reviewers' ``fixed`` points honoured (confirmed pairs matched, rejected ones never)."""
     config = config or MatcherConfig()
-    return assign(prepare(old, new, config, encoder=encoder), config)
+    return assign(prepare(old, new, config, encoder=encoder, fixed=fixed), config)

@@ -19,10 +19,11 @@ Confidence = Literal["strong", "probable", "weak"]
 CONFIDENCES: tuple[Confidence, ...] = ("strong", "probable", "weak")
 
 # How far a paired change can be trusted, from its calibrated match probability (the pair
-# model's; see ``probability``). The bands are read off the reliability table of the frozen
-# test split (docs/design.md): strong pairs are right about nine times in ten or more.
-STRONG_MATCH = 0.85
-WEAK_MATCH = 0.65
+# model's; see ``probability``). The bands are read off the reliability of the pairs the
+# matcher reports on the frozen test split (benchmarks/README.md): strong pairs were all
+# right there, probable ones about six in seven, weak ones (from the threshold) three in four.
+STRONG_MATCH = 0.95
+WEAK_MATCH = 0.85
 
 
 def confidence(probability: float) -> Confidence:
@@ -89,6 +90,21 @@ class Lead:
 
 
 @dataclass(frozen=True, slots=True)
+class Review:
+    """An analyst's current verdict on a pair (``tracker.store.reviews``), as reports show it."""
+
+    verdict: str  # "same" | "related" | "different"
+    by: str
+    at: str  # ISO 8601, UTC
+    note: str | None
+
+    @property
+    def confirmed(self) -> bool:
+        """The verdict pairs the two claims (same or related)."""
+        return self.verdict in ("same", "related")
+
+
+@dataclass(frozen=True, slots=True)
 class Change:
     """One entry of a diff."""
 
@@ -107,6 +123,8 @@ class Change:
     also_new: tuple[ClaimRef, ...] = ()
     # An added or removed claim's best candidate below the threshold: shown, never counted.
     lead: Lead | None = None
+    # The analyst's verdict on this pair, when it was reviewed (confirmed: same or related).
+    review: Review | None = None
 
     @property
     def confidence(self) -> Confidence | None:

@@ -4,7 +4,8 @@
 scale of each feature on the training pairs), the weights and the intercept, the threshold
 chosen for precision, and where it came from (``benchmarks/fit_matcher.py`` writes it from
 the labelled pairs of the training split). A logistic model is small enough to read: each
-weight says how much one signal moves the log-odds of "same position", and its
+weight says how much one signal moves the log-odds of a right pair (the same specific
+subject: the same position, or another assertion on it), and its
 probabilities were checked for calibration on the frozen test split (docs/design.md).
 """
 
@@ -25,7 +26,7 @@ from tracker.errors import TrackerError
 
 @dataclass(frozen=True)
 class PairModel:
-    """A fitted logistic model of P(two claims state the same position)."""
+    """A fitted logistic model of P(two claims are about the same specific subject)."""
 
     version: str
     features: tuple[str, ...]

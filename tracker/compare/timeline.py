@@ -105,11 +105,13 @@ class Timeline:
     # Set for `tracker history`: what the chains were chosen by.
     query: str | None = None
     claim_id: int | None = None
+    # The matcher settings that linked the steps (None: the defaults, the shipped model).
+    config: MatcherConfig | None = None
 
     @property
     def matcher(self) -> dict[str, object]:
         """The matcher's version, model and threshold that linked the steps."""
-        return MatcherConfig().with_threshold(self.options.min_score).describe()
+        return (self.config or MatcherConfig()).with_threshold(self.options.min_score).describe()
 
     @property
     def is_history(self) -> bool:

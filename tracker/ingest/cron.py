@@ -11,7 +11,7 @@ is recorded in ``runs`` with its counts and errors.
 from __future__ import annotations
 
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
@@ -281,13 +281,16 @@ def run_sources(
     on_item: OnItem | None = None,
     settle: float = SETTLE_SECONDS,
     max_attempts: int = MAX_ATTEMPTS,
+    after: Callable[[RunReport], Sequence[ItemOutcome]] | None = None,
 ) -> RunReport:
     """Fetch every source of ``config`` once, ingest what is new, record the run.
 
     The caller holds the run lock (``tracker.ingest.lock.run_lock``). Failures are collected
     in the report, never raised, except a database that cannot record the run at all. With
     ``change_report``, each new brief's report is written before the run is recorded, so a
-    report that fails counts among the run's failures.
+    report that fails counts among the run's failures. ``after`` runs once the sources are
+    read and before the run is recorded (the alerts of ``tracker.app.watches``); the
+    outcomes it returns count in the run like any item's.
     """
     run_id = start_run(db.engine)
     report = RunReport(run_id)
@@ -308,6 +311,9 @@ def run_sources(
                     report.notes.append(f"brief {brief_id}: no earlier year to compare with")
                 else:
                     report.reports.append(path)
+        if after is not None:
+            for outcome in after(report):
+                run.emit(outcome)
     finally:
         if own:
             client.close()

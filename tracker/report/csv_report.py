@@ -11,7 +11,12 @@ from __future__ import annotations
 from tracker.compare.model import BriefRef, Change, ClaimRef, Diff
 from tracker.compare.timeline import Timeline
 from tracker.report.csvrows import Cell, write_rows
-from tracker.report.describe import quantity_label, quantity_phrase, stance_phrase
+from tracker.report.describe import (
+    quantity_label,
+    quantity_phrase,
+    review_phrase,
+    stance_phrase,
+)
 
 DIFF_COLUMNS = (
     "kind",
@@ -33,6 +38,7 @@ DIFF_COLUMNS = (
     "stance",
     "lead_text",
     "lead_probability",
+    "review",
 )
 TIMELINE_COLUMNS = (
     "chain",
@@ -52,7 +58,15 @@ TIMELINE_COLUMNS = (
     "score",
     "quantities",
     "stance",
+    "review",
 )
+
+
+def _review(change: Change | None) -> str | None:
+    """ "confirmed by ana on 2026-12-01 (same)" for a reviewed pair; empty otherwise."""
+    if change is None or change.review is None:
+        return None
+    return review_phrase(change.review)
 
 
 def _score(score: float | None) -> str | None:
@@ -110,6 +124,7 @@ def render_diff_csv(diff: Diff) -> str:
                 _stance(change),
                 change.lead.claim.text if change.lead else None,
                 _score(change.lead.probability) if change.lead else None,
+                _review(change),
             )
         )
     return write_rows(DIFF_COLUMNS, rows)
@@ -142,6 +157,7 @@ def render_timeline_csv(tl: Timeline) -> str:
                     _score(change.score) if change else None,
                     _quantities(change),
                     _stance(change),
+                    _review(change),
                 )
             )
     return write_rows(TIMELINE_COLUMNS, rows)

@@ -13,6 +13,7 @@ from tracker.compare.model import (
     ClaimRef,
     Diff,
     QuantityChange,
+    Review,
     StanceChange,
 )
 from tracker.compare.timeline import Point, Series
@@ -84,6 +85,14 @@ def headline(change: Change) -> str:
     )
     score = f", score {change.score:.3f}" if change.score is not None else ""
     return f"{change.kind}{aspects}{relation}{trust}{score}"
+
+
+def review_phrase(review: Review) -> str:
+    """ "confirmed by ana on 2026-12-01 (same): restated in the 2024 plan" for a pair a
+    reviewer confirmed; "rejected by …" for a verdict of ``different``."""
+    word = "confirmed" if review.confirmed else "rejected"
+    note = f": {review.note}" if review.note else ""
+    return f"{word} by {review.by} on {review.at[:10]} ({review.verdict}){note}"
 
 
 def lead_line(diff: Diff, change: Change) -> str | None:
@@ -202,9 +211,11 @@ def step_change_phrase(change: Change) -> str:
     aspects = f" ({', '.join(change.aspects)})" if change.aspects else ""
     trust = f", probability {change.probability:.2f}" if change.probability is not None else ""
     score = f", score {change.score:.3f}" if change.score is not None else ""
-    # Weak links clear the threshold but are the likeliest of the reported pairs to be wrong.
-    weak = " (weak link)" if change.confidence == "weak" else ""
-    return f"{change.kind}{aspects}{trust}{score}{weak}"
+    # Weak links clear the threshold but are the likeliest of the reported pairs to be wrong;
+    # a link a reviewer confirmed is not a guess, whatever its probability.
+    weak = " (weak link)" if change.confidence == "weak" and change.review is None else ""
+    reviewed = f", {review_phrase(change.review)}" if change.review is not None else ""
+    return f"{change.kind}{aspects}{trust}{score}{weak}{reviewed}"
 
 
 def lead_in_lines(change: Change) -> list[str]:

@@ -19,6 +19,7 @@ from tracker.report.describe import (
     GROUP_TITLES,
     quantity_phrase,
     report_priority,
+    review_phrase,
     stance_phrase,
 )
 from tracker.report.worddiff import Segment, word_diff
@@ -39,6 +40,7 @@ class ClaimView:
     start: int
     end: int
     lead_in: str | None = None  # the lead-in of a list item, shown above it
+    claim_id: int | None = None  # the store-wide id (the live page's review forms need it)
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,8 @@ class ChangeView:
     also: tuple[str, ...]  # other briefs stating the same claim
     search_text: str  # lower-case text of both claims, for the search box
     lead: LeadView | None = None  # an added/removed claim's best candidate below the threshold
+    # A reviewer's verdict on the pair: (verdict, "confirmed by ana on 2026-12-01 (same)").
+    review: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,7 @@ class LeadView:
     text: str
     probability: float
     anchor: str | None  # the change card of the lead's claim
+    claim_id: int | None = None  # the store-wide id of the lead's claim
 
 
 @dataclass(frozen=True)
@@ -110,7 +115,15 @@ def build_context(diff: Diff) -> ReportContext:
             return None
         b = briefs[c.brief_id]
         return ClaimView(
-            c.text, c.brief_id, b.title, b.source, c.date.isoformat(), c.start, c.end, c.context
+            c.text,
+            c.brief_id,
+            b.title,
+            b.source,
+            c.date.isoformat(),
+            c.start,
+            c.end,
+            c.context,
+            c.id,
         )
 
     views: dict[str, list[ChangeView]] = {k: [] for k in KINDS}
@@ -129,6 +142,7 @@ def build_context(diff: Diff) -> ReportContext:
                 change.lead.claim.text,
                 change.lead.probability,
                 anchor_of.get(change.lead.claim.id),
+                change.lead.claim.id,
             )
             if change.lead is not None
             else None
@@ -161,6 +175,11 @@ def build_context(diff: Diff) -> ReportContext:
                 also=also,
                 search_text=text.lower(),
                 lead=lead,
+                review=(
+                    (change.review.verdict, review_phrase(change.review))
+                    if change.review is not None
+                    else None
+                ),
             )
         )
     summary = diff.summary

@@ -9,7 +9,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tracker.compare.model import BriefRef, Change, ClaimRef, Diff, QuantityChange, Selection
+from tracker.compare.model import (
+    BriefRef,
+    Change,
+    ClaimRef,
+    Diff,
+    QuantityChange,
+    Review,
+    Selection,
+)
 
 SCHEMA_VERSION = 1
 
@@ -66,6 +74,13 @@ def _quantity(q: QuantityChange) -> dict[str, Any]:
     }
 
 
+def review_to_dict(r: Review | None) -> dict[str, Any] | None:
+    """A reviewer's verdict on a pair; None when nobody reviewed it."""
+    if r is None:
+        return None
+    return {"verdict": r.verdict, "by": r.by, "at": r.at, "note": r.note}
+
+
 def change_to_dict(c: Change) -> dict[str, Any]:
     """One change as a JSON-ready dict."""
     return {
@@ -84,6 +99,7 @@ def change_to_dict(c: Change) -> dict[str, Any]:
         ],
         "also_old": [claim_to_dict(x) for x in c.also_old],
         "also_new": [claim_to_dict(x) for x in c.also_new],
+        "review": review_to_dict(c.review),
         **(
             {"lead": {"claim": claim_to_dict(c.lead.claim), "probability": c.lead.probability}}
             if c.lead is not None

@@ -34,6 +34,8 @@ RUN_COLUMNS = (
     "failed",
     "exit_status",
     "status",
+    "alerts_sent",
+    "alerts_failed",
 )
 
 
@@ -189,6 +191,8 @@ def run_to_dict(run: Run, *, errors: bool) -> dict[str, Any]:
         "failed": run.failed,
         "exit_status": run.exit_status,
         "status": run_status(run),
+        "alerts_sent": run.alerts_sent or 0,
+        "alerts_failed": run.alerts_failed or 0,
     }
     if errors:
         data["errors"] = [
@@ -217,6 +221,8 @@ def runs_csv(runs: Sequence[Run]) -> str:
                 r.failed,
                 r.exit_status,
                 run_status(r),
+                r.alerts_sent or 0,
+                r.alerts_failed or 0,
             )
             for r in runs
         ),

@@ -11,6 +11,7 @@ from tracker.report.describe import (
     lead_line,
     quantity_label,
     quantity_phrase,
+    review_phrase,
     stance_phrase,
     summary_line,
 )
@@ -37,6 +38,8 @@ def _diff_md(change: Change) -> str:
 
 def _change(diff: Diff, change: Change) -> list[str]:
     lines = [f"- **{headline(change)}**"]
+    if change.review is not None:
+        lines.append(f"  - reviewed: {escape_md(review_phrase(change.review))}")
     if change.kind == "modified":
         lines.append(f"  - {_diff_md(change)}")
         lines += [

@@ -18,6 +18,7 @@ from tracker.report.describe import (
     lead_line,
     quantity_label,
     quantity_phrase,
+    review_phrase,
     stance_phrase,
     summary_line,
 )
@@ -47,6 +48,9 @@ def _diff_text(change: Change) -> Text:
 
 def _change(console: Console, diff: Diff, change: Change, width: int | None) -> None:
     put(console, Text("  • " + headline(change), style="bold"), width, hang=2)
+    if change.review is not None:
+        line = Text("    reviewed: " + review_phrase(change.review), style="blue")
+        put(console, line, width, hang=2)
     if change.kind == "modified":
         put(console, _diff_text(change), width)
         for q in change.quantities:

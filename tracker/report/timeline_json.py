@@ -28,7 +28,7 @@ def _step(tl: Timeline, s: Step) -> dict[str, Any]:
         # The claims are the steps themselves; the link keeps only how it moved.
         keys = (
             "kind", "aspects", "score", "probability", "confidence", "relation", "quantities",
-            "stance",
+            "stance", "review",
         )  # fmt: skip
         change = {k: full[k] for k in keys}
     return {

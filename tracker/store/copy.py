@@ -8,7 +8,8 @@ one transaction, as an ingest stores it. Raw files are copied from the source's 
 folder into the destination's when they exist there and not yet here, before the brief's
 transaction, as an ingest archives before it stores: a brief in the destination always has
 its raw file, and a copy stopped by an archive that cannot be written is finished by running
-it again.
+it again. Review decisions go over last, in one transaction: they name claims by text hash,
+not id, so they need no renumbering, and rows the destination already holds are skipped.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from sqlalchemy import Row, insert, select
 from sqlalchemy.orm import Session
 
 from tracker.errors import StoreError
+from tracker.store import reviews
 from tracker.store.archive import is_archive_name
 from tracker.store.db import (
     Database,
@@ -52,6 +54,7 @@ class CopyReport:
     already_present: int = 0
     archive_files: int = 0
     archive_missing: int = 0
+    decisions: int = 0  # review decision rows copied (history included)
     # The two archive folders the raw files went between (equal: nothing to copy).
     source_archive: Path | None = None
     destination_archive: Path | None = None
@@ -134,6 +137,10 @@ def copy_database(
             report.quantities += len(quantities)
             if on_brief is not None:
                 on_brief(values["title"], "copied")
+        decided = reviews.rows(source)
+    if decided:
+        with Session(dest.engine) as session, session.begin():
+            report.decisions = reviews.add(session, decided)
     return report
 
 

@@ -13,6 +13,7 @@ without the ``snapshots/`` archive (PostgreSQL for teams). The raw file stays in
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -139,6 +140,12 @@ class Run(Base):
     # [{"source": ..., "item": ..., "reason": ...}] in the order they happened.
     errors: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
     exit_status: Mapped[int | None] = mapped_column(Integer)
+    # When the run's new briefs were checked against the watches (alerts queued in the same
+    # transaction); None for a run killed before that, which the next run catches up on.
+    watched_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # Alerts delivered and deliveries that failed (to be retried) during this run.
+    alerts_sent: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    alerts_failed: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class FetchState(Base):
@@ -180,3 +187,51 @@ class FeedEntry(Base):
     first_seen: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
     __table_args__ = (UniqueConstraint("url"),)
+
+
+class ReviewDecision(Base):
+    """An analyst's verdict on a claim pair (see ``tracker.store.reviews``).
+
+    Rows are only ever appended: the newest row of a pair is its current verdict, the older
+    ones its history. Claims are named by content hash, so a decision outlives claim ids.
+    """
+
+    __tablename__ = "review_decisions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    old_hash: Mapped[str] = mapped_column(String(64))
+    new_hash: Mapped[str] = mapped_column(String(64))
+    # "same", "related", "different", or "withdrawn" (an undo of the row before it).
+    verdict: Mapped[str] = mapped_column(String(10))
+    by: Mapped[str] = mapped_column(String(200))
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    note: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_review_decisions_old_hash_new_hash", "old_hash", "new_hash"),)
+
+
+class OutboxItem(Base):
+    """One alert for one channel, waiting to be sent or sent.
+
+    ``key`` is the sha-256 of (watch, change, channel): the unique index makes queueing an
+    alert twice impossible, so a re-evaluated run or a crashed one never sends it twice.
+    ``payload`` is the whole alert (watch, brief, change as in docs/json.md): a retry sends
+    what was queued, whatever the store holds by then.
+    """
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    watch: Mapped[str] = mapped_column(String(200))
+    channel: Mapped[str] = mapped_column(String(200), index=True)
+    change_key: Mapped[str] = mapped_column(String(100))
+    run_id: Mapped[int | None] = mapped_column(Integer)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # pending (to send, at next_attempt_at or later), sent, failed (given up).
+    status: Mapped[str] = mapped_column(String(10), index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))

@@ -1,0 +1,121 @@
+"""`tracker matcher fit|use previous|show`: review verdicts refit the pair model, the
+previous model is kept, and every report names the model it used."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from tracker.app import matcher as app
+from tracker.cli import cli
+from tracker.compare import fitting
+from tracker.compare.probability import shipped_model
+from tracker.store.db import open_database
+
+SAMPLE = Path(__file__).resolve().parent.parent / "snapshots" / "sample"
+
+
+@pytest.fixture
+def store_path(runner: CliRunner, tmp_path: Path) -> str:
+    path = str(tmp_path / "tracker.db")
+    assert runner.invoke(cli, ["--db", path, "ingest", str(SAMPLE)]).exit_code == 0
+    return path
+
+
+def run(runner: CliRunner, db: str, *args: str) -> tuple[int, str]:
+    result = runner.invoke(cli, ["--db", db, *args])
+    return result.exit_code, result.output
+
+
+def model_of(runner: CliRunner, db: str, *args: str) -> str:
+    code, output = run(runner, db, *args, "--format", "json")
+    assert code == 0, output
+    return str(json.loads(output)["matcher"]["model"])
+
+
+def test_the_shipped_rows_reproduce_the_shipped_model() -> None:
+    rows = app.shipped_rows()
+    train, test = rows.take("train"), rows.take("test")
+    model = shipped_model()
+    assert len(train.labels) == model.meta["train_pairs"]
+    assert len(test.labels) > 1000 and set(rows.splits) == {"train", "test"}
+    y = np.asarray([lab in fitting.TARGET for lab in train.labels], dtype=np.float64)
+    _mean, _scale, weights, intercept = fitting.fit_logistic(
+        train.matrix, y, fitting.source_weights(train.sources)
+    )
+    # The shipped model carries its out-of-fold recalibration folded into the log-odds.
+    a, b = model.meta["recalibration"]
+    assert np.abs(a * weights - model.weights).max() < 1e-3
+    assert a * intercept + b == pytest.approx(model.intercept, abs=1e-3)
+
+
+def test_fit_learns_from_verdicts_and_use_previous_reverts(
+    runner: CliRunner, store_path: str
+) -> None:
+    db = open_database(store_path)
+    from tracker.app.review import reviewed_diff
+
+    diff = reviewed_diff(db.engine, "2021", "2024")
+    leads = [c for c in diff.changes if c.kind == "removed" and c.lead and c.old][:3]
+    for c in leads:
+        assert c.old is not None and c.lead is not None
+        assert (
+            run(runner, store_path, "review", "link", str(c.old.id), str(c.lead.claim.id))[0] == 0
+        )
+    shipped = model_of(runner, store_path, "diff", "2021", "2024")
+    assert shipped == shipped_model().version
+
+    code, output = run(runner, store_path, "matcher", "fit", "--weight", "200")
+    assert code == 0, output
+    assert f"+ {len(leads)} review verdicts" in output
+    assert "before (" in output and "after  (" in output and "reliability" in output
+    assert output.count("  0.9-1.0  before") == 1
+    folder = Path(store_path).parent / "matcher"
+    [model_file] = folder.glob("model-*.json")
+    fitted = json.loads(model_file.read_text(encoding="utf-8"))
+    assert fitted["meta"]["review_pairs"] == len(leads)
+    assert fitted["threshold"] == shipped_model().threshold
+
+    # Every report names the model it used: two-way, multi-way and history.
+    assert model_of(runner, store_path, "diff", "2021", "2024") == fitted["version"]
+    assert model_of(runner, store_path, "diff", "2021", "2023", "2024") == fitted["version"]
+    assert model_of(runner, store_path, "history", "nuclear") == fitted["version"]
+    code, output = run(runner, store_path, "matcher", "show")
+    assert code == 0 and f"in use: {model_file}" in output and fitted["version"] in output
+
+    # The verdicts ("same", weighted heavily) raised the model's probability of those pairs.
+    rows = app.store_rows(db).rows
+    before = shipped_model().probability(rows.matrix, fitting.FEATURE_NAMES)
+    after = app.chosen_model(db).probability(rows.matrix, fitting.FEATURE_NAMES)
+    assert (after > before).all()
+
+    code, output = run(runner, store_path, "matcher", "use", "previous")
+    assert code == 0 and output.strip() == f"now using {shipped} (shipped with tracker)"
+    assert model_of(runner, store_path, "diff", "2021", "2024") == shipped
+    code, output = run(runner, store_path, "matcher", "use", "previous")
+    assert code == 0 and fitted["version"] in output
+    assert model_of(runner, store_path, "diff", "2021", "2024") == fitted["version"]
+
+
+def test_use_previous_without_a_fit_is_a_one_line_error(runner: CliRunner, store_path: str) -> None:
+    code, output = run(runner, store_path, "matcher", "use", "previous")
+    assert code == 1
+    assert output.strip() == (
+        "Error: this store has only ever used the shipped model: nothing to revert"
+    )
+
+
+def test_a_broken_model_choice_names_the_file(runner: CliRunner, store_path: str) -> None:
+    pointer = Path(store_path).parent / "matcher" / "chosen.json"
+    pointer.parent.mkdir()
+    pointer.write_text('{"current": "model-missing.json", "previous": null}', encoding="utf-8")
+    code, output = run(runner, store_path, "diff", "2021", "2024")
+    assert code == 1
+    assert output.startswith(f"Error: {pointer.parent / 'model-missing.json'}: not a matcher model")
+    pointer.write_text("not json", encoding="utf-8")
+    code, output = run(runner, store_path, "matcher", "show")
+    assert code == 1 and output.startswith(f"Error: {pointer}: not a model choice")

@@ -1,0 +1,305 @@
+"""Matcher use cases: refit the pair model on the shipped labels plus the store's review
+verdicts, choose which model a store uses, and say which one that is.
+
+Models live in files beside the store, not in the database: ``matcher/`` beside an SQLite
+file, else beside the archive folder (a PostgreSQL store shared by a team has one archive
+folder). ``matcher/model-<UTC time>.json`` holds each fitted model and ``matcher/chosen.json``
+points at the one in use and the one before it (``null``: the model shipped with tracker),
+so ``tracker matcher use previous`` can always go back one step, and no model is ever
+deleted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import io
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sqlalchemy import select
+from sqlalchemy.engine import make_url
+
+from tracker.claims.identity import claim_hash
+from tracker.compare import fitting
+from tracker.compare.evidence import FEATURE_NAMES
+from tracker.compare.fitting import PairScores as PairScores
+from tracker.compare.matcher import MatcherConfig
+from tracker.compare.probability import PairModel, load_model, shipped_model
+from tracker.errors import TrackerError
+from tracker.fsutil import write_atomically
+from tracker.store import reviews as store
+from tracker.store.db import Database, read_snapshot
+from tracker.store.models import Claim
+
+FOLDER = "matcher"
+POINTER = "chosen.json"
+TRAINING = "matcher_training.tsv.gz"
+# The review verdicts' share of the fit: each counts as much as an average shipped pair
+# (the shipped rows' weights average 1), unless ``fit(weight=...)`` says otherwise.
+REVIEW_WEIGHT = 1.0
+
+
+def model_folder(db: Database) -> Path:
+    """Where a store keeps its fitted models: ``matcher/`` beside an SQLite database, else
+    beside its archive folder."""
+    parsed = make_url(db.url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        return Path(str(parsed.database)).resolve().parent / FOLDER
+    return db.archive_root.resolve().parent / FOLDER
+
+
+@dataclass(frozen=True)
+class Choice:
+    """Which model a store uses (``current``) and which it used before (``previous``); a
+    file name in the model folder, or None for the shipped model."""
+
+    current: str | None = None
+    previous: str | None = None
+
+
+def _pointer(db: Database) -> Path:
+    return model_folder(db) / POINTER
+
+
+def read_choice(db: Database) -> Choice:
+    """The store's choice of model; the shipped model when it has made none."""
+    path = _pointer(db)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return Choice()
+    except (OSError, ValueError) as exc:
+        raise TrackerError(f"{path}: not a model choice ({exc})") from None
+    if not isinstance(data, dict):
+        raise TrackerError(f"{path}: not a model choice (expected an object)")
+    current, previous = data.get("current"), data.get("previous")
+    for value in (current, previous):
+        if value is not None and (not isinstance(value, str) or "/" in value):
+            raise TrackerError(f"{path}: not a model choice (bad file name {value!r})")
+    return Choice(current, previous)
+
+
+def _write_choice(db: Database, choice: Choice) -> None:
+    data = {"current": choice.current, "previous": choice.previous}
+    path = _pointer(db)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomically(path, (json.dumps(data, indent=1) + "\n").encode("utf-8"))
+
+
+def _load(db: Database, name: str | None) -> PairModel:
+    return shipped_model() if name is None else load_model(model_folder(db) / name)
+
+
+def chosen_model(db: Database) -> PairModel:
+    """The pair model the store uses: its chosen fitted model, else the shipped one."""
+    return _load(db, read_choice(db).current)
+
+
+def matcher_config(db: Database) -> MatcherConfig:
+    """The matcher settings every diff and history of this store runs with."""
+    return MatcherConfig(model=chosen_model(db))
+
+
+def model_origin(db: Database, name: str | None) -> str:
+    """ "shipped with tracker" or the model file's path, for messages."""
+    return "shipped with tracker" if name is None else str(model_folder(db) / name)
+
+
+def use_previous(db: Database) -> Choice:
+    """Go back to the model used before the current one (the two swap places)."""
+    choice = read_choice(db)
+    if choice.current is None and choice.previous is None:
+        raise TrackerError("this store has only ever used the shipped model: nothing to revert")
+    _load(db, choice.previous)  # refuse to point at a missing or broken file
+    swapped = Choice(current=choice.previous, previous=choice.current)
+    _write_choice(db, swapped)
+    return swapped
+
+
+# -- training rows -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rows:
+    """Labelled evidence rows: one per pair."""
+
+    matrix: np.ndarray
+    labels: list[str]
+    sources: list[str]
+    splits: list[str]
+
+    def take(self, split: str) -> Rows:
+        keep = [k for k, s in enumerate(self.splits) if s == split]
+        return Rows(
+            self.matrix[keep] if keep else np.zeros((0, self.matrix.shape[1])),
+            [self.labels[k] for k in keep],
+            [self.sources[k] for k in keep],
+            [self.splits[k] for k in keep],
+        )
+
+
+def shipped_rows() -> Rows:
+    """The shipped labelled pairs (``tracker/data/matcher_training.tsv.gz``, written by
+    ``benchmarks/export_training.py``), columns in ``FEATURE_NAMES`` order."""
+    raw = resources.files("tracker.data").joinpath(TRAINING).read_bytes()
+    lines = gzip.decompress(raw).decode("utf-8").splitlines()
+    header = lines[0].split("\t")
+    try:
+        columns = [header.index(name) for name in FEATURE_NAMES]
+    except ValueError as exc:
+        raise TrackerError(f"{TRAINING}: lacks an evidence column ({exc})") from None
+    labels, sources, splits, values = [], [], [], []
+    for line in lines[1:]:
+        cells = line.split("\t")
+        splits.append(cells[1])
+        sources.append(cells[2])
+        labels.append(cells[3])
+        values.append([float(cells[c]) for c in columns])
+    matrix = np.asarray(values, dtype=np.float64).reshape(len(values), len(FEATURE_NAMES))
+    return Rows(matrix, labels, sources, splits)
+
+
+@dataclass(frozen=True)
+class StoreRows:
+    """The store's verdicts as labelled rows, and how many could not be used."""
+
+    rows: Rows
+    missing: int  # decisions whose claims this store does not hold (any more)
+
+
+def store_rows(db: Database, config: MatcherConfig | None = None) -> StoreRows:
+    """Each current review verdict as an evidence row, computed in the diff of the two
+    claims' briefs (``brief:A`` against ``brief:B``), as the matcher would see the pair."""
+    from tracker.store.selections import load_selection
+
+    with read_snapshot(db.engine) as session:
+        decided = store.current(session)
+        where: dict[str, tuple[int, int]] = {}  # hash → (brief id, claim id), lowest id
+        for cid, brief_id, text in session.execute(
+            select(Claim.id, Claim.brief_id, Claim.text).order_by(Claim.id)
+        ):
+            where.setdefault(claim_hash(text), (brief_id, cid))
+        groups: dict[tuple[int, int], list[tuple[int, int, str]]] = defaultdict(list)
+        missing = 0
+        for (ho, hn), decision in decided.items():
+            if ho not in where or hn not in where:
+                missing += 1
+                continue
+            (bo, co), (bn, cn) = where[ho], where[hn]
+            groups[(bo, bn)].append((co, cn, decision.verdict))
+        values: list[np.ndarray] = []
+        labels: list[str] = []
+        for (bo, bn), pairs in sorted(groups.items()):
+            old = load_selection(session, f"brief:{bo}").claims
+            new = load_selection(session, f"brief:{bn}").claims
+            at_old = {c.id: i for i, c in enumerate(old)}
+            at_new = {c.id: j for j, c in enumerate(new)}
+            index = [(at_old[co], at_new[cn]) for co, cn, _ in pairs]
+            values.append(fitting.evidence_rows(old, new, index, config))
+            labels += [verdict for _, _, verdict in pairs]
+    matrix = np.vstack(values) if values else np.zeros((0, len(FEATURE_NAMES)))
+    n = len(labels)
+    return StoreRows(Rows(matrix, labels, ["review"] * n, ["train"] * n), missing)
+
+
+# -- fitting -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FitResult:
+    """What ``tracker matcher fit`` did and measured."""
+
+    before: fitting.PairScores  # the model in use, on the shipped test rows
+    after: fitting.PairScores  # the new model, same rows and threshold
+    before_model: PairModel
+    model: PairModel
+    path: Path
+    shipped_train: int
+    review_pairs: int
+    review_missing: int
+
+
+def fit(
+    db: Database, *, weight: float = REVIEW_WEIGHT, now: dt.datetime | None = None
+) -> FitResult:
+    """Fit a new pair model on the shipped train rows plus the store's review verdicts (a
+    right pair, ``same`` or ``related``, is the positive class), measure it and the model in
+    use on the shipped test rows, save it in the model folder and make it the store's model
+    (the one before it stays, for ``use_previous``).
+
+    The threshold and the out-of-fold recalibration are kept from the model in use: the
+    shipped rows carry no claims, so the whole-matcher search for a threshold that
+    ``benchmarks/fit_matcher.py`` makes cannot run here, and keeping both makes before and
+    after comparable.
+    """
+    choice = read_choice(db)
+    before_model = _load(db, choice.current)
+    shipped = shipped_rows()
+    train, test = shipped.take("train"), shipped.take("test")
+    reviewed = store_rows(db, MatcherConfig(model=before_model))
+    weights = np.concatenate(
+        [fitting.source_weights(train.sources), np.full(len(reviewed.rows.labels), weight)]
+    )
+    x = np.vstack([train.matrix, reviewed.rows.matrix])
+    labels = [*train.labels, *reviewed.rows.labels]
+    y = np.asarray([lab in fitting.TARGET for lab in labels], dtype=np.float64)
+    stamp = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
+    version = f"lr-{stamp.date().isoformat()}-{len(train.labels)}+{len(reviewed.rows.labels)}r"
+    meta: dict[str, Any] = {
+        "fitted_on": "tracker/data/matcher_training.tsv.gz (train rows) + review verdicts",
+        "train_pairs": len(train.labels),
+        "review_pairs": len(reviewed.rows.labels),
+        "review_weight": weight,
+        "threshold_from": before_model.version,
+        "fitted_at": stamp.isoformat(timespec="seconds"),
+    }
+    model = fitting.pair_model(
+        fitting.fit_logistic(x, y, weights),
+        version=version,
+        threshold=before_model.threshold,
+        meta=meta,
+        recalibrated=_recalibration(before_model),
+    )
+    name = f"model-{stamp.strftime('%Y%m%dT%H%M%S%fZ')}.json"
+    path = model_folder(db) / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomically(path, (json.dumps(model.to_json(), indent=1) + "\n").encode("utf-8"))
+    _write_choice(db, Choice(current=name, previous=choice.current))
+    return FitResult(
+        before=fitting.pair_scores(before_model, test.matrix, test.labels),
+        after=fitting.pair_scores(model, test.matrix, test.labels),
+        before_model=before_model,
+        model=model,
+        path=path,
+        shipped_train=len(train.labels),
+        review_pairs=len(reviewed.rows.labels),
+        review_missing=reviewed.missing,
+    )
+
+
+def _recalibration(model: PairModel) -> tuple[float, float]:
+    a, b = model.meta.get("recalibration", (1.0, 0.0))
+    return float(a), float(b)
+
+
+def model_summary(model: PairModel) -> str:
+    """The model as ``tracker matcher show`` prints it: version, threshold, provenance and
+    the weights, largest first."""
+    out = io.StringIO()
+    out.write(f"model {model.version}, threshold {model.threshold:g}\n")
+    for key, value in sorted(model.meta.items()):
+        out.write(f"  {key}: {value}\n")
+    out.write("weights (standardised features, largest first):\n")
+    ranked = sorted(
+        zip(model.features, model.weights.tolist(), strict=True), key=lambda t: -abs(t[1])
+    )
+    for name, w in ranked:
+        out.write(f"  {name:22s} {w:+.3f}\n")
+    out.write(f"  {'intercept':22s} {model.intercept:+.3f}\n")
+    return out.getvalue()

@@ -1,0 +1,435 @@
+"""Watches and channels, kept in ``tracker.toml`` beside the sources.
+
+```toml
+[[watch]]
+name = "defence"
+query = "defence spending"          # or claim = 148 (follow that claim's position)
+source = "Kestrel Policy Institute" # optional: only briefs of this source
+aspects = ["quantity", "stance"]    # optional: modified claims must change in one of these
+kinds = ["modified", "added", "removed"]
+min_confidence = "probable"         # optional: weak | probable | strong (pairs only)
+
+[[channel]]
+name = "mail"
+kind = "email"
+smtp = "smtp.example.org:587"
+to = ["ana@example.org"]
+from = "tracker@example.org"
+security = "starttls"               # starttls | ssl | none (default: none)
+ca_file = "relay-ca.pem"            # optional: trust this CA (a private relay's certificate)
+user = "ana"
+password_env = "TRACKER_SMTP_PASSWORD"   # or password_file = "secrets/smtp" (relative: here)
+
+[[channel]]
+name = "slack"
+kind = "webhook"
+url_env = "SLACK_WEBHOOK_URL"       # or url_file = "...", or url = "https://..."
+format = "slack"                    # slack | teams | json
+
+[[channel]]
+name = "feed"
+kind = "atom"
+path = "alerts.xml"
+
+[[channel]]
+name = "phone"
+kind = "apprise"                    # any service Apprise knows (pip install tracker[apprise])
+url_env = "TRACKER_APPRISE_URL"     # e.g. ntfys://ntfy.sh/TOPIC, tgram://TOKEN/CHAT
+
+[notify]
+backoff = 300                       # seconds before the first retry, doubled each time
+max_attempts = 10
+```
+
+Secrets (an SMTP password, a webhook URL with its token) are read when a channel sends,
+from the environment or a file named here, and registered with ``redact`` so that no error
+message, log line or ``runs`` row can carry them.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, cast
+from urllib.parse import urlsplit
+
+from tracker.errors import ConfigError
+from tracker.fsutil import write_atomically
+
+ChannelKind = Literal["email", "webhook", "atom", "apprise"]
+CHANNEL_KINDS: tuple[ChannelKind, ...] = ("email", "webhook", "atom", "apprise")
+WEBHOOK_FORMATS = ("json", "slack", "teams")
+SECURITY = ("starttls", "ssl", "none")
+WATCH_KINDS = ("modified", "added", "removed")
+WATCH_ASPECTS = ("quantity", "stance", "wording")
+BANDS = ("weak", "probable", "strong")
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+
+
+@dataclass(frozen=True)
+class Watch:
+    """A position to follow: by words (``query``), by one claim's chain (``claim``), or
+    both (a change fires for either)."""
+
+    name: str
+    query: str | None = None
+    claim: int | None = None
+    source: str | None = None
+    aspects: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = WATCH_KINDS
+    min_confidence: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The watch as the JSON of an alert shows it (every key present)."""
+        return {
+            "name": self.name,
+            "query": self.query,
+            "claim": self.claim,
+            "source": self.source,
+            "aspects": list(self.aspects),
+            "kinds": list(self.kinds),
+            "min_confidence": self.min_confidence,
+        }
+
+    def describe(self) -> str:
+        """One line: what the watch follows and which changes it reports."""
+        parts = [f'"{self.query}"'] if self.query is not None else []
+        if self.claim is not None:
+            parts.append(f"claim {self.claim}")
+        if self.source:
+            parts.append(f"source {self.source}")
+        if tuple(self.kinds) != WATCH_KINDS:
+            parts.append("kinds " + ",".join(self.kinds))
+        if self.aspects:
+            parts.append("aspects " + ",".join(self.aspects))
+        if self.min_confidence:
+            parts.append(f"at least {self.min_confidence}")
+        return "; ".join(parts)
+
+
+@dataclass(frozen=True)
+class Channel:
+    """Where digests go. ``settings`` holds the kind's keys as written in the file."""
+
+    name: str
+    kind: ChannelKind
+    settings: dict[str, Any] = field(default_factory=dict)
+    base: Path = Path(".")  # the folder of tracker.toml: relative paths start there
+
+    def path(self, key: str) -> Path | None:
+        value = self.settings.get(key)
+        if not isinstance(value, str) or not value:
+            return None
+        return (self.base / Path(value).expanduser()).resolve()
+
+    def describe(self) -> str:
+        """One line without secrets: host and recipients, the webhook's host, the file."""
+        s = self.settings
+        if self.kind == "email":
+            security = s.get("security", "none")
+            return f"smtp {s.get('smtp')} ({security}) → {', '.join(s.get('to', []))}"
+        if self.kind == "atom":
+            return f"atom file {self.path('path')}"
+        where = (
+            f"url from ${s['url_env']}"
+            if "url_env" in s
+            else f"url from file {s['url_file']}"
+            if "url_file" in s
+            else safe_url(str(s.get("url", "")))
+        )
+        if self.kind == "webhook":
+            return f"{s.get('format', 'json')} webhook, {where}"
+        if "url" in s:  # an Apprise URL may hold its token in the host part: scheme only
+            where = f"{urlsplit(str(s['url'])).scheme}://…"
+        return f"apprise, {where}"
+
+
+@dataclass(frozen=True)
+class NotifySettings:
+    backoff: float = 300.0
+    max_attempts: int = 10
+
+
+@dataclass
+class AlertConfig:
+    path: Path
+    watches: list[Watch] = field(default_factory=list)
+    channels: list[Channel] = field(default_factory=list)
+    settings: NotifySettings = field(default_factory=NotifySettings)
+
+    def watch(self, name: str) -> Watch:
+        for w in self.watches:
+            if w.name == name:
+                return w
+        raise ConfigError(f"no watch {name!r} in {self.path} (see: tracker watch list)")
+
+    def channel(self, name: str) -> Channel:
+        for c in self.channels:
+            if c.name == name:
+                return c
+        raise ConfigError(f"no channel {name!r} in {self.path} (see: tracker notify list)")
+
+
+# -- secrets ---------------------------------------------------------------------------------
+
+_SECRETS: set[str] = set()
+
+
+def redact(text: str) -> str:
+    """``text`` with every secret read so far, and the path and query of any URL, hidden."""
+    for secret in sorted(_SECRETS, key=len, reverse=True):
+        text = text.replace(secret, "***")
+    return re.sub(r"(https?://[^/\s'\"]+)/[^\s'\"]*", r"\1/…", text)
+
+
+def safe_url(url: str) -> str:
+    """A webhook URL as it may be shown: scheme and host only (tokens live in the path)."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.hostname}/…" if parts.hostname else "(no url)"
+
+
+def secret(channel: Channel, stem: str) -> str | None:
+    """The secret ``stem`` of a channel (``password``, ``url``) from ``{stem}_env`` (an
+    environment variable), ``{stem}_file`` (first line of a file) or ``{stem}`` itself."""
+    s = channel.settings
+    value: str | None = None
+    if f"{stem}_env" in s:
+        var = str(s[f"{stem}_env"])
+        value = os.environ.get(var)
+        if not value:
+            raise ConfigError(f"channel {channel.name}: environment variable {var} is not set")
+    elif f"{stem}_file" in s:
+        path = channel.path(f"{stem}_file")
+        try:
+            value = (path.read_text(encoding="utf-8") if path else "").strip().splitlines()[0]
+        except (OSError, IndexError):
+            raise ConfigError(f"channel {channel.name}: cannot read {stem} file {path}") from None
+    elif s.get(stem):
+        value = str(s[stem])
+    if value:
+        _SECRETS.add(value)
+    return value
+
+
+# -- reading ---------------------------------------------------------------------------------
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except OSError as exc:
+        raise ConfigError(f"{path}: {exc.strerror or exc}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+
+
+def _strings(raw: Any, where: str, key: str, allowed: tuple[str, ...]) -> tuple[str, ...]:
+    values = raw.get(key, [])
+    if isinstance(values, str):
+        values = [v.strip() for v in values.split(",") if v.strip()]
+    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+        raise ConfigError(f"{where}: {key} must be a list of strings")
+    bad = [v for v in values if v not in allowed]
+    if bad:
+        raise ConfigError(f"{where}: {key} must be among {', '.join(allowed)}, not {bad[0]!r}")
+    return tuple(dict.fromkeys(values))
+
+
+def parse_watch(raw: Any, where: str) -> Watch:
+    """A ``[[watch]]`` table as a Watch (``where`` names it in errors)."""
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where}: expected a table")
+    name = raw.get("name")
+    if not isinstance(name, str) or not _NAME.match(name):
+        raise ConfigError(f"{where}: name must be letters, digits, '.', '_' or '-'")
+    where = f"{where} ({name})"
+    query, claim = raw.get("query"), raw.get("claim")
+    if query is not None and (not isinstance(query, str) or not query.strip()):
+        raise ConfigError(f"{where}: query must be some words")
+    if claim is not None and (not isinstance(claim, int) or isinstance(claim, bool)):
+        raise ConfigError(f"{where}: claim must be a claim id (a number)")
+    if query is None and claim is None:
+        raise ConfigError(f"{where}: give a query or a claim to follow")
+    source = raw.get("source")
+    if source is not None and not isinstance(source, str):
+        raise ConfigError(f"{where}: source must be a string")
+    band = raw.get("min_confidence")
+    if band is not None and band not in BANDS:
+        raise ConfigError(f"{where}: min_confidence must be one of {', '.join(BANDS)}")
+    kinds = _strings(raw, where, "kinds", WATCH_KINDS) if "kinds" in raw else WATCH_KINDS
+    if not kinds:
+        raise ConfigError(f"{where}: kinds is empty")
+    return Watch(
+        name=name,
+        query=query,
+        claim=claim,
+        source=source,
+        aspects=_strings(raw, where, "aspects", WATCH_ASPECTS),
+        kinds=kinds,
+        min_confidence=band,
+    )
+
+
+def parse_channel(raw: Any, where: str, base: Path) -> Channel:
+    """A ``[[channel]]`` table as a Channel, checked for the keys its kind needs."""
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where}: expected a table")
+    name, kind = raw.get("name"), raw.get("kind")
+    if not isinstance(name, str) or not _NAME.match(name):
+        raise ConfigError(f"{where}: name must be letters, digits, '.', '_' or '-'")
+    where = f"{where} ({name})"
+    if kind not in CHANNEL_KINDS:
+        raise ConfigError(f"{where}: kind must be one of {', '.join(CHANNEL_KINDS)}")
+    settings = {k: v for k, v in raw.items() if k not in ("name", "kind")}
+    if kind == "email":
+        smtp, to = settings.get("smtp"), settings.get("to")
+        if not isinstance(smtp, str) or not re.match(r"^[^\s:]+:\d+$", smtp):
+            raise ConfigError(f'{where}: smtp must be "HOST:PORT"')
+        if isinstance(to, str):
+            settings["to"] = to = [to]
+        if not isinstance(to, list) or not to or not all(isinstance(t, str) for t in to):
+            raise ConfigError(f"{where}: to must name at least one address")
+        if settings.get("security", "none") not in SECURITY:
+            raise ConfigError(f"{where}: security must be one of {', '.join(SECURITY)}")
+    elif kind in ("webhook", "apprise"):
+        if not any(k in settings for k in ("url", "url_env", "url_file")):
+            raise ConfigError(f"{where}: a {kind} channel needs url, url_env or url_file")
+        if kind == "webhook" and settings.get("format", "json") not in WEBHOOK_FORMATS:
+            raise ConfigError(f"{where}: format must be one of {', '.join(WEBHOOK_FORMATS)}")
+    elif not isinstance(settings.get("path"), str) or not settings["path"]:
+        raise ConfigError(f'{where}: an atom channel needs path = "FILE"')
+    return Channel(name, cast(ChannelKind, kind), settings, base)
+
+
+def load_alert_config(path: Path) -> AlertConfig:
+    """The watches, channels and ``[notify]`` settings of ``path`` (missing file: none)."""
+    data = _read(path)
+    watches_raw, channels_raw = data.get("watch", []), data.get("channel", [])
+    if not isinstance(watches_raw, list) or not isinstance(channels_raw, list):
+        raise ConfigError(f"{path}: 'watch' and 'channel' must be arrays of tables")
+    watches = [parse_watch(w, f"{path}: watch {i}") for i, w in enumerate(watches_raw, 1)]
+    channels = [
+        parse_channel(c, f"{path}: channel {i}", path.parent) for i, c in enumerate(channels_raw, 1)
+    ]
+    for label, names in (
+        ("watch", [w.name for w in watches]),
+        ("channel", [c.name for c in channels]),
+    ):
+        dup = next((n for n in names if names.count(n) > 1), None)
+        if dup is not None:
+            raise ConfigError(f"{path}: two of {label} {dup!r}")
+    raw = data.get("notify", {})
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: [notify] must be a table")
+    try:
+        settings = NotifySettings(
+            backoff=float(raw.get("backoff", 300.0)),
+            max_attempts=int(raw.get("max_attempts", 10)),
+        )
+    except (TypeError, ValueError):
+        raise ConfigError(f"{path}: [notify] values must be numbers") from None
+    return AlertConfig(path, watches, channels, settings)
+
+
+# -- editing (tomlkit keeps the user's comments and layout) ----------------------------------
+
+
+def _document(path: Path) -> Any:
+    import tomlkit
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        text = ""
+    except OSError as exc:
+        raise ConfigError(f"{path}: {exc.strerror or exc}") from None
+    try:
+        return tomlkit.parse(text)
+    except Exception as exc:  # tomlkit raises its own ParseError family
+        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+
+
+def _save(path: Path, doc: Any) -> None:
+    import tomlkit
+
+    try:
+        write_atomically(path, tomlkit.dumps(doc).encode("utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def _append(path: Path, key: str, values: dict[str, Any]) -> None:
+    import tomlkit
+
+    doc = _document(path)
+    table = tomlkit.table()
+    for k, v in values.items():
+        if v is not None and v != [] and v != ():
+            table.add(k, list(v) if isinstance(v, tuple) else v)
+    if key not in doc:
+        doc.add(key, tomlkit.aot())
+    doc[key].append(table)
+    _save(path, doc)
+
+
+def add_watch(path: Path, watch: Watch) -> None:
+    """Append ``watch`` to the file (created if missing); refuse a name in use."""
+    config = load_alert_config(path)
+    if any(w.name == watch.name for w in config.watches):
+        raise ConfigError(f"a watch named {watch.name!r} is already in {path}")
+    values = watch.to_dict()
+    if tuple(watch.kinds) == WATCH_KINDS:
+        values.pop("kinds")
+    _append(path, "watch", values)
+
+
+def add_channel(path: Path, channel: Channel) -> None:
+    """Append ``channel`` to the file; refuse a name in use."""
+    config = load_alert_config(path)
+    if any(c.name == channel.name for c in config.channels):
+        raise ConfigError(f"a channel named {channel.name!r} is already in {path}")
+    parse_channel(
+        {"name": channel.name, "kind": channel.kind, **channel.settings}, "new channel", path.parent
+    )
+    _append(path, "channel", {"name": channel.name, "kind": channel.kind, **channel.settings})
+
+
+def _remove(path: Path, key: str, name: str) -> None:
+    doc = _document(path)
+    tables = doc.get(key, [])
+    index = next((i for i, t in enumerate(tables) if t.get("name") == name), None)
+    if index is None:
+        raise ConfigError(
+            f"no {key} {name!r} in {path} "
+            f"(see: tracker {'watch' if key == 'watch' else 'notify'} list)"
+        )
+    del doc[key][index]
+    if not doc[key]:
+        del doc[key]
+    _save(path, doc)
+
+
+def remove_watch(path: Path, name: str) -> None:
+    """Remove the watch called ``name``."""
+    _remove(path, "watch", name)
+
+
+def remove_channel(path: Path, name: str) -> None:
+    """Remove the channel called ``name``."""
+    _remove(path, "channel", name)
+
+
+def next_channel_name(config: AlertConfig, kind: str) -> str:
+    """``email``, then ``email-2``, ``email-3``: a free default name for a new channel."""
+    names = {c.name for c in config.channels}
+    if kind not in names:
+        return kind
+    n = 2
+    while f"{kind}-{n}" in names:
+        n += 1
+    return f"{kind}-{n}"

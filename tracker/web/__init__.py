@@ -1,0 +1,1 @@
+"""`tracker serve`: the store in a browser (a thin Flask adapter over ``tracker.app``)."""

@@ -96,6 +96,15 @@ class Audit:
         return sum(self.debris.values()) / self.units if self.units else 0.0
 
 
+def _without_overlap(context: str, sentence: str) -> str:
+    """``context`` without the start of ``sentence`` that it ends on: the context of one part
+    of a split sentence ends on the sentence's own lead-in ("... shall: examining the
+    potential for AI to"), which the sentence holds already."""
+    head = " ".join(sentence.split()[:4])
+    at = context.rfind(head) if head else -1
+    return context[:at].rstrip() if at >= 0 and sentence.startswith(context[at:][:20]) else context
+
+
 def audit(path: Path) -> Audit:
     """Read one file as ``tracker ingest`` would and judge its claims."""
     kind = "seed" if path.parent.name == "seeds" else path.suffix.lstrip(".").lower()
@@ -115,9 +124,9 @@ def audit(path: Path) -> Audit:
         unit = claim.text if claim.text == claim.sentence else claim.sentence
         # A list item is read with its lead-in, where the claim layer keeps one as context
         # ("… achievements, including:" + "the Safeguard Mechanism establishes …").
-        context = getattr(claim, "context", None)
+        context = claim.context
         if context:
-            unit = f"{context} {unit}"
+            unit = f"{_without_overlap(context, unit)} {unit}".lstrip()
         if unit == previous:  # the next item of the same split sentence
             continue
         previous = unit

@@ -27,6 +27,8 @@ _ENUMERATOR = re.compile(
     r"^(?:\(?[a-z]\)|\([ivx]{1,4}\)|\(\d{1,2}\)|\d{1,2}[.)]|[a-z]\.(?=\s+[A-Z]))\s+(?=\S)"
 )
 _TERMINAL = re.compile(r"[.!?;][\"'”’)\]]*$")
+# "…; and", "…; or": a list item of legal text before the last one ends on its conjunction.
+_ITEM_END = re.compile(r";\s+(?:and|or|and/or)$")
 _MARKUP = re.compile(
     r"<[A-Za-z/!][^>]{0,200}>|\*\*|__\w|\[[^\]\n]*\]\([^)\n]*\)|&(?:[a-z]{2,8}|#\d{1,6});"
     r"|^#{1,6}\s|\(cid:\d+\)|\ufffd|`[^`]+`"
@@ -106,7 +108,7 @@ def classify(text: str) -> DebrisClass | None:
         return "cut-start"
     if text.endswith(":"):
         return "label"
-    if not _TERMINAL.search(text) and not (
+    if not (_TERMINAL.search(text) or _ITEM_END.search(text)) and not (
         _TABLE_ROW in text or _LABEL_ANSWER.match(text) or _heading_like(text)
     ):
         return "cut-end"

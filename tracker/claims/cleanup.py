@@ -49,7 +49,7 @@ _MD_HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*\s*$")
 # sets it (a wrapped line can start with "(a) of this section").
 _BULLET = re.compile(
     r"^(?:[-*•‣◦]|\d{1,2}[.)])\s+"
-    r"|^(?:\((?:[a-z]{1,2}|[ivx]{1,5}|[A-Z]|\d{1,2})\)|(?:[a-z]|[ivx]{1,5})[.)])"
+    r"|^(?:\\?\((?:[a-z]{1,2}|[ivx]{1,5}|[A-Z]|\d{1,2})\\?\)|(?:[a-z]|[ivx]{1,5})[.)])"
     r"(?:\s{2,}|\s+(?=[A-Z“\"]))"
 )
 _LINK = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")
@@ -63,7 +63,7 @@ _SPACE_PUNCT_HINT = re.compile(r"\s[.,;:!?]")
 # A bold or underlined lead at the start of a paragraph; Markdown converters write underlines
 # as inline HTML (``<u>…</u>``, ``<span style="text-decoration: underline">…</span>``).
 _RUN_IN = re.compile(
-    r"^(?:\*\*([^*\n]{1,120}?)\*\*|<(?:u|b|strong)>([^<\n]{1,120}?)</(?:u|b|strong)>"
+    r"^(?:\*\*([^*\n]{1,120}?)\*\*(?:\*[.:]\*)?|<(?:u|b|strong)>([^<\n]{1,120}?)</(?:u|b|strong)>"
     r"|<span\b[^<>\n]*>([^<\n]{1,120}?)</span>)\s*"
 )
 # Inline HTML of Markdown conversions: tags whose text is kept ("CO<sub>2</sub>" is "CO2"),
@@ -233,7 +233,7 @@ def _classify(line: Mapped, repeated: set[str]) -> _Unit:
         # item without a stop, the paragraph below was joined to it).
         if _is_upper_header(item.text) and not _TERMINAL.search(item.text):
             return _Unit("heading", item)
-        return _Unit("text", item, bullet=True, marker=bullet.group(0).strip())
+        return _Unit("text", item, bullet=True, marker=bullet.group(0).replace("\\", "").strip())
     run_in = _RUN_IN.match(text)
     if run_in and run_in.end() >= len(text.rstrip()):
         group = run_in.lastindex or 1
@@ -527,7 +527,14 @@ def clean_blocks(text: str, *, hard_wrapped: bool = False) -> list[Block]:
             flush()
             pending_soft_break = False
             continue
-        run_in = _run_in(body.text)
+        # Bold words at the start of a line that goes on with the sentence above are no run-in
+        # heading ("… can **reduce emissions from forests and**" / "**agriculture** …").
+        goes_on = (
+            bool(pending)
+            and pending_soft_break
+            and not _ends_sentence(pending[-1].text, body.text)
+        )
+        run_in = None if goes_on else _run_in(body.text)
         if run_in:
             flush()
             group = run_in.lastindex or 1

@@ -143,6 +143,9 @@ _TABLE_CELL_WORDS = 8
 # a ratio of 0.91 (0.9 missed them).
 _NOTE_SIZE = 0.95
 _LABEL_WORDS = 25
+# A form's question beside its answer: up to this many lines and words.
+_QUESTION_LINES = 6
+_QUESTION_WORDS = 70
 # The longest title the cleanup takes for a heading (``_looks_like_heading``).
 _TITLE_WORDS = 20
 
@@ -587,7 +590,7 @@ def _emit(blocks: list[_Block], vocabulary: Counter[str]) -> list[str]:
                 out.append(" | ".join(cells))
             continue
         header = header_at = None
-        if len(row) >= 2 and _is_label(row[-2]):
+        if len(row) >= 2 and _is_label(row[-2], row[-1]):
             for lines in texts[:-2]:
                 out.append("\n".join(lines))
             label = " ".join(texts[-2]).rstrip()
@@ -640,10 +643,21 @@ def _mark_list_items(paragraphs: list[str]) -> list[str]:
     return out
 
 
-def _is_label(block: _Block) -> bool:
+def _is_label(block: _Block, answer: _Block | None = None) -> bool:
+    """A block that reads as a form's label: short, without a stop (or ending in ":").
+
+    Beside a shorter ``answer`` a label may be a form's whole question, of a few lines (the
+    UNFCCC's clarity forms quote the guidance: "Quantifiable information on the reference
+    indicators, their values in the reference year(s), ..." beside "2017").
+    """
     words = block.words()
     text = " ".join(line.text for line in block.lines)
-    return words <= _LABEL_WORDS and (text.endswith(":") or not _TERMINAL.search(text))
+    limit = _LABEL_WORDS
+    if answer is not None and len(block.lines) <= _QUESTION_LINES and len(answer.lines) < len(
+        block.lines
+    ):
+        limit = _QUESTION_WORDS
+    return words <= limit and (text.endswith(":") or not _TERMINAL.search(text))
 
 
 def _block_lines(block: _Block, vocabulary: Counter[str]) -> list[str]:

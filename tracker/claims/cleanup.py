@@ -530,9 +530,7 @@ def clean_blocks(text: str, *, hard_wrapped: bool = False) -> list[Block]:
         # Bold words at the start of a line that goes on with the sentence above are no run-in
         # heading ("… can **reduce emissions from forests and**" / "**agriculture** …").
         goes_on = (
-            bool(pending)
-            and pending_soft_break
-            and not _ends_sentence(pending[-1].text, body.text)
+            bool(pending) and pending_soft_break and not _ends_sentence(pending[-1].text, body.text)
         )
         run_in = None if goes_on else _run_in(body.text)
         if run_in:

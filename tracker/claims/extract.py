@@ -89,6 +89,20 @@ def _context(lead_in: str | None, previous: str | None, lead_ins: str | None) ->
     return f"{lead_ins} {own}" if lead_ins else own
 
 
+# A lead-in whose colon was left out ("…, including, as applicable" above "(i) …"): it ends
+# on words that announce what follows.
+_OPEN_LEAD = re.compile(
+    r"\b(?:including|include|includes|inter alia|as follows|such as|as applicable|as appropriate"
+    r"|the following)[,;]?\s*$",
+    re.IGNORECASE,
+)
+
+
+def _items_follow(blocks: list[Block], at: int) -> bool:
+    """Whether the block after ``blocks[at]`` is a list item."""
+    return at + 1 < len(blocks) and blocks[at + 1].kind == "text" and blocks[at + 1].bullet
+
+
 def _is_claim(text: str) -> bool:
     """Whether a span of text is a claim, not a label, lead-in or fragment."""
     if text.endswith(":") or _is_title(text):
@@ -211,7 +225,8 @@ def extract_claims(text: str, *, hard_wrapped: bool = False) -> list[ClaimDraft]
     """
     claims: list[ClaimDraft] = []
     leads = _Leads()
-    for block in clean_blocks(text, hard_wrapped=hard_wrapped):
+    blocks = clean_blocks(text, hard_wrapped=hard_wrapped)
+    for at, block in enumerate(blocks):
         if block.kind != "text":
             # A bold line "**We are taking concrete steps to:**" is a lead-in too.
             heading = " ".join(block.text.split())
@@ -226,7 +241,10 @@ def extract_claims(text: str, *, hard_wrapped: bool = False) -> list[ClaimDraft]
         sentences = split_sentences(para.text)
         for index, (s_start, s_end) in enumerate(sentences):
             sentence = para.text[s_start:s_end]
-            if index == len(sentences) - 1 and sentence.rstrip().endswith(":"):
+            if index == len(sentences) - 1 and (
+                sentence.rstrip().endswith(":")
+                or (_OPEN_LEAD.search(sentence) and _items_follow(blocks, at))
+            ):
                 # "We commit to the following:" introduces the list below; it is their
                 # context, not a claim of its own.
                 leads.open(" ".join(sentence.split()), block)

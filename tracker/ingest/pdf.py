@@ -427,6 +427,7 @@ def _compose(pages: list[list[_Line]]) -> str:
                 )
             )
         ]
+        kept = _without_edge_numbers(kept)
         kept, page_notes = _split_footnotes(kept, body)
         notes.extend(page_notes)
         paragraphs.extend(_emit(_blocks(kept, pitch), vocabulary))
@@ -436,6 +437,20 @@ def _compose(pages: list[list[_Line]]) -> str:
         # without a stop (as a plain line it was joined to "-- o 0 o --" above it).
         text += "\n\n# Footnotes\n\n" + "\n".join(notes)
     return text + "\n" if text else ""
+
+
+def _without_edge_numbers(lines: list[_Line]) -> list[_Line]:
+    """The page's lines without a page number as its first or last line.
+
+    Outside the bands, too: a page number set well above the foot (a wide bottom margin) was
+    a paragraph "19" between two sentences. A number alone on the page's last or first line
+    is the page's number, not a table cell (a table row holds its cells on one line).
+    """
+    lines = list(lines)
+    for end in (-1, 0):
+        if lines and len(lines[end].words) <= 4 and _PAGE_NUMBER.match(lines[end].text):
+            del lines[end]
+    return lines
 
 
 def _in_band(line: _Line, band: float) -> bool:
@@ -653,8 +668,10 @@ def _is_label(block: _Block, answer: _Block | None = None) -> bool:
     words = block.words()
     text = " ".join(line.text for line in block.lines)
     limit = _LABEL_WORDS
-    if answer is not None and len(block.lines) <= _QUESTION_LINES and len(answer.lines) < len(
-        block.lines
+    if (
+        answer is not None
+        and len(block.lines) <= _QUESTION_LINES
+        and len(answer.lines) < len(block.lines)
     ):
         limit = _QUESTION_WORDS
     return words <= limit and (text.endswith(":") or not _TERMINAL.search(text))

@@ -35,7 +35,7 @@ from pathlib import Path
 from _common import ROOT
 
 from tracker.claims import extract_claims
-from tracker.claims.debris import DEBRIS_CLASSES, classify, fused_markers
+from tracker.claims.debris import DEBRIS_CLASSES, classify, fused_markers, units
 from tracker.errors import InputError
 from tracker.ingest.readers import read_document
 
@@ -96,15 +96,6 @@ class Audit:
         return sum(self.debris.values()) / self.units if self.units else 0.0
 
 
-def _without_overlap(context: str, sentence: str) -> str:
-    """``context`` without the start of ``sentence`` that it ends on: the context of one part
-    of a split sentence ends on the sentence's own lead-in ("... shall: examining the
-    potential for AI to"), which the sentence holds already."""
-    head = " ".join(sentence.split()[:4])
-    at = context.rfind(head) if head else -1
-    return context[:at].rstrip() if at >= 0 and sentence.startswith(context[at:][:20]) else context
-
-
 def audit(path: Path) -> Audit:
     """Read one file as ``tracker ingest`` would and judge its claims."""
     kind = "seed" if path.parent.name == "seeds" else path.suffix.lstrip(".").lower()
@@ -118,20 +109,10 @@ def audit(path: Path) -> Audit:
     claims = extract_claims(doc.text, hard_wrapped=doc.hard_wrapped)
     result.seconds = time.perf_counter() - t0
     result.claims = len(claims)
-    previous: str | None = None
     for claim in claims:
         result.texts.append(claim.text)
-        unit = claim.text if claim.text == claim.sentence else claim.sentence
-        # A list item is read with its lead-in, where the claim layer keeps one as context
-        # ("… achievements, including:" + "the Safeguard Mechanism establishes …").
-        context = claim.context
-        if context:
-            unit = f"{_without_overlap(context, unit)} {unit}".lstrip()
-        if unit == previous:  # the next item of the same split sentence
-            continue
-        previous = unit
-        if unit != claim.text:
-            result.texts.append(unit)
+    for unit in units(claims):
+        result.texts.append(unit)
         result.units += 1
         result.fused += fused_markers(unit)
         verdict = classify(unit)

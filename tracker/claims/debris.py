@@ -12,7 +12,11 @@ document to decide could be satisfied by the extractor that it is meant to judge
 from __future__ import annotations
 
 import re
-from typing import Literal
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from tracker.claims.extract import ClaimDraft
 
 DebrisClass = Literal["cut-start", "cut-end", "label", "markup", "short"]
 DEBRIS_CLASSES: tuple[DebrisClass, ...] = ("cut-start", "cut-end", "label", "markup", "short")
@@ -127,3 +131,39 @@ _FUSED_MARKER = re.compile(r"\b[a-z]{3,}[.,;]?\d{1,2}(?=[\s.,;:)]|$)")
 def fused_markers(text: str) -> int:
     """How many words of ``text`` carry a footnote number glued to their end."""
     return len(_FUSED_MARKER.findall(text))
+
+
+def _without_overlap(context: str, sentence: str) -> str:
+    """``context`` without the start of ``sentence`` that it ends on: the context of one part
+    of a split sentence ends on the sentence's own lead-in ("... shall: examining the
+    potential for AI to"), which the sentence holds already."""
+    head = " ".join(sentence.split()[:4])
+    at = context.rfind(head) if head else -1
+    return context[:at].rstrip() if at >= 0 and sentence.startswith(context[at:][:20]) else context
+
+
+def units(claims: Iterable[ClaimDraft]) -> list[str]:
+    """The whole-sentence units the claims of one brief are judged by, in order.
+
+    A claim that is one item of a split sentence is judged by its parent sentence, once (a
+    list item is a fragment by design); a list item is read after its lead-ins, the claim's
+    ``context`` ("... achievements, including:" + "the Safeguard Mechanism establishes ...").
+    """
+    out: list[str] = []
+    previous: str | None = None
+    for claim in claims:
+        unit = claim.text if claim.text == claim.sentence else claim.sentence
+        if claim.context:
+            unit = f"{_without_overlap(claim.context, unit)} {unit}".lstrip()
+        if unit == previous:  # the next item of the same split sentence
+            continue
+        previous = unit
+        out.append(unit)
+    return out
+
+
+def debris(claims: Iterable[ClaimDraft]) -> tuple[int, list[tuple[DebrisClass, str]]]:
+    """How many units the claims of one brief make, and the debris among them with its class."""
+    found = units(claims)
+    judged = ((classify(u), u) for u in found)
+    return len(found), [(verdict, u) for verdict, u in judged if verdict is not None]

@@ -292,3 +292,31 @@ DEBRIS_FLOOR: dict[str, float] = {
     "2020-12-30_korea-ndc-update.pdf": 0.031,
     "2020-03-31_singapore-ndc-update.pdf": 0.049,
 }
+
+
+def test_a_long_form_question_beside_its_answer_is_one_claim() -> None:
+    # The clarity forms quote the guidance as labels: a question of three lines beside a
+    # one-line answer on its first baseline.
+    question = [
+        "Quantifiable information on the reference ferries, their",
+        "number in the reference year(s), base year(s) or other starting",
+        "point(s), and, as applicable, in the target year of the harbour plan",
+    ]
+    items = [
+        *_body(PROSE * 3),
+        *[(72, 200 + 14 * i, line, 11) for i, line in enumerate(question)],
+        (420, 200, "Forty-two ferries in 2019.", 11),
+    ]
+    _, claims = _claims(_pdf([items]))
+    assert claims[6:] == [" ".join(question) + ": Forty-two ferries in 2019."]
+
+
+def test_a_page_number_above_the_foot_band_is_dropped() -> None:
+    # A wide bottom margin: the number sits well above the bands, alone on the last line.
+    pages = [
+        [*_body(PROSE), (290, 700, "7", 11)],
+        [*_body(PROSE[::-1]), (290, 700, "8", 11)],
+    ]
+    text, claims = _claims(_pdf(pages))
+    assert all(line.strip() not in {"7", "8"} for line in text.splitlines())
+    assert claims == [PROSE[0], PROSE[1], PROSE[1], PROSE[0]]

@@ -166,7 +166,7 @@ class _Leads:
         self.fresh = False  # the block before this one ended on the innermost lead-in
 
     def context(self) -> str | None:
-        return " ".join(lead.text for lead in self.stack) if self.stack else None
+        return " ".join(lead.text for lead in self.stack if lead.text) or None
 
     def _style(self, marker: str) -> str:
         style = marker_style(marker)
@@ -188,9 +188,14 @@ class _Leads:
             self.fresh = False
             return self.context()
         self.fresh = False
-        if block.marker is None or not self.stack:
+        if block.marker is None:
             return self.context()
         style = self._style(block.marker)
+        if not self.stack:
+            # Items without a lead-in are a level too: a lead-in inside one of them ends at
+            # the next item of the same style ("(a) …: (i) … (ii) …" then "(b) …").
+            self.stack.append(_Lead("", style, block.marker))
+            return None
         for depth in range(len(self.stack) - 1, -1, -1):
             if self.stack[depth].style == style:
                 del self.stack[depth + 1 :]

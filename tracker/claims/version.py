@@ -8,4 +8,6 @@ it): what produced those is not recorded, so they count as older than any versio
 """
 
 # 3: figures glued to punctuation and footnote marks, counts whose noun comes first.
-EXTRACTOR_VERSION = 3
+# 4: nested lists keep the chain of their lead-ins; full-width wrapped lines are no headings;
+#    PDF form questions beside their answers, page numbers on a page's edge lines.
+EXTRACTOR_VERSION = 4

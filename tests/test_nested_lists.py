@@ -215,3 +215,20 @@ def test_a_legal_list_item_may_end_on_its_conjunction() -> None:
     assert classify("The board shall: inspect the pier before the storms; and") is None
     assert classify("The board shall: inspect the pier before the storms; or") is None
     assert classify("The board shall inspect the pier before the storms and") == "cut-end"
+
+
+def test_an_i_under_a_fresh_lead_in_opens_a_roman_sub_list() -> None:
+    text = (
+        "The board shall:\n\n"
+        "(g)  inspect the northern pier before the winter storms;\n\n"
+        "(h)  within 90 days, submit a report to the council that includes:\n\n"
+        "     (i)    recommendations on the repair of the cranes on the east pier;\n\n"
+        "     (ii)   recommendations on the lights of the night crossings.\n"
+    )
+    found = claims("board.md", text)
+    report = "within 90 days, submit a report to the council that includes:"
+    assert [c.context for c in found] == [
+        "The board shall:",
+        f"The board shall: {report}",
+        f"The board shall: {report}",
+    ]

@@ -171,8 +171,10 @@ class _Leads:
     def _style(self, marker: str) -> str:
         style = marker_style(marker)
         core = marker.strip("().")
-        if len(core) == 1 and core in "ivx" and style.replace("i", "a") != style:
-            # "(i)" after "(h)" is a letter, not a roman one.
+        opening = bool(self.stack) and self.stack[-1].style is None
+        if len(core) == 1 and core in "ivx" and style.replace("i", "a") != style and not opening:
+            # "(i)" after "(h)" is a letter, not a roman one, unless a lead-in just opened a
+            # list ("(h) … a report that includes:" / "(i) recommendations …").
             letter = style.replace("i", "a")
             before = chr(ord(core) - 1)
             for lead in self.stack:

@@ -35,7 +35,7 @@ from pathlib import Path
 from _common import ROOT
 
 from tracker.claims import extract_claims
-from tracker.claims.debris import DEBRIS_CLASSES, classify, fused_markers, units
+from tracker.claims.debris import DEBRIS_CLASSES, classify, fused_markers, units, whole_texts
 from tracker.errors import InputError
 from tracker.ingest.readers import read_document
 
@@ -88,6 +88,7 @@ class Audit:
     fused: int = 0
     shown: list[tuple[str, str]] = field(default_factory=list)  # (class, text)
     texts: list[str] = field(default_factory=list)  # claim texts, then parent sentences
+    whole: set[str] = field(default_factory=set)  # what a key sentence may be found as
     seconds: float = 0.0
     error: str | None = None
 
@@ -109,6 +110,7 @@ def audit(path: Path) -> Audit:
     claims = extract_claims(doc.text, hard_wrapped=doc.hard_wrapped)
     result.seconds = time.perf_counter() - t0
     result.claims = len(claims)
+    result.whole = whole_texts(claims)
     for claim in claims:
         result.texts.append(claim.text)
     for unit in units(claims):
@@ -152,7 +154,7 @@ def main() -> int:
             continue
         by_kind[a.kind].append(a)
         wanted = keys.get(name, [])
-        found = {text_hash(t) for t in a.texts}
+        found = {text_hash(t) for t in a.whole}
         lost = [about for digest, about in wanted if digest not in found]
         keycol = f"{len(wanted) - len(lost)}/{len(wanted)}" if wanted else "-"
         cols = "".join(f" {a.debris[c]:>9}" for c in DEBRIS_CLASSES)

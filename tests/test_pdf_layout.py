@@ -16,7 +16,7 @@ fpdf = pytest.importorskip("fpdf")
 
 from tests.conftest import SHARED  # noqa: E402
 from tracker.claims import extract_claims  # noqa: E402
-from tracker.claims.debris import classify, debris  # noqa: E402
+from tracker.claims.debris import classify, debris, whole_texts  # noqa: E402
 from tracker.ingest.readers import read_document  # noqa: E402
 
 KEYS = Path(__file__).resolve().parent.parent / "benchmarks" / "data" / "key_sentences.tsv"
@@ -271,7 +271,7 @@ def test_real_ndc_pdf_keeps_its_key_sentences_and_little_debris(path: Path) -> N
 
     doc = read_document(path, path.read_bytes())
     claims = extract_claims(doc.text, hard_wrapped=doc.hard_wrapped)
-    texts = {c.text for c in claims} | {c.sentence for c in claims}
+    texts = whole_texts(claims)
     found = {hashlib.sha256(" ".join(t.split()).encode()).hexdigest()[:16] for t in texts}
     missing = _keys().get(path.name, set()) - found
     assert not missing, f"key sentences lost: {sorted(missing)}"

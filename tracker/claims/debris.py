@@ -108,7 +108,11 @@ def classify(text: str) -> DebrisClass | None:
     if not words:
         return "short"
     first = words[0]
-    if first[:1].islower() or first[:1] in _CUT_START_PUNCT or _FIGURE_THEN_VERB.match(text):
+    # "% of emissions covered: 100%": the UNFCCC template's label opens on its sign.
+    form_percent = text.startswith("% of ") and _LABEL_ANSWER.match(text)
+    cut_punct = first[:1] in _CUT_START_PUNCT and not form_percent
+    cut_figure = _FIGURE_THEN_VERB.match(text) and not form_percent
+    if first[:1].islower() or cut_punct or cut_figure:
         return "cut-start"
     if text.endswith(":"):
         return "label"
@@ -167,3 +171,17 @@ def debris(claims: Iterable[ClaimDraft]) -> tuple[int, list[tuple[DebrisClass, s
     found = units(claims)
     judged = ((classify(u), u) for u in found)
     return len(found), [(verdict, u) for verdict, u in judged if verdict is not None]
+
+
+def whole_texts(claims: Iterable[ClaimDraft]) -> set[str]:
+    """Every text a sentence counts as kept whole in: a claim, its sentence, its unit, and
+    the answer of a form field ("Net contribution of market mechanisms: No contribution
+    from international credits." keeps the sentence after its label whole)."""
+    claims = list(claims)
+    texts = {c.text for c in claims} | {c.sentence for c in claims} | set(units(claims))
+    for text in list(texts):
+        at = text.find(": ")
+        while at >= 0:
+            texts.add(text[at + 2 :])
+            at = text.find(": ", at + 2)
+    return texts

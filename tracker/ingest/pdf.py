@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tracker.errors import InputError
+from tracker.ingest.pdf_rules import Cell, Rules, page_rules
 
 
 @dataclass(frozen=True)
@@ -168,15 +169,17 @@ def read_pdf_layout(data: bytes) -> PdfText:
     try:
         meta = document.get_metadata_dict(skip_empty=True)
         pages: list[list[_Line]] = []
+        rules: list[Rules] = []
         for index in range(len(document)):
             page = document[index]
             try:
                 pages.append(_page_lines(page))
+                rules.append(page_rules(page))
             finally:
                 page.close()
     finally:
         document.close()
-    text = _compose(pages)
+    text = _compose(pages, rules)
     return PdfText(
         text=text,
         title=(meta.get("Title") or "").strip() or None,
@@ -384,7 +387,7 @@ def _key(text: str) -> str:
     return re.sub(r"\d+", "#", text.lower()).strip()
 
 
-def _compose(pages: list[list[_Line]]) -> str:
+def _compose(pages: list[list[_Line]], rules: list[Rules] | None = None) -> str:
     """The text of the document: furniture removed, footnotes at the end, blocks in order."""
     sizes: Counter[float] = Counter()
     for lines in pages:
@@ -412,7 +415,7 @@ def _compose(pages: list[list[_Line]]) -> str:
 
     paragraphs: list[str] = []
     notes: list[str] = []
-    for lines in pages:
+    for number, lines in enumerate(pages):
         kept = [
             line
             for line in lines
@@ -430,13 +433,172 @@ def _compose(pages: list[list[_Line]]) -> str:
         kept = _without_edge_numbers(kept)
         kept, page_notes = _split_footnotes(kept, body)
         notes.extend(page_notes)
-        paragraphs.extend(_emit(_blocks(kept, pitch), vocabulary))
+        page_rules_ = rules[number] if rules else None
+        free, tables = _tables(kept, page_rules_) if page_rules_ else (kept, [])
+        for table in tables:
+            # The text above a table comes before it; text beside it, after it.
+            above = [line for line in free if line.base > table.top]
+            free = [line for line in free if line.base <= table.top]
+            paragraphs.extend(_emit(_blocks(above, pitch), vocabulary))
+            paragraphs.extend(_table_rows(table, pitch, vocabulary))
+        paragraphs.extend(_emit(_blocks(free, pitch), vocabulary))
     text = "\n\n".join(p for p in _mark_list_items(_one_line_titles(paragraphs)) if p.strip())
     if notes:
         # A Markdown heading, so that the cleanup sees it as one even after a last paragraph
         # without a stop (as a plain line it was joined to "-- o 0 o --" above it).
         text += "\n\n# Footnotes\n\n" + "\n".join(notes)
     return text + "\n" if text else ""
+
+
+@dataclass
+class _Table:
+    """A ruled table: rows top to bottom, each its cells left to right (as blocks)."""
+
+    rows: list[list[_Block]]
+
+    @property
+    def top(self) -> float:
+        return max(line.base for row in self.rows for cell in row for line in cell.lines)
+
+
+# A form row's number: "(d)", "b.", "4 (a)", "1.", "II".
+_ROW_NUMBER = re.compile(
+    r"^(?:\d{1,2}\.?\s?)?(?:\(?(?:[a-z]|[ivx]{1,4}|\d{1,2})[.)])?$|^[IVX]{1,4}\.?$"
+)
+# Cells of a table row have the same rule above them within this distance (points).
+_ROW_SLACK = 2.0
+
+
+def _tables(lines: list[_Line], rules: Rules) -> tuple[list[_Line], list[_Table]]:
+    """The lines outside ruled tables, and the tables (top to bottom), from one page.
+
+    Each word goes to the cell its middle lies in; a table is a run of rows of cells, each
+    row starting at the rule that ends the row above it. A "table" whose rows are all one
+    cell wide is a box around text (a framed paragraph): its lines stay as they were.
+    """
+    cells: dict[Cell, list[_Line]] = {}
+    free: list[_Line] = []
+    for line in lines:
+        rest: list[_Word] = []
+        parts: dict[Cell, _Line] = {}  # the part of this line in each cell
+        for word in line.words:
+            cell = rules.cell((word.x0 + word.x1) / 2, word.base + 0.3 * word.size)
+            if cell is None:
+                rest.append(word)
+            elif cell in parts:
+                parts[cell].words.append(word)
+            else:
+                parts[cell] = _Line([word], line.page_height, line.marker_start)
+                cells.setdefault(cell, []).append(parts[cell])
+        if rest:
+            free.append(line if len(rest) == len(line.words) else _Line(rest, line.page_height))
+    if not cells:
+        return lines, []
+    rows: list[list[Cell]] = []
+    for cell in sorted(cells, key=lambda c: (-c.top, c.left)):
+        if rows and abs(rows[-1][0].top - cell.top) <= _ROW_SLACK:
+            rows[-1].append(cell)
+        else:
+            rows.append([cell])
+    tables: list[list[list[Cell]]] = []
+    for row in rows:
+        bottom = min(c.bottom for c in tables[-1][-1]) if tables else None
+        if bottom is not None and abs(bottom - row[0].top) <= _ROW_SLACK * 2:
+            tables[-1].append(row)
+        else:
+            tables.append([row])
+    out: list[_Table] = []
+    for table in tables:
+        if all(len(row) == 1 for row in table):
+            free.extend(line for row in table for cell in row for line in cells[cell])
+            continue
+        out.append(_Table([[_Block(cells[cell]) for cell in row] for row in table]))
+    free.sort(key=lambda line: (-line.base, line.x0))
+    return free, out
+
+
+def _cell_paragraphs(cell: _Block, pitch: float, vocabulary: Counter[str]) -> list[str]:
+    """The paragraphs of a ruled cell, each on one line.
+
+    The cell's walls are drawn, so its lines are not cut at wide gaps into columns (a
+    justified cell has wide spaces, and "Base year: 1990" became three cells); a paragraph
+    ends where the line pitch opens, or where a bullet starts an item.
+    """
+    paragraphs: list[_Block] = []
+    left, right = cell.x0, cell.x1
+    for line in cell.lines:
+        last = paragraphs[-1].lines[-1] if paragraphs else None
+        if (
+            last is None
+            or not 0 < last.base - line.base <= max(pitch, last.size) * 1.2
+            or _is_bullet(line.words[0].text, line)
+            # A line that stops well short of the cell's width, before a capital: the end
+            # of an entry of a list set one per line ("Fuel combustion" / "Transport").
+            or (
+                last.x1 < right - 0.25 * (right - left)
+                and line.words[0].text[:1].isupper()
+                and not last.words[-1].text.endswith((",", "-"))
+            )
+        ):
+            paragraphs.append(_Block([line]))
+        else:
+            paragraphs[-1].lines.append(line)
+    return [" ".join(_block_lines(p, vocabulary)) for p in paragraphs]
+
+
+def _table_rows(table: _Table, pitch: float, vocabulary: Counter[str]) -> list[str]:
+    """A ruled table written as paragraphs.
+
+    Each cell is read as a small page of its own (paragraphs, bullets, hyphens). A row of
+    three or more cells is one line ``header: cell | header: cell`` (the first such row of
+    short cells is the header); a row of a label and its answer is ``label: answer``, the
+    answer's further paragraphs following on their own; a row of one cell is its paragraphs.
+    """
+    out: list[str] = []
+    header: list[str] | None = None
+    for row in table.rows:
+        cells = [_cell_paragraphs(cell, pitch, vocabulary) for cell in row]
+        if len(row) >= 2 and len(cells[0]) == 1 and cells[0][0] and _ROW_NUMBER.match(cells[0][0]):
+            # The numbers of a form's rows in a column of their own ("(d)", "4 (a)", "1."):
+            # they open the row's first cell, as the free text's enumerators do.
+            mark = cells[0][0]
+            first = cells[1] or [""]
+            cells = [[f"{mark} {first[0]}".strip(), *first[1:]], *cells[2:]]
+            row = row[1:]
+        if len(row) == 1:
+            out.extend(cells[0])
+            continue
+        if len(row) == 2:
+            label, answer = " ".join(cells[0]), cells[1]
+            if (
+                answer
+                and label
+                and (
+                    _is_label(row[0], row[1])
+                    or (len(row[0].lines) <= _QUESTION_LINES and not _TERMINAL.search(label))
+                )
+            ):
+                joiner = " " if label.endswith(":") else ": "
+                opening = answer[0][2:] if answer[0].startswith("• ") else answer[0]
+                out.append(label + joiner + opening)
+                out.extend(answer[1:])
+            else:
+                out.extend(cells[0] + cells[1])
+            continue
+        texts = [" ".join(c) for c in cells]
+        if header is None and all(len(t.split()) <= _TABLE_CELL_WORDS for t in texts):
+            header = texts
+            out.append(" | ".join(texts))
+            continue
+        if header is not None and len(header) == len(texts):
+            out.append(
+                " | ".join(
+                    f"{h}: {c}" if h and c else c for h, c in zip(header, texts, strict=True)
+                )
+            )
+        else:
+            out.append(" | ".join(texts))
+    return out
 
 
 def _without_edge_numbers(lines: list[_Line]) -> list[_Line]:
@@ -508,7 +670,22 @@ def _segments(line: _Line) -> list[_Line]:
             out.append(_Line([word], line.page_height))
         else:
             out[-1].words.append(word)
-    return out
+    return _justified(line, out)
+
+
+def _justified(line: _Line, segments: list[_Line]) -> list[_Line]:
+    """A justified line whose spaces came out wide is one segment, not a row of one-word
+    cells: four or more segments of one or two words each, none of them a table's gap apart
+    ("The  Parliament's  Standing  Committee  for ..." was cut into eight blocks). A bullet
+    set before it stays a segment of its own."""
+    head = segments[:1] if _is_bullet(segments[0].words[0].text, segments[0]) else []
+    body = segments[len(head) :]
+    if len(body) < 4 or any(len(seg.words) > 2 for seg in body):
+        return segments
+    if any(b.x0 - a.x1 > _TABLE_GAP * line.size for a, b in itertools.pairwise(body)):
+        return segments
+    words = [w for seg in body for w in seg.words]
+    return [*head, _Line(words, line.page_height, body[0].marker_start)]
 
 
 def _blocks(lines: list[_Line], pitch: float) -> list[_Block]:

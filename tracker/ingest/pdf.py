@@ -122,6 +122,9 @@ _PAGE_NUMBER = re.compile(
     r"^(?:page\s+)?[-–—(]?\s*(?:\d{1,4}|[ivxlc]{1,6})\s*[-–—)]?(?:\s*(?:of|/)\s*\d{1,4})?$", re.I
 )
 _MARKER = re.compile(r"^[\d*†‡§,]+$")
+# Asterisks as note markers ("2030**.", "*Including", "TWh **"): a PDF has no Markdown, and
+# left in they read as bold markup ("**132.74 TWh …") or fused markers.
+_ASTERISKS = re.compile(r"^\*+$|(?<=[\w%)])\*+(?=[.,;:)]*$)|^\*+(?=[\w(])")
 # A list enumerator standing alone: "a", "b.", "c)", "(d)", "iv.", "(2)".
 _ENUMERATOR = re.compile(r"^(?:\(?(?:[a-z]|[ivx]{1,4}|\d{1,2})\)|(?:[a-z]|[ivx]{1,4})\.?)$")
 # A table-of-contents entry: a title, a run of leader dots, a page number.
@@ -325,6 +328,10 @@ def _words(textpage: Any, raw: Any) -> list[_Word]:
 def _lines(words: list[_Word], height: float) -> list[_Line]:
     """Group words on a shared baseline; superscript markers are dropped, noted at a start."""
     _mark_raised_digits(words)
+    for word in words:
+        if "*" in word.text:
+            word.text = _ASTERISKS.sub("", word.text)
+    words = [w for w in words if w.text]
     lines: list[_Line] = []
     for word in sorted(
         (w for w in words if not w.raised or not _MARKER.match(w.text)),

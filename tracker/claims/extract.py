@@ -103,6 +103,24 @@ def _items_follow(blocks: list[Block], at: int) -> bool:
     return at + 1 < len(blocks) and blocks[at + 1].kind == "text" and blocks[at + 1].bullet
 
 
+# A form section's title: no punctuation at its end and no conjunction ("…; and" is an item
+# before the last one), up to 25 words.
+_SECTION_TITLE = re.compile(
+    r"^(?!.*(?:[.!?;:,]|\b(?:and|or))[\"'”’)\]]*\s*$)(?:\S+\s+){0,24}\S+\s*$"
+)
+
+
+def _sub_items_follow(blocks: list[Block], at: int) -> bool:
+    """Whether ``blocks[at]`` is a numbered item with items of another style below it: a
+    section of a form ("1. Quantifiable information on the reference point" above "(a) …",
+    "(b) …"), which heads its items like a lead-in."""
+    block = blocks[at]
+    if not block.bullet or block.marker is None or not _items_follow(blocks, at):
+        return False
+    below = blocks[at + 1].marker
+    return below is not None and marker_style(below) != marker_style(block.marker)
+
+
 def _is_claim(text: str) -> bool:
     """Whether a span of text is a claim, not a label, lead-in or fragment."""
     if text.endswith(":") or _is_title(text):
@@ -251,6 +269,7 @@ def extract_claims(text: str, *, hard_wrapped: bool = False) -> list[ClaimDraft]
             if index == len(sentences) - 1 and (
                 sentence.rstrip().endswith(":")
                 or (_OPEN_LEAD.search(sentence) and _items_follow(blocks, at))
+                or (_SECTION_TITLE.match(sentence) and _sub_items_follow(blocks, at))
             ):
                 # "We commit to the following:" introduces the list below; it is their
                 # context, not a claim of its own.

@@ -524,8 +524,8 @@ def _tables(lines: list[_Line], rules: Rules) -> tuple[list[_Line], list[_Table]
     return free, out
 
 
-def _cell_paragraphs(cell: _Block, pitch: float, vocabulary: Counter[str]) -> list[str]:
-    """The paragraphs of a ruled cell, each on one line.
+def _cell_blocks(cell: _Block, pitch: float) -> list[_Block]:
+    """The paragraphs of a ruled cell, as blocks.
 
     The cell's walls are drawn, so its lines are not cut at wide gaps into columns (a
     justified cell has wide spaces, and "Base year: 1990" became three cells); a paragraph
@@ -550,7 +550,57 @@ def _cell_paragraphs(cell: _Block, pitch: float, vocabulary: Counter[str]) -> li
             paragraphs.append(_Block([line]))
         else:
             paragraphs[-1].lines.append(line)
-    return [" ".join(_block_lines(p, vocabulary)) for p in paragraphs]
+    return paragraphs
+
+
+def _cell_paragraphs(cell: _Block, pitch: float, vocabulary: Counter[str]) -> list[str]:
+    """The paragraphs of a ruled cell, each on one line."""
+    return [" ".join(_block_lines(p, vocabulary)) for p in _cell_blocks(cell, pitch)]
+
+
+def _fields(labels: list[_Block], answers: list[_Block], vocabulary: Counter[str]) -> list[str]:
+    """A row of a label cell and an answer cell, as ``label: answer`` paragraphs.
+
+    A label cell of one paragraph takes the answer's first paragraph, wherever it sits in
+    the cell (centred beside a question of several lines); a label cell of several (a form
+    that rules only its sections: "(a) …", "(b) …" in one cell, their answers beside them in
+    the next) takes for each label the answers that start beside it, before the next label.
+    """
+
+    def text(block: _Block) -> str:
+        return " ".join(_block_lines(block, vocabulary))
+
+    def field_of(label: _Block, mine: list[_Block]) -> list[str]:
+        head = text(label)
+        if mine and (
+            _is_label(label, mine[0])
+            or (len(label.lines) <= _QUESTION_LINES and not _TERMINAL.search(head))
+        ):
+            first = text(mine[0])
+            first = first[2:] if first.startswith("• ") else first
+            joiner = " " if head.endswith(":") else ": "
+            return [head + joiner + first, *(text(a) for a in mine[1:])]
+        return [head, *(text(a) for a in mine)]
+
+    if len(labels) == 1:
+        return field_of(labels[0], answers)
+    out: list[str] = []
+    slack = 0.5 * max((b.size for b in labels), default=0.0)
+    first_top = labels[0].top if labels else float("-inf")
+    out.extend(text(a) for a in answers if a.top > first_top + slack)
+    for i, label in enumerate(labels):
+        below = labels[i + 1].top if i + 1 < len(labels) else float("-inf")
+        mine = [a for a in answers if below + slack < a.top <= label.top + slack]
+        out.extend(field_of(label, mine))
+    return out
+
+
+def _is_table_heading(text: str, cell: _Block, table: _Table) -> bool:
+    """A one-cell row spanning the table's width, short and without a stop."""
+    left = min(c.x0 for row in table.rows for c in row)
+    right = max(c.x1 for row in table.rows for c in row)
+    wide = cell.x1 - cell.x0 >= 0.6 * (right - left)
+    return wide and len(text.split()) <= _QUESTION_WORDS // 2 and not _TERMINAL.search(text)
 
 
 def _table_rows(table: _Table, pitch: float, vocabulary: Counter[str]) -> list[str]:
@@ -568,29 +618,24 @@ def _table_rows(table: _Table, pitch: float, vocabulary: Counter[str]) -> list[s
         if len(row) >= 2 and len(cells[0]) == 1 and cells[0][0] and _ROW_NUMBER.match(cells[0][0]):
             # The numbers of a form's rows in a column of their own ("(d)", "4 (a)", "1."):
             # they open the row's first cell, as the free text's enumerators do.
-            mark = cells[0][0]
-            first = cells[1] or [""]
-            cells = [[f"{mark} {first[0]}".strip(), *first[1:]], *cells[2:]]
-            row = row[1:]
+            number = [w for line in row[0].lines for w in line.words]
+            head = row[1].lines[0]
+            opened = _Line(number + head.words, head.page_height, head.marker_start)
+            row = [_Block([opened, *row[1].lines[1:]]), *row[2:]]
+            cells = [_cell_paragraphs(cell, pitch, vocabulary) for cell in row]
         if len(row) == 1:
-            out.extend(cells[0])
+            if len(cells[0]) == 1 and _is_table_heading(cells[0][0], row[0], table):
+                # A row across the table without a stop is a section of the form ("1.
+                # Quantifiable information on the reference point"): a heading, as the
+                # cleanup reads a Markdown one, not a claim cut short.
+                out.append("# " + cells[0][0])
+            else:
+                out.extend(cells[0])
             continue
         if len(row) == 2:
-            label, answer = " ".join(cells[0]), cells[1]
-            if (
-                answer
-                and label
-                and (
-                    _is_label(row[0], row[1])
-                    or (len(row[0].lines) <= _QUESTION_LINES and not _TERMINAL.search(label))
-                )
-            ):
-                joiner = " " if label.endswith(":") else ": "
-                opening = answer[0][2:] if answer[0].startswith("• ") else answer[0]
-                out.append(label + joiner + opening)
-                out.extend(answer[1:])
-            else:
-                out.extend(cells[0] + cells[1])
+            out.extend(
+                _fields(_cell_blocks(row[0], pitch), _cell_blocks(row[1], pitch), vocabulary)
+            )
             continue
         texts = [" ".join(c) for c in cells]
         if header is None and all(len(t.split()) <= _TABLE_CELL_WORDS for t in texts):

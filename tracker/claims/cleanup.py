@@ -85,6 +85,9 @@ _CAPTION_CREDIT = re.compile(
     r"(?<!\])\((?:[^()]*/[^()]*|[^()]*\b(?:Getty|AFP|Reuters|AP Photo|Photo|Image|Credit|"
     r"Shutterstock)\b[^()]*)\)\s*$"
 )
+_NUMBERED_CAPTION = re.compile(
+    r"^(?:Table|Figure|Fig\.|Chart|Graph|Box|Map|Exhibit)\s+[A-Z]?\d+(?:[.-]\d+)*[.:]?\s+\S"
+)
 _CAPTION_PREFIX = re.compile(r"^(?:Photo|Image|Picture|Caption|Source|Credit)s?\s*[:|]", re.I)
 _AUTHOR_BLURB = re.compile(
     r"^(?:[A-Z][\w.'’-]+\s){1,4}(?:is|was|serves as)\s+(?:a|an|the)\s+(?:[\w-]+\s){0,4}?"
@@ -224,6 +227,10 @@ def _classify(line: Mapped, repeated: set[str]) -> _Unit:
         return _Unit("drop", line)
     if _CAPTION_PREFIX.match(text) or _CAPTION_CREDIT.search(text):
         return _Unit("drop", line)
+    if _NUMBERED_CAPTION.match(text) and not _TERMINAL.search(text):
+        # "Table 1. Projected emissions by sector": the title of a table or figure, a
+        # heading over it (its number was split off as a sentence, the title left a claim).
+        return _Unit("heading", line)
     if _AUTHOR_BLURB.match(text) or _is_boilerplate(text):
         return _Unit("drop", line)
     bullet = _BULLET.match(text)
@@ -445,6 +452,18 @@ def clean_blocks(text: str, *, hard_wrapped: bool = False) -> list[Block]:
             continue
         if unit.kind == "drop":
             continue
+        if (
+            unit.kind == "heading"
+            and not unit.marked
+            and _NUMBERED_CAPTION.match(unit.m.text)
+            and index + 1 < len(units)
+            and (after := units[index + 1]) is not None
+            and after.kind == "text"
+            and after.m.text[:1].islower()
+        ):
+            # A caption wrapped over lines ("Figure 5: Emissions per head relative" / "to
+            # the population of 1990.") is one paragraph.
+            unit = _Unit("text", unit.m)
         if unit.kind == "text":
             stripped = _strip_inline(unit.m)
             last_stripped = (unit.m, stripped)

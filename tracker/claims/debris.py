@@ -23,8 +23,9 @@ DEBRIS_CLASSES: tuple[DebrisClass, ...] = ("cut-start", "cut-end", "label", "mar
 
 # Punctuation no sentence starts with: the tail of a clause or a bracket cut off.
 _CUT_START_PUNCT = frozenset(",.;:)]}%/–—-")
-# "2015, has set a new target": a date or figure whose sentence lost its first words.
-_FIGURE_THEN_VERB = re.compile(r"^[\d.,%]+,?\s+[a-z]")
+# "2015, has set a new target": a date or figure whose sentence lost its first words (the
+# comma tells it from a sentence that opens on a figure: "95% of the respondents agreed").
+_FIGURE_THEN_VERB = re.compile(r"^[\d.,%]*\d[%]?,\s+[a-z]")
 # A list enumerator opening an item ("a)", "(b)", "(iv)", "2.", "b." before a capital): the item
 # is judged without it ("b. Norway has a process ..." is a whole statement).
 _ENUMERATOR = re.compile(

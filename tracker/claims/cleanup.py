@@ -77,7 +77,8 @@ _FUNCTION_END = re.compile(
     r"(?:\b(?:a|an|the|and|or|but|nor|of|to|in|on|at|by|for|from|with|as|than|that|which|who|"
     r"whose|its|their|his|her|our|is|are|was|were|be|been|has|have|had|will|would|can|could|"
     r"should|may|might|must|into|onto|over|under|between|among|about|including|such|both|"
-    r"this|these|those|not|more|less|most)|[,\-–—(/&])$",
+    r"this|these|those|not|more|less|most|using|through|within|towards?|against|during|"
+    r"without|across|upon|via|whether)|[,\-–—(/&])$",
     re.IGNORECASE,
 )
 _CAPTION_CREDIT = re.compile(

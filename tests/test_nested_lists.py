@@ -232,3 +232,52 @@ def test_an_i_under_a_fresh_lead_in_opens_a_roman_sub_list() -> None:
         f"The board shall: {report}",
         f"The board shall: {report}",
     ]
+
+
+def test_a_numbered_caption_is_a_heading_not_a_claim() -> None:
+    text = (
+        "The ferries carried more people this year than in any year before.\n\n"
+        "Table 1. Ferry crossings by route and season\n\n"
+        "The northern route carried twice as many people as the southern one.\n"
+    )
+    found = claims("notes.txt", text)
+    assert [c.text for c in found] == [
+        "The ferries carried more people this year than in any year before.",
+        "The northern route carried twice as many people as the southern one.",
+    ]
+    assert found[1].section == "Table 1. Ferry crossings by route and season"
+
+
+def test_a_line_ending_on_using_goes_on_in_the_next() -> None:
+    text = (
+        "# Harbour Notes\n\n"
+        "• The board counts the crossings of each ferry using\n"
+        "Harbour Office counting rules\n"
+    )
+    assert [c.text for c in claims("notes.md", text)] == [
+        "The board counts the crossings of each ferry using Harbour Office counting rules"
+    ]
+
+
+def test_a_numbered_form_section_heads_its_items() -> None:
+    text = (
+        "# Harbour Form\n\n"
+        "1. Information on the ferries of the harbour (including their home piers)\n\n"
+        "(a)  Each ferry is counted at its home pier every morning.\n\n"
+        "(b)  The count is sent to the harbour office every week.\n"
+    )
+    found = claims("form.md", text)
+    section = "Information on the ferries of the harbour (including their home piers)"
+    assert [(c.text, c.context) for c in found] == [
+        ("Each ferry is counted at its home pier every morning.", section),
+        ("The count is sent to the harbour office every week.", section),
+    ]
+
+
+def test_debris_rules_for_figures_labels_and_ellipses() -> None:
+    assert classify("95% of the ferry users asked for later crossings.") is None
+    assert classify("1,134 people answered the harbour survey.") is None
+    assert classify("2015, has set a new target for the harbour.") == "cut-start"
+    assert classify("% of emissions covered: 100 per cent.") is None
+    assert classify("% of the ferries will be electric.") == "cut-start"
+    assert classify("Further details of the crossings are in the annex…") is None

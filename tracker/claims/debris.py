@@ -31,7 +31,7 @@ _FIGURE_THEN_VERB = re.compile(r"^[\d.,%]*\d[%]?,\s+[a-z]")
 _ENUMERATOR = re.compile(
     r"^(?:\(?[a-z]\)|\([ivx]{1,4}\)|\(\d{1,2}\)|\d{1,2}[.)]|[a-z]\.(?=\s+[A-Z]))\s+(?=\S)"
 )
-_TERMINAL = re.compile(r"[.!?;][\"'”’)\]]*$")
+_TERMINAL = re.compile(r"[.!?;…][\"'”’)\]]*$")
 # "…; and", "…; or": a list item of legal text before the last one ends on its conjunction.
 _ITEM_END = re.compile(r";\s+(?:and|or|and/or)$")
 _MARKUP = re.compile(

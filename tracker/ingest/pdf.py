@@ -535,7 +535,13 @@ def _cell_blocks(cell: _Block, pitch: float) -> list[_Block]:
     left, right = cell.x0, cell.x1
     for line in cell.lines:
         last = paragraphs[-1].lines[-1] if paragraphs else None
-        if (
+        goes_on = (
+            last is not None
+            and line.words[0].text[:1].islower()
+            and not _TERMINAL.search(last.text)
+            and 0 < last.base - line.base <= 3 * max(pitch, last.size)
+        )
+        if not goes_on and (
             last is None
             or not 0 < last.base - line.base <= max(pitch, last.size) * 1.2
             or _is_bullet(line.words[0].text, line)

@@ -468,9 +468,9 @@ class _Table:
         return max(line.base for row in self.rows for cell in row for line in cell.lines)
 
 
-# A form row's number: "(d)", "b.", "4 (a)", "1.", "II".
+# A form row's number: "(d)", "b.", "4 (a)", "(a)(ii)", "1.", "II".
 _ROW_NUMBER = re.compile(
-    r"^(?:\d{1,2}\.?\s?)?(?:\(?(?:[a-z]|[ivx]{1,4}|\d{1,2})[.)])?$|^[IVX]{1,4}\.?$"
+    r"^(?:\d{1,2}\.?\s?)?(?:\(?(?:[a-z]|[ivx]{1,4}|\d{1,2})[.)]){0,3}$|^[IVX]{1,4}\.?$"
 )
 # Cells of a table row have the same rule above them within this distance (points).
 _ROW_SLACK = 2.0

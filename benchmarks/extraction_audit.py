@@ -35,7 +35,7 @@ from pathlib import Path
 from _common import ROOT
 
 from tracker.claims import extract_claims
-from tracker.claims.debris import DEBRIS_CLASSES, classify, fused_markers
+from tracker.claims.debris import DEBRIS_CLASSES, classify, fused_markers, units, whole_texts
 from tracker.errors import InputError
 from tracker.ingest.readers import read_document
 
@@ -88,6 +88,7 @@ class Audit:
     fused: int = 0
     shown: list[tuple[str, str]] = field(default_factory=list)  # (class, text)
     texts: list[str] = field(default_factory=list)  # claim texts, then parent sentences
+    whole: set[str] = field(default_factory=set)  # what a key sentence may be found as
     seconds: float = 0.0
     error: str | None = None
 
@@ -109,20 +110,11 @@ def audit(path: Path) -> Audit:
     claims = extract_claims(doc.text, hard_wrapped=doc.hard_wrapped)
     result.seconds = time.perf_counter() - t0
     result.claims = len(claims)
-    previous: str | None = None
+    result.whole = whole_texts(claims)
     for claim in claims:
         result.texts.append(claim.text)
-        unit = claim.text if claim.text == claim.sentence else claim.sentence
-        # A list item is read with its lead-in, where the claim layer keeps one as context
-        # ("… achievements, including:" + "the Safeguard Mechanism establishes …").
-        context = getattr(claim, "context", None)
-        if context:
-            unit = f"{context} {unit}"
-        if unit == previous:  # the next item of the same split sentence
-            continue
-        previous = unit
-        if unit != claim.text:
-            result.texts.append(unit)
+    for unit in units(claims):
+        result.texts.append(unit)
         result.units += 1
         result.fused += fused_markers(unit)
         verdict = classify(unit)
@@ -162,7 +154,7 @@ def main() -> int:
             continue
         by_kind[a.kind].append(a)
         wanted = keys.get(name, [])
-        found = {text_hash(t) for t in a.texts}
+        found = {text_hash(t) for t in a.whole}
         lost = [about for digest, about in wanted if digest not in found]
         keycol = f"{len(wanted) - len(lost)}/{len(wanted)}" if wanted else "-"
         cols = "".join(f" {a.debris[c]:>9}" for c in DEBRIS_CLASSES)

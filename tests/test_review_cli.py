@@ -92,9 +92,10 @@ def test_interactive_review_records_keys_in_uncertainty_order(
     runner: CliRunner, store_path: str
 ) -> None:
     engine = open_database(store_path).engine
-    queue = app.review_queue(app.reviewed_diff(engine, "2021", "2024"))
+    reviewed = app.reviewed_diff(engine, "2021", "2024")
+    queue = app.review_queue(reviewed)
     assert len(queue) >= 4
-    threshold = 0.35
+    threshold = float(reviewed.matcher["threshold"])  # type: ignore[arg-type]
     gaps = [q.uncertainty(threshold) for q in queue]
     assert gaps == sorted(gaps)
     # same, skip, an unknown key (help, no move), different, then quit.

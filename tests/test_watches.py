@@ -488,7 +488,7 @@ def test_the_sample_corpus_digest(db: Database, tmp_path: Path, smtp: tuple[Mail
     box, port = smtp
     inbox = sample_store(db, tmp_path)
     mail = Channel("mail", "email", {"smtp": f"127.0.0.1:{port}", "to": ["ana@example.org"]})
-    watches = [Watch("nuclear", query="nuclear power", min_confidence="probable")]
+    watches = [Watch("nuclear", query="nuclear power")]
     report = cron(db, inbox, AlertConfig(tmp_path / "tracker.toml", watches, [mail]))
     assert report.exit_status == 0
     (msg,) = box.messages

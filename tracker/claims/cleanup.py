@@ -12,6 +12,7 @@ sentences are rejoined across what was removed, then inline syntax is stripped.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from typing import Literal
@@ -30,6 +31,10 @@ class Block:
     m: Mapped
     section: str | None = None  # the nearest heading above a text block
     bullet: bool = False  # a list item (its lead-in, if any, is the paragraph above)
+    # A list item's marker as written ("(a)", "(iv)", "(B)", "3.", "•"): legal and official
+    # texts nest lists by marker style (``marker_style``), so the claim layer can tell
+    # which lead-in an item belongs to.
+    marker: str | None = None
 
     @property
     def text(self) -> str:
@@ -44,7 +49,7 @@ _MD_HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*\s*$")
 # sets it (a wrapped line can start with "(a) of this section").
 _BULLET = re.compile(
     r"^(?:[-*•‣◦]|\d{1,2}[.)])\s+"
-    r"|^(?:\((?:[a-z]{1,2}|[ivx]{1,5}|[A-Z]|\d{1,2})\)|(?:[a-z]|[ivx]{1,5})[.)])"
+    r"|^(?:\\?\((?:[a-z]{1,2}|[ivx]{1,5}|[A-Z]|\d{1,2})\\?\)|(?:[a-z]|[ivx]{1,5})[.)])"
     r"(?:\s{2,}|\s+(?=[A-Z“\"]))"
 )
 _LINK = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")
@@ -58,25 +63,31 @@ _SPACE_PUNCT_HINT = re.compile(r"\s[.,;:!?]")
 # A bold or underlined lead at the start of a paragraph; Markdown converters write underlines
 # as inline HTML (``<u>…</u>``, ``<span style="text-decoration: underline">…</span>``).
 _RUN_IN = re.compile(
-    r"^(?:\*\*([^*\n]{1,120}?)\*\*|<(?:u|b|strong)>([^<\n]{1,120}?)</(?:u|b|strong)>"
+    r"^(?:\*\*([^*\n]{1,120}?)\*\*(?:\*[.:]\*)?|<(?:u|b|strong)>([^<\n]{1,120}?)</(?:u|b|strong)>"
     r"|<span\b[^<>\n]*>([^<\n]{1,120}?)</span>)\s*"
 )
 # Inline HTML of Markdown conversions: tags whose text is kept ("CO<sub>2</sub>" is "CO2"),
 # and comments. Only tag-shaped text is matched, so "<5%" or "a < b" stay.
 _HTML_TAG = re.compile(r"<!--.*?-->|</?[A-Za-z][A-Za-z0-9]*(?:\s+[^<>\n]*?)?\s*/?>")
 _TERMINAL = re.compile(r"[.!?:;][\"'”’)\]]*$")
+# A line that opens an HTML tag and does not close it ("<img", "<figure class=…").
+_TAG_START = re.compile(r"^<[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?$")
 _INNER_SENTENCE_END = re.compile(r"[a-z0-9)%\"”’][.!?][\"'”’)]*\s+[A-Z\"“]")
 _FUNCTION_END = re.compile(
     r"(?:\b(?:a|an|the|and|or|but|nor|of|to|in|on|at|by|for|from|with|as|than|that|which|who|"
     r"whose|its|their|his|her|our|is|are|was|were|be|been|has|have|had|will|would|can|could|"
     r"should|may|might|must|into|onto|over|under|between|among|about|including|such|both|"
-    r"this|these|those|not|more|less|most)|[,\-–—(/&])$",
+    r"this|these|those|not|more|less|most|using|through|within|towards?|against|during|"
+    r"without|across|upon|via|whether)|[,\-–—(/&])$",
     re.IGNORECASE,
 )
 _CAPTION_CREDIT = re.compile(
     # Not the target of a Markdown link ("[Arizona](https://…/fact-sheet.pdf)").
     r"(?<!\])\((?:[^()]*/[^()]*|[^()]*\b(?:Getty|AFP|Reuters|AP Photo|Photo|Image|Credit|"
     r"Shutterstock)\b[^()]*)\)\s*$"
+)
+_NUMBERED_CAPTION = re.compile(
+    r"^(?:Table|Figure|Fig\.|Chart|Graph|Box|Map|Exhibit)\s+[A-Z]?\d+(?:[.-]\d+)*[.:]?\s+\S"
 )
 _CAPTION_PREFIX = re.compile(r"^(?:Photo|Image|Picture|Caption|Source|Credit)s?\s*[:|]", re.I)
 _AUTHOR_BLURB = re.compile(
@@ -109,6 +120,7 @@ class _Unit:
     kind: Literal["text", "heading", "drop"]
     m: Mapped
     bullet: bool = False
+    marker: str | None = None
     marked: bool = False  # a markdown ``#`` heading: a heading by the author's own markup
 
 
@@ -177,6 +189,32 @@ def _is_upper_header(text: str) -> bool:
     return len(letters) >= 3 and all(c.isupper() for c in letters)
 
 
+_ROMAN = frozenset("ivxlc")
+
+
+def marker_style(marker: str) -> str:
+    """The style of a list marker: its brackets and the kind of its numbering.
+
+    "(a)" and "b." are ``(a)`` and ``a.``; "(iv)" is ``(i)``; "(B)" is ``(A)``; "3)" is
+    ``1)``; a bullet glyph is itself. A letter that is also a roman numeral ("i", "v", "x")
+    is read as roman: a caller that knows the letter before it decides otherwise.
+    """
+    mark = marker.strip()
+    core = mark.strip("().")
+    shape = mark.replace(core, "#", 1) if core else mark
+    if core.isdigit():
+        kind = "1"
+    elif core and set(core) <= _ROMAN and (len(core) > 1 or core in "ivx"):
+        kind = "i"
+    elif core.isalpha() and core.islower():
+        kind = "a"
+    elif core.isalpha() and core.isupper():
+        kind = "A"
+    else:
+        return mark
+    return shape.replace("#", kind)
+
+
 def _classify(line: Mapped, repeated: set[str]) -> _Unit:
     text = line.text
     heading = _MD_HEADING.match(text)
@@ -190,6 +228,10 @@ def _classify(line: Mapped, repeated: set[str]) -> _Unit:
         return _Unit("drop", line)
     if _CAPTION_PREFIX.match(text) or _CAPTION_CREDIT.search(text):
         return _Unit("drop", line)
+    if _NUMBERED_CAPTION.match(text) and not _TERMINAL.search(text):
+        # "Table 1. Projected emissions by sector": the title of a table or figure, a
+        # heading over it (its number was split off as a sentence, the title left a claim).
+        return _Unit("heading", line)
     if _AUTHOR_BLURB.match(text) or _is_boilerplate(text):
         return _Unit("drop", line)
     bullet = _BULLET.match(text)
@@ -199,7 +241,7 @@ def _classify(line: Mapped, repeated: set[str]) -> _Unit:
         # item without a stop, the paragraph below was joined to it).
         if _is_upper_header(item.text) and not _TERMINAL.search(item.text):
             return _Unit("heading", item)
-        return _Unit("text", item, bullet=True)
+        return _Unit("text", item, bullet=True, marker=bullet.group(0).replace("\\", "").strip())
     run_in = _RUN_IN.match(text)
     if run_in and run_in.end() >= len(text.rstrip()):
         group = run_in.lastindex or 1
@@ -300,8 +342,25 @@ def _strip_inline(m: Mapped) -> Mapped:
     return m.collapse_spaces().strip()
 
 
-# Complexity 26: one pass over the lines with the rejoin rules inline. Left whole while the
-# PDF work edits it; splitting it into per-rule helpers is the next step (issue #18).
+# Wrapped lines are this long, in characters, at the least (a shorter text wraps nothing).
+_MIN_WRAP = 50
+
+
+def _wrap_width(lines: list[Mapped]) -> int:
+    """How long a line of a hard-wrapped text is when it was wrapped, or 0 when it is not
+    told: 85% of the 90th percentile of the lengths of lines followed by a line of their
+    paragraph. Lines are wrapped at a fixed width ("72 columns"), so a wrapped line comes
+    close to it, whatever its words."""
+    inner = sorted(len(a.text) for a, b in itertools.pairwise(lines) if a.text and b.text)
+    if len(inner) < 10:
+        return 0
+    width = int(0.85 * inner[int(0.9 * (len(inner) - 1))])
+    return width if width >= _MIN_WRAP else 0
+
+
+# Complexity over the threshold: one pass over the lines with the rejoin rules inline. Left
+# whole while the PDF work edits it; splitting it into per-rule helpers is the next step
+# (issue #18).
 def clean_blocks(text: str, *, hard_wrapped: bool = False) -> list[Block]:  # noqa: C901
     """Split extracted text into cleaned prose paragraphs and headings.
 
@@ -315,12 +374,21 @@ def clean_blocks(text: str, *, hard_wrapped: bool = False) -> list[Block]:  # no
             counts[line.text] = counts.get(line.text, 0) + 1
     # A short line that recurs is a running header or footer (page banners in PDFs).
     repeated = {t for t, n in counts.items() if n >= 3 and len(t) < 80}
+    full_width = _wrap_width(lines) if hard_wrapped else 0
 
     units: list[_Unit | None] = []  # None marks a paragraph break (blank line)
+    tag_open = False  # inside an HTML tag that a Markdown converter wrapped over lines
     for line in lines:
         if not line.text:
             units.append(None)
             continue
+        if tag_open or _TAG_START.match(line.text):
+            # "<img" / "src=…" / "title=… />": lines of one tag are markup, not text; each
+            # line alone is no tag for ``_HTML_TAG``, so its attributes reached the claims.
+            tag_open = ">" not in line.text
+            if tag_open or line.text.endswith(">"):
+                units.append(_Unit("drop", line))
+                continue
         units.append(_classify(line, repeated))
 
     blocks: list[Block] = []
@@ -328,6 +396,7 @@ def clean_blocks(text: str, *, hard_wrapped: bool = False) -> list[Block]:  # no
     pending: list[Mapped] = []
     pending_soft_break = False  # the last unit of pending ended at a single newline
     pending_bullet = False  # pending is a list item
+    pending_marker: str | None = None
 
     # Whether a text block was emitted yet (a flag, not a scan of ``blocks`` per heading,
     # which made a brief of many short lines quadratic).
@@ -338,7 +407,7 @@ def clean_blocks(text: str, *, hard_wrapped: bool = False) -> list[Block]:  # no
     last_stripped: tuple[Mapped, Mapped] | None = None
 
     def flush() -> None:
-        nonlocal pending, seen_text, section, pending_bullet
+        nonlocal pending, seen_text, section, pending_bullet, pending_marker
         if pending:
             if len(pending) > 1:
                 joined = join(pending)
@@ -356,10 +425,13 @@ def clean_blocks(text: str, *, hard_wrapped: bool = False) -> list[Block]:  # no
             else:
                 merged = _strip_inline(pending[0])
             if merged.text:
-                blocks.append(Block("text", merged, section, bullet=pending_bullet))
+                blocks.append(
+                    Block("text", merged, section, bullet=pending_bullet, marker=pending_marker)
+                )
                 seen_text = True
         pending = []
         pending_bullet = False
+        pending_marker = None
 
     # For each unit, whether the next kept unit (across blank lines and dropped running headers)
     # is prose, and whether it starts in lower case. A short line before prose that starts in
@@ -384,6 +456,18 @@ def clean_blocks(text: str, *, hard_wrapped: bool = False) -> list[Block]:  # no
             continue
         if unit.kind == "drop":
             continue
+        if (
+            unit.kind == "heading"
+            and not unit.marked
+            and _NUMBERED_CAPTION.match(unit.m.text)
+            and index + 1 < len(units)
+            and (after := units[index + 1]) is not None
+            and after.kind == "text"
+            and after.m.text[:1].islower()
+        ):
+            # A caption wrapped over lines ("Figure 5: Emissions per head relative" / "to
+            # the population of 1990.") is one paragraph.
+            unit = _Unit("text", unit.m)
         if unit.kind == "text":
             stripped = _strip_inline(unit.m)
             last_stripped = (unit.m, stripped)
@@ -395,18 +479,26 @@ def clean_blocks(text: str, *, hard_wrapped: bool = False) -> list[Block]:  # no
             # wrapped line.
             # (Any line followed by one of its paragraph was tried: headings wrapped over two
             # lines and lists without bullets were joined into one claim.)
+            following = units[index + 1] if index + 1 < len(units) else None
             wrapped = (
                 hard_wrapped
-                and not _title_cased(stripped.text)
-                and index + 1 < len(units)
-                and (following := units[index + 1]) is not None
+                and following is not None
                 and following.kind == "text"
                 and not following.bullet
                 and _TABLE_ROW not in following.m.text
                 and (
-                    following.m.text[:1].islower()
-                    or following.m.text[:1].isdigit()
-                    or following.m.text.startswith("(")
+                    (
+                        not _title_cased(stripped.text)
+                        and (
+                            following.m.text[:1].islower()
+                            or following.m.text[:1].isdigit()
+                            or following.m.text.startswith("(")
+                        )
+                    )
+                    # A line as long as the text's wrapped lines, with more of its paragraph
+                    # below, was wrapped there: headings are short ("... launched a new
+                    # initiative" / "– the **COMPACT** ..." was a heading and a claim).
+                    or (full_width > 0 and len(unit.m.text) >= full_width)
                 )
             )
             # In wrapped text, a line after a line that did not end its sentence goes on with
@@ -458,7 +550,12 @@ def clean_blocks(text: str, *, hard_wrapped: bool = False) -> list[Block]:  # no
             flush()
             pending_soft_break = False
             continue
-        run_in = _run_in(body.text)
+        # Bold words at the start of a line that goes on with the sentence above are no run-in
+        # heading ("… can **reduce emissions from forests and**" / "**agriculture** …").
+        goes_on = (
+            bool(pending) and pending_soft_break and not _ends_sentence(pending[-1].text, body.text)
+        )
+        run_in = None if goes_on else _run_in(body.text)
         if run_in:
             flush()
             group = run_in.lastindex or 1
@@ -479,6 +576,7 @@ def clean_blocks(text: str, *, hard_wrapped: bool = False) -> list[Block]:  # no
             flush()
             pending = [body]
             pending_bullet = unit.bullet
+            pending_marker = unit.marker
         pending_soft_break = True
     flush()
     return blocks

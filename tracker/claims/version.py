@@ -8,4 +8,7 @@ it): what produced those is not recorded, so they count as older than any versio
 """
 
 # 3: figures glued to punctuation and footnote marks, counts whose noun comes first.
-EXTRACTOR_VERSION = 3
+# 4: nested lists keep the chain of their lead-ins; full-width wrapped lines are no headings;
+#    PDF: ruled tables read by their rules, form questions beside their answers, page
+#    numbers on a page's edge lines, justified lines, asterisk note markers; captions.
+EXTRACTOR_VERSION = 4

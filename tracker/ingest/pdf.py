@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tracker.errors import InputError
+from tracker.ingest.pdf_rules import Cell, Rules, page_rules
 
 
 @dataclass(frozen=True)
@@ -121,6 +122,9 @@ _PAGE_NUMBER = re.compile(
     r"^(?:page\s+)?[-–—(]?\s*(?:\d{1,4}|[ivxlc]{1,6})\s*[-–—)]?(?:\s*(?:of|/)\s*\d{1,4})?$", re.I
 )
 _MARKER = re.compile(r"^[\d*†‡§,]+$")
+# Asterisks as note markers ("2030**.", "*Including", "TWh **"): a PDF has no Markdown, and
+# left in they read as bold markup ("**132.74 TWh …") or fused markers.
+_ASTERISKS = re.compile(r"^\*+$|(?<=[\w%)])\*+(?=[.,;:)]*$)|^\*+(?=[\w(])")
 # A list enumerator standing alone: "a", "b.", "c)", "(d)", "iv.", "(2)".
 _ENUMERATOR = re.compile(r"^(?:\(?(?:[a-z]|[ivx]{1,4}|\d{1,2})\)|(?:[a-z]|[ivx]{1,4})\.?)$")
 # A table-of-contents entry: a title, a run of leader dots, a page number.
@@ -143,6 +147,9 @@ _TABLE_CELL_WORDS = 8
 # a ratio of 0.91 (0.9 missed them).
 _NOTE_SIZE = 0.95
 _LABEL_WORDS = 25
+# A form's question beside its answer: up to this many lines and words.
+_QUESTION_LINES = 6
+_QUESTION_WORDS = 70
 # The longest title the cleanup takes for a heading (``_looks_like_heading``).
 _TITLE_WORDS = 20
 
@@ -165,15 +172,17 @@ def read_pdf_layout(data: bytes) -> PdfText:
     try:
         meta = document.get_metadata_dict(skip_empty=True)
         pages: list[list[_Line]] = []
+        rules: list[Rules] = []
         for index in range(len(document)):
             page = document[index]
             try:
                 pages.append(_page_lines(page))
+                rules.append(page_rules(page))
             finally:
                 page.close()
     finally:
         document.close()
-    text = _compose(pages)
+    text = _compose(pages, rules)
     return PdfText(
         text=text,
         title=(meta.get("Title") or "").strip() or None,
@@ -319,6 +328,10 @@ def _words(textpage: Any, raw: Any) -> list[_Word]:
 def _lines(words: list[_Word], height: float) -> list[_Line]:
     """Group words on a shared baseline; superscript markers are dropped, noted at a start."""
     _mark_raised_digits(words)
+    for word in words:
+        if "*" in word.text:
+            word.text = _ASTERISKS.sub("", word.text)
+    words = [w for w in words if w.text]
     lines: list[_Line] = []
     for word in sorted(
         (w for w in words if not w.raised or not _MARKER.match(w.text)),
@@ -381,7 +394,7 @@ def _key(text: str) -> str:
     return re.sub(r"\d+", "#", text.lower()).strip()
 
 
-def _compose(pages: list[list[_Line]]) -> str:
+def _compose(pages: list[list[_Line]], rules: list[Rules] | None = None) -> str:
     """The text of the document: furniture removed, footnotes at the end, blocks in order."""
     sizes: Counter[float] = Counter()
     for lines in pages:
@@ -409,7 +422,7 @@ def _compose(pages: list[list[_Line]]) -> str:
 
     paragraphs: list[str] = []
     notes: list[str] = []
-    for lines in pages:
+    for number, lines in enumerate(pages):
         kept = [
             line
             for line in lines
@@ -424,15 +437,243 @@ def _compose(pages: list[list[_Line]]) -> str:
                 )
             )
         ]
+        kept = _without_edge_numbers(kept)
         kept, page_notes = _split_footnotes(kept, body)
         notes.extend(page_notes)
-        paragraphs.extend(_emit(_blocks(kept, pitch), vocabulary))
+        page_rules_ = rules[number] if rules else None
+        free, tables = _tables(kept, page_rules_) if page_rules_ else (kept, [])
+        for table in tables:
+            # The text above a table comes before it; text beside it, after it.
+            above = [line for line in free if line.base > table.top]
+            free = [line for line in free if line.base <= table.top]
+            paragraphs.extend(_emit(_blocks(above, pitch), vocabulary))
+            paragraphs.extend(_table_rows(table, pitch, vocabulary))
+        paragraphs.extend(_emit(_blocks(free, pitch), vocabulary))
     text = "\n\n".join(p for p in _mark_list_items(_one_line_titles(paragraphs)) if p.strip())
     if notes:
         # A Markdown heading, so that the cleanup sees it as one even after a last paragraph
         # without a stop (as a plain line it was joined to "-- o 0 o --" above it).
         text += "\n\n# Footnotes\n\n" + "\n".join(notes)
     return text + "\n" if text else ""
+
+
+@dataclass
+class _Table:
+    """A ruled table: rows top to bottom, each its cells left to right (as blocks)."""
+
+    rows: list[list[_Block]]
+
+    @property
+    def top(self) -> float:
+        return max(line.base for row in self.rows for cell in row for line in cell.lines)
+
+
+# A form row's number: "(d)", "b.", "4 (a)", "(a)(ii)", "1.", "II".
+_ROW_NUMBER = re.compile(
+    r"^(?:\d{1,2}\.?\s?)?(?:\(?(?:[a-z]|[ivx]{1,4}|\d{1,2})[.)]){0,3}$|^[IVX]{1,4}\.?$"
+)
+# Cells of a table row have the same rule above them within this distance (points).
+_ROW_SLACK = 2.0
+
+
+def _tables(lines: list[_Line], rules: Rules) -> tuple[list[_Line], list[_Table]]:
+    """The lines outside ruled tables, and the tables (top to bottom), from one page.
+
+    Each word goes to the cell its middle lies in; a table is a run of rows of cells, each
+    row starting at the rule that ends the row above it. A "table" whose rows are all one
+    cell wide is a box around text (a framed paragraph): its lines stay as they were.
+    """
+    cells: dict[Cell, list[_Line]] = {}
+    free: list[_Line] = []
+    for line in lines:
+        rest: list[_Word] = []
+        parts: dict[Cell, _Line] = {}  # the part of this line in each cell
+        for word in line.words:
+            cell = rules.cell((word.x0 + word.x1) / 2, word.base + 0.3 * word.size)
+            if cell is None:
+                rest.append(word)
+            elif cell in parts:
+                parts[cell].words.append(word)
+            else:
+                parts[cell] = _Line([word], line.page_height, line.marker_start)
+                cells.setdefault(cell, []).append(parts[cell])
+        if rest:
+            free.append(line if len(rest) == len(line.words) else _Line(rest, line.page_height))
+    if not cells:
+        return lines, []
+    rows: list[list[Cell]] = []
+    for cell in sorted(cells, key=lambda c: (-c.top, c.left)):
+        if rows and abs(rows[-1][0].top - cell.top) <= _ROW_SLACK:
+            rows[-1].append(cell)
+        else:
+            rows.append([cell])
+    tables: list[list[list[Cell]]] = []
+    for row in rows:
+        bottom = min(c.bottom for c in tables[-1][-1]) if tables else None
+        if bottom is not None and abs(bottom - row[0].top) <= _ROW_SLACK * 2:
+            tables[-1].append(row)
+        else:
+            tables.append([row])
+    out: list[_Table] = []
+    for table in tables:
+        if all(len(row) == 1 for row in table):
+            free.extend(line for row in table for cell in row for line in cells[cell])
+            continue
+        out.append(_Table([[_Block(cells[cell]) for cell in row] for row in table]))
+    free.sort(key=lambda line: (-line.base, line.x0))
+    return free, out
+
+
+def _cell_blocks(cell: _Block, pitch: float) -> list[_Block]:
+    """The paragraphs of a ruled cell, as blocks.
+
+    The cell's walls are drawn, so its lines are not cut at wide gaps into columns (a
+    justified cell has wide spaces, and "Base year: 1990" became three cells); a paragraph
+    ends where the line pitch opens, or where a bullet starts an item.
+    """
+    paragraphs: list[_Block] = []
+    left, right = cell.x0, cell.x1
+    for line in cell.lines:
+        last = paragraphs[-1].lines[-1] if paragraphs else None
+        goes_on = (
+            last is not None
+            and line.words[0].text[:1].islower()
+            and not _TERMINAL.search(last.text)
+            and 0 < last.base - line.base <= 3 * max(pitch, last.size)
+        )
+        if (
+            not goes_on
+            and (
+                last is None
+                or not 0 < last.base - line.base <= max(pitch, last.size) * 1.2
+                or _is_bullet(line.words[0].text, line)
+                # A line that stops well short of the cell's width, before a capital: the end
+                # of an entry of a list set one per line ("Fuel combustion" / "Transport").
+                or (
+                    last.x1 < right - 0.25 * (right - left)
+                    and line.words[0].text[:1].isupper()
+                    and not last.words[-1].text.endswith((",", "-"))
+                )
+            )
+        ):
+            paragraphs.append(_Block([line]))
+        else:
+            paragraphs[-1].lines.append(line)
+    return paragraphs
+
+
+def _cell_paragraphs(cell: _Block, pitch: float, vocabulary: Counter[str]) -> list[str]:
+    """The paragraphs of a ruled cell, each on one line."""
+    return [" ".join(_block_lines(p, vocabulary)) for p in _cell_blocks(cell, pitch)]
+
+
+def _fields(labels: list[_Block], answers: list[_Block], vocabulary: Counter[str]) -> list[str]:
+    """A row of a label cell and an answer cell, as ``label: answer`` paragraphs.
+
+    A label cell of one paragraph takes the answer's first paragraph, wherever it sits in
+    the cell (centred beside a question of several lines); a label cell of several (a form
+    that rules only its sections: "(a) …", "(b) …" in one cell, their answers beside them in
+    the next) takes for each label the answers that start beside it, before the next label.
+    """
+
+    def text(block: _Block) -> str:
+        return " ".join(_block_lines(block, vocabulary))
+
+    def field_of(label: _Block, mine: list[_Block]) -> list[str]:
+        head = text(label)
+        if mine and (
+            _is_label(label, mine[0])
+            or (len(label.lines) <= _QUESTION_LINES and not _TERMINAL.search(head))
+        ):
+            first = text(mine[0])
+            first = first[2:] if first.startswith("• ") else first
+            joiner = " " if head.endswith(":") else ": "
+            return [head + joiner + first, *(text(a) for a in mine[1:])]
+        return [head, *(text(a) for a in mine)]
+
+    if len(labels) == 1:
+        return field_of(labels[0], answers)
+    out: list[str] = []
+    slack = 0.5 * max((b.size for b in labels), default=0.0)
+    first_top = labels[0].top if labels else float("-inf")
+    out.extend(text(a) for a in answers if a.top > first_top + slack)
+    for i, label in enumerate(labels):
+        below = labels[i + 1].top if i + 1 < len(labels) else float("-inf")
+        mine = [a for a in answers if below + slack < a.top <= label.top + slack]
+        out.extend(field_of(label, mine))
+    return out
+
+
+def _is_table_heading(text: str, cell: _Block, table: _Table) -> bool:
+    """A one-cell row spanning the table's width, short and without a stop."""
+    left = min(c.x0 for row in table.rows for c in row)
+    right = max(c.x1 for row in table.rows for c in row)
+    wide = cell.x1 - cell.x0 >= 0.6 * (right - left)
+    return wide and len(text.split()) <= _QUESTION_WORDS // 2 and not _TERMINAL.search(text)
+
+
+def _table_rows(table: _Table, pitch: float, vocabulary: Counter[str]) -> list[str]:
+    """A ruled table written as paragraphs.
+
+    Each cell is read as a small page of its own (paragraphs, bullets, hyphens). A row of
+    three or more cells is one line ``header: cell | header: cell`` (the first such row of
+    short cells is the header); a row of a label and its answer is ``label: answer``, the
+    answer's further paragraphs following on their own; a row of one cell is its paragraphs.
+    """
+    out: list[str] = []
+    header: list[str] | None = None
+    for row in table.rows:
+        cells = [_cell_paragraphs(cell, pitch, vocabulary) for cell in row]
+        if len(row) >= 2 and len(cells[0]) == 1 and cells[0][0] and _ROW_NUMBER.match(cells[0][0]):
+            # The numbers of a form's rows in a column of their own ("(d)", "4 (a)", "1."):
+            # they open the row's first cell, as the free text's enumerators do.
+            number = [w for line in row[0].lines for w in line.words]
+            head = row[1].lines[0]
+            opened = _Line(number + head.words, head.page_height, head.marker_start)
+            row = [_Block([opened, *row[1].lines[1:]]), *row[2:]]
+            cells = [_cell_paragraphs(cell, pitch, vocabulary) for cell in row]
+        if len(row) == 1:
+            if len(cells[0]) == 1 and _is_table_heading(cells[0][0], row[0], table):
+                # A row across the table without a stop is a section of the form ("1.
+                # Quantifiable information on the reference point"): a heading, as the
+                # cleanup reads a Markdown one, not a claim cut short.
+                out.append("# " + cells[0][0])
+            else:
+                out.extend(cells[0])
+            continue
+        if len(row) == 2:
+            out.extend(
+                _fields(_cell_blocks(row[0], pitch), _cell_blocks(row[1], pitch), vocabulary)
+            )
+            continue
+        texts = [" ".join(c) for c in cells]
+        if header is None and all(len(t.split()) <= _TABLE_CELL_WORDS for t in texts):
+            header = texts
+            out.append(" | ".join(texts))
+            continue
+        if header is not None and len(header) == len(texts):
+            out.append(
+                " | ".join(
+                    f"{h}: {c}" if h and c else c for h, c in zip(header, texts, strict=True)
+                )
+            )
+        else:
+            out.append(" | ".join(texts))
+    return out
+
+
+def _without_edge_numbers(lines: list[_Line]) -> list[_Line]:
+    """The page's lines without a page number as its first or last line.
+
+    Outside the bands, too: a page number set well above the foot (a wide bottom margin) was
+    a paragraph "19" between two sentences. A number alone on the page's last or first line
+    is the page's number, not a table cell (a table row holds its cells on one line).
+    """
+    lines = list(lines)
+    for end in (-1, 0):
+        if lines and len(lines[end].words) <= 4 and _PAGE_NUMBER.match(lines[end].text):
+            del lines[end]
+    return lines
 
 
 def _in_band(line: _Line, band: float) -> bool:
@@ -490,7 +731,22 @@ def _segments(line: _Line) -> list[_Line]:
             out.append(_Line([word], line.page_height))
         else:
             out[-1].words.append(word)
-    return out
+    return _justified(line, out)
+
+
+def _justified(line: _Line, segments: list[_Line]) -> list[_Line]:
+    """A justified line whose spaces came out wide is one segment, not a row of one-word
+    cells: four or more segments of one or two words each, none of them a table's gap apart
+    ("The  Parliament's  Standing  Committee  for ..." was cut into eight blocks). A bullet
+    set before it stays a segment of its own."""
+    head = segments[:1] if _is_bullet(segments[0].words[0].text, segments[0]) else []
+    body = segments[len(head) :]
+    if len(body) < 4 or any(len(seg.words) > 2 for seg in body):
+        return segments
+    if any(b.x0 - a.x1 > _TABLE_GAP * line.size for a, b in itertools.pairwise(body)):
+        return segments
+    words = [w for seg in body for w in seg.words]
+    return [*head, _Line(words, line.page_height, body[0].marker_start)]
 
 
 def _blocks(lines: list[_Line], pitch: float) -> list[_Block]:
@@ -587,7 +843,7 @@ def _emit(blocks: list[_Block], vocabulary: Counter[str]) -> list[str]:
                 out.append(" | ".join(cells))
             continue
         header = header_at = None
-        if len(row) >= 2 and _is_label(row[-2]):
+        if len(row) >= 2 and _is_label(row[-2], row[-1]):
             for lines in texts[:-2]:
                 out.append("\n".join(lines))
             label = " ".join(texts[-2]).rstrip()
@@ -640,10 +896,23 @@ def _mark_list_items(paragraphs: list[str]) -> list[str]:
     return out
 
 
-def _is_label(block: _Block) -> bool:
+def _is_label(block: _Block, answer: _Block | None = None) -> bool:
+    """A block that reads as a form's label: short, without a stop (or ending in ":").
+
+    Beside a shorter ``answer`` a label may be a form's whole question, of a few lines (the
+    UNFCCC's clarity forms quote the guidance: "Quantifiable information on the reference
+    indicators, their values in the reference year(s), ..." beside "2017").
+    """
     words = block.words()
     text = " ".join(line.text for line in block.lines)
-    return words <= _LABEL_WORDS and (text.endswith(":") or not _TERMINAL.search(text))
+    limit = _LABEL_WORDS
+    if (
+        answer is not None
+        and len(block.lines) <= _QUESTION_LINES
+        and len(answer.lines) < len(block.lines)
+    ):
+        limit = _QUESTION_WORDS
+    return words <= limit and (text.endswith(":") or not _TERMINAL.search(text))
 
 
 def _block_lines(block: _Block, vocabulary: Counter[str]) -> list[str]:

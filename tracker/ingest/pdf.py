@@ -541,16 +541,19 @@ def _cell_blocks(cell: _Block, pitch: float) -> list[_Block]:
             and not _TERMINAL.search(last.text)
             and 0 < last.base - line.base <= 3 * max(pitch, last.size)
         )
-        if not goes_on and (
-            last is None
-            or not 0 < last.base - line.base <= max(pitch, last.size) * 1.2
-            or _is_bullet(line.words[0].text, line)
-            # A line that stops well short of the cell's width, before a capital: the end
-            # of an entry of a list set one per line ("Fuel combustion" / "Transport").
-            or (
-                last.x1 < right - 0.25 * (right - left)
-                and line.words[0].text[:1].isupper()
-                and not last.words[-1].text.endswith((",", "-"))
+        if (
+            not goes_on
+            and (
+                last is None
+                or not 0 < last.base - line.base <= max(pitch, last.size) * 1.2
+                or _is_bullet(line.words[0].text, line)
+                # A line that stops well short of the cell's width, before a capital: the end
+                # of an entry of a list set one per line ("Fuel combustion" / "Transport").
+                or (
+                    last.x1 < right - 0.25 * (right - left)
+                    and line.words[0].text[:1].isupper()
+                    and not last.words[-1].text.endswith((",", "-"))
+                )
             )
         ):
             paragraphs.append(_Block([line]))

@@ -74,7 +74,7 @@ def fit_cmd(ctx: click.Context, weight: float) -> None:
         f"{result.model.threshold:g} (pair by pair; right = same or related)",
         *_scores_lines(f"before ({result.before_model.version})", result.before),
         *_scores_lines(f"after  ({result.model.version})", result.after),
-        "reliability (bin, pairs, mean probability before → after, share same):",
+        "reliability (bin, pairs, mean probability before → after, share right):",
     ]
     after = {b: (n, p, y) for b, n, p, y in result.after.reliability}
     before = {b: (n, p, y) for b, n, p, y in result.before.reliability}

@@ -162,6 +162,23 @@ def test_flips_on_a_shared_predicate_are_found(old: str, new: str, dimension: st
     assert kind == "modified" and "stance" in aspects
 
 
+def test_a_negated_verb_flips_only_against_that_verb_not_its_object() -> None:
+    # Only the object is shared: the old claim negates hindering the shipments, the new one
+    # reports on the shipments; nothing was reversed.
+    assert (
+        dimensions(
+            "Both sides must not hinder the shipments of grain from the port.",
+            "The shipments of grain from the port doubled this spring.",
+        )
+        == []
+    )
+    # The negated verb is shared: a reversal.
+    assert dimensions(
+        "Both sides will not allow the shipments of grain from the port.",
+        "Both sides will allow the shipments of grain from the port.",
+    ) == ["polarity"]
+
+
 def test_a_stance_word_far_from_the_shared_words_is_no_flip() -> None:
     assert (
         dimensions(

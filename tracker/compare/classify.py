@@ -7,7 +7,7 @@ import re
 
 from rapidfuzz import fuzz
 
-from tracker.claims.lexicon import CESSATION
+from tracker.claims.lexicon import CESSATION, NEGATORS
 from tracker.compare.features import LIGHT_VERBS, StanceMark, claim_tokens, stance_marks
 from tracker.compare.measures import claim_words, measures, same_measure
 from tracker.compare.model import (
@@ -143,9 +143,16 @@ def stance_changes(old: ClaimRef, new: ClaimRef) -> tuple[StanceChange, ...]:
     if (neg_a and not any_b) or (neg_b and not any_a):
         flipped = neg_a | neg_b
         negating, affirming = (ma, mb) if neg_a else (mb, ma)
-        # "oppose X" flips only against "support X"; "not approve" or "refused to exempt"
-        # flips against the same words stated plainly.
-        negates = any(m.predicate and m.scope & flipped for m in negating if m.cls == "negative")
+        # "oppose X" flips only against "support X"; "refused to exempt" flips against the
+        # same words stated plainly ("reduced tariffs"); "not approve" against the same
+        # predicate: after a negator the negated verb itself must be shared, not only its
+        # object ("must not impede the delivery of aid" says nothing against "the delivery
+        # of aid to Yemen").
+        negates = any(
+            m.predicate and (m.head in flipped if m.word in NEGATORS else bool(m.scope & flipped))
+            for m in negating
+            if m.cls == "negative"
+        )
         if not negates and not _bearing(affirming, "support", frozenset(flipped)):
             flipped = set()
     else:

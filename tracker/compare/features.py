@@ -171,6 +171,9 @@ class StanceMark:
     # infinitive or "from" ("refused to exempt", "withdrawal from"), as opposed to a verb
     # opposing a thing ("oppose X").
     predicate: bool = False
+    # The first content token it bears on: for a negator, the predicate it negates ("not
+    # impede the delivery": "imped"), as opposed to that predicate's object.
+    head: str | None = None
 
 
 def _is_stance_use(words: list[str], i: int, cls: StanceClass) -> bool:
@@ -230,5 +233,7 @@ def stance_marks(norm_text: str) -> tuple[StanceMark, ...]:
                     break
         nxt = words[i + 1] if i + 1 < len(words) else ""
         predicate = word in NEGATORS or nxt in ("to", "from")
-        marks.append(StanceMark(cls, word, frozenset(scope), predicate))
+        marks.append(
+            StanceMark(cls, word, frozenset(scope), predicate, scope[0] if scope else None)
+        )
     return tuple(marks)

@@ -1,13 +1,14 @@
 # Two entry points for a fresh machine with Python 3.11 and make:
 #   make demo   virtualenv, install, ingest the sample corpus, diff two years, write reports
-#   make test   virtualenv with test extras, then ruff, mypy and the whole pytest suite
+#   make test   virtualenv with test extras, then ruff, the import contract (lint-imports),
+#               mypy and the whole pytest suite on two workers (make test-fast: the core)
 #               (on SQLite and on a private PostgreSQL server, see scripts/ensure-postgres.sh)
 PYTHON ?= python3.11
 VENV ?= .venv
 BIN := $(VENV)/bin
 DEMO := build/demo
 
-.PHONY: demo test lint typecheck pytest clean
+.PHONY: demo test test-fast lint typecheck pytest docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +38,13 @@ demo: $(VENV)/.installed
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check tracker tests migrations benchmarks scripts
+	$(BIN)/ruff format --check tracker tests migrations benchmarks scripts
+	$(BIN)/lint-imports
+	$(BIN)/cog --check docs/cli.md
+
+# docs/cli.md from the click commands (run after changing a command's options or help).
+docs: $(VENV)/.installed-test
+	$(BIN)/cog -r docs/cli.md
 
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy
@@ -45,9 +53,14 @@ pytest: $(VENV)/.installed-test
 	scripts/ensure-chromium.sh
 	scripts/ensure-postgres.sh
 	scripts/ensure-model.sh $(BIN)/python
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n 2
 
 test: lint typecheck pytest
+
+# The core only: SQLite, without the browser, install, postgres and evaluation tiers (no
+# server, no Chromium, no ../shared needed).
+test-fast: $(VENV)/.installed-test
+	$(BIN)/pytest -q -n 2 --backends sqlite -m "not browser and not install and not postgres and not evaluation"
 
 clean:
 	scripts/stop-postgres.sh --remove

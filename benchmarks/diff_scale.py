@@ -13,7 +13,7 @@ each sentence head and tail used about once), so the two sides never share text 
 
 Each size runs in two fresh subprocesses: one builds the SQLite database (ClaimDrafts built
 directly, one per sentence, and stored with ``tracker.store.repo.add_brief`` in one session),
-the other opens it and times ``tracker.compare.engine.diff(engine, "2020", "2024")`` end to
+the other opens it and times ``tracker.app.diffs.diff(db, "2020", "2024")`` end to
 end (loading + comparing). Peak RSS (``ru_maxrss``) is that second process's, so it covers
 imports + loading + the diff and nothing of the setup.
 
@@ -290,7 +290,7 @@ def worker_diff(
     import cProfile
     import pstats
 
-    from tracker.compare.engine import diff
+    from tracker.app.diffs import diff
     from tracker.compare.semantic import load_encoder
     from tracker.store.db import open_database
 
@@ -303,7 +303,7 @@ def worker_diff(
         profiler.enable()
     # The model is loaded inside the timed span, as `tracker --embeddings DIR diff` does.
     encoder = load_encoder(embeddings) if embeddings else None
-    result = diff(db.engine, "2020", "2024", encoder=encoder)
+    result = diff(db, "2020", "2024", encoder=encoder)
     if profiler is not None:
         profiler.disable()
     elapsed = time.perf_counter() - t0
@@ -372,8 +372,8 @@ def worker_peer(db_path: Path, meta_path: Path, out_path: Path) -> None:
     import sklearn.feature_extraction.text  # noqa: F401
     import sparse_dot_topn  # noqa: F401
 
-    from tracker.compare.selection import load_selection
     from tracker.store.db import open_database, read_snapshot
+    from tracker.store.selections import load_selection
 
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
     db = open_database(str(db_path))

@@ -10,7 +10,7 @@ Each backend runs in two fresh subprocesses:
 1. ingest: ``tracker.ingest.ingest_paths`` on the folder (read, clean up, split sentences and
    claims, find quantities, tokenise, insert, archive the raw file), timed wall-clock;
    MB/min = bytes of the brief files / minutes.
-2. diff: ``tracker.compare.engine.diff`` of two election years (default 2015 vs 2017), timed
+2. diff: ``tracker.app.diffs.diff`` of two election years (default 2015 vs 2017), timed
    end to end (load + compare).
 
 Peak RSS is each subprocess's ``ru_maxrss``. SQLite is a file in the temp folder; PostgreSQL
@@ -112,14 +112,14 @@ def worker_ingest(url: str, folder: Path, archive: Path, profile: bool) -> dict[
 
 
 def worker_diff(url: str, old: str, new: str) -> dict[str, Any]:
-    from tracker.compare.engine import diff
+    from tracker.app.diffs import diff
     from tracker.store.db import open_database
 
     database = open_database(url)
     base = peak_rss_mb()
     t0 = time.perf_counter()
     c0 = time.process_time()
-    result = diff(database.engine, old, new)
+    result = diff(database, old, new)
     seconds = time.perf_counter() - t0
     cpu = time.process_time() - c0
     database.engine.dispose()

@@ -6,7 +6,7 @@ dated brief each in a fresh SQLite database, one claim per quasi-sentence, so ev
 back to exactly one coded row (its ordinal). Rows coded H (headings), NA or 0 are skipped, as
 are rows shorter than the claim pipeline's minimum (4 words; ``--min-words``).
 
-The engine's diff (``tracker.compare.engine.diff``) pairs claims; for its pairs (modified +
+The engine's diff (``tracker.app.diffs.diff``) pairs claims; for its pairs (modified +
 unchanged, including split/merge) we report the share whose codes agree:
 
 - exact: the same cmp_code (e.g. 504 = 504);
@@ -54,8 +54,8 @@ import numpy as np
 from _common import DATASETS, BriefSpec, peak_rss_mb, require, store_briefs
 from rapidfuzz import fuzz, process, utils
 
+from tracker.app.diffs import diff
 from tracker.claims.extract import MIN_CLAIM_WORDS
-from tracker.compare.engine import diff
 from tracker.compare.matcher import MatcherConfig
 from tracker.compare.semantic import Encoder, load_encoder
 from tracker.store.db import open_database
@@ -261,7 +261,7 @@ def main() -> None:
             [BriefSpec(old.title, old.date, old.texts), BriefSpec(new.title, new.date, new.texts)],
         )
         t1 = time.perf_counter()
-        result = diff(db.engine, f"brief:{old_id}", f"brief:{new_id}", encoder=encoder)
+        result = diff(db, f"brief:{old_id}", f"brief:{new_id}", encoder=encoder)
         t2 = time.perf_counter()
         db.engine.dispose()
 

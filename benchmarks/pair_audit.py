@@ -29,7 +29,7 @@ from pathlib import Path
 
 from _common import ROOT, require
 
-from tracker.compare.engine import diff
+from tracker.app.diffs import diff
 from tracker.compare.model import CONFIDENCES, DiffOptions
 from tracker.compare.semantic import Encoder, load_encoder
 from tracker.ingest.service import Overrides, ingest_file
@@ -80,7 +80,7 @@ def main() -> None:
             overrides = Overrides(date=brief["date"], title=brief["title"])
             ingest_file(db, require(args.seeds / brief["file"]), overrides)
         for a, b in YEAR_PAIRS:
-            result = diff(db.engine, a, b, options, encoder=encoder)
+            result = diff(db, a, b, options, encoder=encoder)
             for change in result.changes:
                 if change.old is None or change.new is None or change.confidence is None:
                     continue

@@ -34,10 +34,10 @@ from _common import DATASETS, ROOT, BriefSpec, require, store_briefs
 from sqlalchemy import select
 
 from tracker.compare.model import Selection
-from tracker.compare.selection import load_selection
 from tracker.ingest.service import Overrides, ingest_file
 from tracker.store.db import Database, open_database, read_snapshot
 from tracker.store.models import Brief
+from tracker.store.selections import load_selection
 
 SHARED = ROOT.parent / "shared"
 US = DATASETS / "manifesto_us_platforms"

@@ -28,16 +28,13 @@ from ingest_corpus import write_briefs
 
 
 def worker(kind: str, url: str, args: list[str]) -> dict[str, Any]:
-    from tracker.compare.timeline import history, timeline
+    from tracker.app.diffs import history, timeline
     from tracker.report import render_timeline
     from tracker.store.db import open_database
 
     db = open_database(url)
     start = time.perf_counter()
-    if kind == "timeline":
-        result = timeline(db.engine, args)
-    else:
-        result = history(db.engine, args[0], limit=5)
+    result = timeline(db, args) if kind == "timeline" else history(db, args[0], limit=5)
     compute = time.perf_counter() - start
     start = time.perf_counter()
     html = render_timeline(result, "html")

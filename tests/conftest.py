@@ -72,7 +72,20 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         names = selected_backends(metafunc.config)
         if metafunc.definition.get_closest_marker("sqlite_only"):
             names = [n for n in names if n == "sqlite"]
-        metafunc.parametrize("backend", names, indirect=True, scope="session")
+        # The PostgreSQL cases carry the ``postgres`` marker: -m "not postgres" leaves them out.
+        params = [
+            pytest.param(n, marks=pytest.mark.postgres, id=n) if n == "postgresql" else n
+            for n in names
+        ]
+        metafunc.parametrize("backend", params, indirect=True, scope="session")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # A test on the five real seed briefs of ../shared is an evaluation test (the other
+    # evaluation tests, which read ../shared themselves, are marked where they are defined).
+    for item in items:
+        if "seeded_db" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.evaluation)
 
 
 _pg_problem: list[str] = []

@@ -68,6 +68,7 @@ def visible(text: str, mask: list[bool], start: int, end: int) -> str:
 # -- the real seeds ------------------------------------------------------------------------
 
 
+@pytest.mark.evaluation
 def test_every_stored_span_maps_back_to_its_claim(seeded_db: Database) -> None:
     briefs = list_briefs(seeded_db.engine)
     assert len(briefs) == len(seed_manifest())
@@ -89,6 +90,7 @@ def test_every_stored_span_maps_back_to_its_claim(seeded_db: Database) -> None:
     assert mismatches == []
 
 
+@pytest.mark.evaluation
 def test_span_check_notices_an_off_by_one_span() -> None:
     text, claims = seed_claims("000")
     mask = markup_mask(text)
@@ -98,6 +100,7 @@ def test_span_check_notices_an_off_by_one_span() -> None:
     assert visible(text, mask, claim.start + 1, claim.end) != squash(claim.text)
 
 
+@pytest.mark.evaluation
 def test_stored_claims_are_the_extracted_ones(seeded_db: Database) -> None:
     by_title = {b["title"]: b["file"][:3] for b in seed_manifest()}
     with Session(seeded_db.engine) as session:
@@ -110,18 +113,21 @@ def test_stored_claims_are_the_extracted_ones(seeded_db: Database) -> None:
             ]
 
 
+@pytest.mark.evaluation
 @pytest.mark.parametrize("prefix", SEEDS)
 @pytest.mark.parametrize("artefact", ["PISM BULLETIN", "](", "\\$", "**"])
 def test_no_markup_or_running_header_in_claims(prefix: str, artefact: str) -> None:
     assert not [c.text for c in claims_of(prefix) if artefact in c.text]
 
 
+@pytest.mark.evaluation
 def test_the_artefacts_are_really_in_the_seeds() -> None:
     everything = "".join(seed_text(p) for p in SEEDS)
     for artefact in ["PISM BULLETIN", "](", "\\$", "**"]:
         assert artefact in everything
 
 
+@pytest.mark.evaluation
 @pytest.mark.parametrize("prefix", SEEDS)
 def test_no_byline_in_claims(prefix: str) -> None:
     brief = next(b for b in seed_manifest() if b["file"].startswith(prefix))
@@ -137,6 +143,7 @@ def test_no_byline_in_claims(prefix: str) -> None:
         assert re.sub(r"[\s,;&]|\band\b|\bBy\b", "", names_removed), claim.text
 
 
+@pytest.mark.evaluation
 @pytest.mark.parametrize("prefix", SEEDS)
 def test_claims_start_upper_case_unless_list_items(prefix: str) -> None:
     for claim in claims_of(prefix):
@@ -145,6 +152,7 @@ def test_claims_start_upper_case_unless_list_items(prefix: str) -> None:
             assert claim.text != claim.sentence, claim.text
 
 
+@pytest.mark.evaluation
 def test_sentence_broken_by_blank_line_is_one_claim() -> None:
     text, claims = seed_claims("000")
     [claim] = [c for c in claims if "Senkaku/Diaoyu islands," in c.text]
@@ -154,6 +162,7 @@ def test_sentence_broken_by_blank_line_is_one_claim() -> None:
     assert "\n\n" in text[claim.start : claim.end]
 
 
+@pytest.mark.evaluation
 def test_list_sentence_becomes_claims_that_keep_their_parent() -> None:
     claims = claims_of("004")
     items = [c for c in claims if c.sentence.startswith("It includes, among others,")]
@@ -170,6 +179,7 @@ def test_list_sentence_becomes_claims_that_keep_their_parent() -> None:
     assert all(a[1] <= b[0] for a, b in pairwise(spans))
 
 
+@pytest.mark.evaluation
 @pytest.mark.parametrize(
     ("prefix", "key"),
     [
@@ -188,6 +198,7 @@ def test_captions_blurbs_and_boilerplate_are_not_claims(prefix: str, key: str) -
     assert not [c.text for c in claims if key in c.text]
 
 
+@pytest.mark.evaluation
 @pytest.mark.parametrize(
     ("prefix", "heading"),
     [

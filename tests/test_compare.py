@@ -9,14 +9,16 @@ import numpy as np
 import pytest
 from sqlalchemy.orm import Session
 
+from tracker.app.diffs import diff
 from tracker.compare.align import Alignment, align, group_duplicates
 from tracker.compare.classify import classify, quantity_changes, stance_changes
-from tracker.compare.engine import compare, diff
-from tracker.compare.model import ClaimRef, DiffOptions, QuantityRef
-from tracker.compare.selection import load_selection, parse_selection
+from tracker.compare.engine import compare
+from tracker.compare.model import ClaimRef, DiffOptions, QuantityRef, ReportFilter
 from tracker.errors import SelectionError
 from tracker.report.json_report import render_json
+from tracker.selection import parse_selection
 from tracker.store.db import Database
+from tracker.store.selections import load_selection
 
 
 def claim(text: str, *quantities: QuantityRef, brief: int = 1, ordinal: int = 0) -> ClaimRef:
@@ -64,7 +66,7 @@ def test_bad_selections_are_clear_errors(spec: str) -> None:
 
 def test_empty_selection_names_it(seeded_db: Database) -> None:
     with pytest.raises(SelectionError, match="'2022' matches no brief"):
-        diff(seeded_db.engine, "2022", "2024")
+        diff(seeded_db, "2022", "2024")
 
 
 def test_year_pools_all_its_briefs(seeded_db: Database) -> None:
@@ -83,7 +85,7 @@ def _pairs(result: object) -> list[dict]:  # type: ignore[type-arg]
 
 
 def test_defence_spending_cap_to_target(seeded_db: Database) -> None:
-    result = diff(seeded_db.engine, "2023", "2024")
+    result = diff(seeded_db, "2023", "2024")
     hits = [
         c
         for c in _pairs(result)
@@ -105,7 +107,7 @@ def test_defence_spending_cap_to_target(seeded_db: Database) -> None:
     "removed claim shows a rank claim as its lead (test_trading_partner_rank_is_a_lead)",
 )
 def test_trading_partner_rank_change(seeded_db: Database) -> None:
-    result = diff(seeded_db.engine, "2021", "2023")
+    result = diff(seeded_db, "2021", "2023")
     hits = [
         c
         for c in _pairs(result)
@@ -117,7 +119,7 @@ def test_trading_partner_rank_change(seeded_db: Database) -> None:
 
 
 def test_trading_partner_rank_is_a_lead(seeded_db: Database) -> None:
-    result = diff(seeded_db.engine, "2021", "2023")
+    result = diff(seeded_db, "2021", "2023")
     (removed,) = [
         c
         for c in result.changes
@@ -130,7 +132,7 @@ def test_trading_partner_rank_is_a_lead(seeded_db: Database) -> None:
 
 
 def test_china_is_not_paired_with_the_us(seeded_db: Database) -> None:
-    result = diff(seeded_db.engine, "2021", "2023")
+    result = diff(seeded_db, "2021", "2023")
     assert not [
         c
         for c in _pairs(result)
@@ -141,7 +143,7 @@ def test_china_is_not_paired_with_the_us(seeded_db: Database) -> None:
 
 def test_steel_tariffs_are_not_paired_with_a_steel_takeover(seeded_db: Database) -> None:
     # Both 2023 and 2024 mention steel, and nothing else: a tariff cut is not a takeover.
-    result = diff(seeded_db.engine, "2023", "2024")
+    result = diff(seeded_db, "2023", "2024")
     kinds = {
         c.kind
         for c in result.changes
@@ -151,7 +153,7 @@ def test_steel_tariffs_are_not_paired_with_a_steel_takeover(seeded_db: Database)
 
 
 def test_every_claim_is_reported_once_per_side(seeded_db: Database) -> None:
-    result = diff(seeded_db.engine, "2021", "2024")
+    result = diff(seeded_db, "2021", "2024")
     one_to_one = [c for c in result.changes if c.relation == "one-to-one" and c.old and c.new]
     old_ids = [c.old.id for c in one_to_one if c.old]
     assert len(old_ids) == len(set(old_ids))
@@ -162,8 +164,8 @@ def test_every_claim_is_reported_once_per_side(seeded_db: Database) -> None:
 
 
 def test_json_is_deterministic_and_follows_the_contract(seeded_db: Database) -> None:
-    first = render_json(diff(seeded_db.engine, "2021", "2024"))
-    second = render_json(diff(seeded_db.engine, "2021", "2024"))
+    first = render_json(diff(seeded_db, "2021", "2024"))
+    second = render_json(diff(seeded_db, "2021", "2024"))
     assert first == second
     data = json.loads(first)
     assert set(data) >= {"from", "to", "summary", "changes"}
@@ -181,11 +183,14 @@ def test_json_is_deterministic_and_follows_the_contract(seeded_db: Database) -> 
 
 
 def test_options_filter_kind_grep_and_min_score(seeded_db: Database) -> None:
-    everything = diff(seeded_db.engine, "2023", "2024")
-    only = diff(seeded_db.engine, "2023", "2024", DiffOptions(kinds=("modified",), grep="defen"))
+    everything = diff(seeded_db, "2023", "2024")
+    only = diff(seeded_db, "2023", "2024", report=ReportFilter(kinds=("modified",), grep="defen"))
     assert only.changes and all(c.kind == "modified" for c in only.changes)
     assert all(any("defen" in x.text.lower() for x in (c.old, c.new) if x) for c in only.changes)
-    strict = diff(seeded_db.engine, "2023", "2024", DiffOptions(min_score=0.99))
+    # A report filter picks changes after matching: the pairs are those of the whole diff.
+    assert only.changes == tuple(c for c in everything.changes if c in only.changes)
+    assert set(only.changes) <= set(everything.changes)
+    strict = diff(seeded_db, "2023", "2024", DiffOptions(min_score=0.99))
     assert strict.summary["modified"] < everything.summary["modified"]
     assert strict.summary["removed"] > everything.summary["removed"]
 
@@ -311,13 +316,13 @@ def test_stored_tokens_are_used_and_stale_ones_recomputed(seeded_db: Database) -
     assert len(stored) == len(sel.claims)  # ingest stores the current version
     assert all(c.tokens == " ".join(content_tokens(c.norm_text)) for c in stored)
 
-    before = render_json(diff(seeded_db.engine, "2023", "2024"))
+    before = render_json(diff(seeded_db, "2023", "2024"))
     with Session(seeded_db.engine) as session, session.begin():
         session.execute(update(Claim).values(tokens_version=FEATURES_VERSION - 1))
     try:
         with Session(seeded_db.engine) as session:
             assert all(c.tokens is None for c in load_selection(session, "2023").claims)
-        assert render_json(diff(seeded_db.engine, "2023", "2024")) == before
+        assert render_json(diff(seeded_db, "2023", "2024")) == before
     finally:
         with Session(seeded_db.engine) as session, session.begin():
             session.execute(update(Claim).values(tokens_version=FEATURES_VERSION))

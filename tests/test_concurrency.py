@@ -11,10 +11,10 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-import tracker.compare.engine as engine_module
-import tracker.compare.timeline as timeline_module
+import tracker.app.diffs as diffs_module
 import tracker.ingest.service as service
-from tracker.compare.engine import diff
+import tracker.store.selections as selections_module
+from tracker.app.diffs import diff
 from tracker.ingest import Overrides, ingest_file
 from tracker.store.db import Database, open_database, read_snapshot
 from tracker.store.models import Brief, Claim
@@ -128,14 +128,14 @@ def _ingest_after_first_load(
 def test_diff_during_an_ingest_sees_one_snapshot(
     db: Database, tmp_path: Path, monkeypatch: Any
 ) -> None:
-    loads = _ingest_after_first_load(db, tmp_path, monkeypatch, engine_module)
-    during = diff(db.engine, "2021", "2024")
+    loads = _ingest_after_first_load(db, tmp_path, monkeypatch, diffs_module)
+    during = diff(db, "2021", "2024")
     assert loads == ["2021", "2024"]
     assert [b.title for b in during.new.briefs] == ["Harbour decision"]
     assert all("moorings" not in c.text for c in during.new.claims)
 
     monkeypatch.undo()
-    after = diff(db.engine, "2021", "2024")
+    after = diff(db, "2021", "2024")
     assert [b.title for b in after.new.briefs] == ["Harbour decision", "Harbour addendum"]
     assert any("moorings" in c.text for c in after.new.claims)
 
@@ -156,8 +156,9 @@ def test_snapshot_session_does_not_see_later_commits(db: Database, tmp_path: Pat
 def test_a_timeline_during_an_ingest_sees_one_snapshot(
     db: Database, tmp_path: Path, monkeypatch: Any
 ) -> None:
-    loads = _ingest_after_first_load(db, tmp_path, monkeypatch, timeline_module)
-    during = timeline_module.timeline(db.engine, ["2021", "2024", "2021..2024"])
+    # The timeline loads its selections through the store module's own load_selection.
+    loads = _ingest_after_first_load(db, tmp_path, monkeypatch, selections_module)
+    during = diffs_module.timeline(db, ["2021", "2024", "2021..2024"])
     assert loads == ["2021", "2024", "2021..2024"]
     for period in during.periods[1:]:
         assert "Harbour addendum" not in [b.title for b in period.selection.briefs]

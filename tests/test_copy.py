@@ -11,8 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.conftest import SAMPLE
+from tracker.app.diffs import diff
 from tracker.cli import cli
-from tracker.compare.engine import diff
 from tracker.errors import StoreError
 from tracker.ingest import ingest_file
 from tracker.report.json_report import render_json
@@ -62,7 +62,7 @@ def _diff_json(database: Database) -> str:
     """The diff as JSON with claim and brief ids blanked (a copy renumbers them)."""
     import json
 
-    data = json.loads(render_json(diff(database.engine, "2021", "2024")))
+    data = json.loads(render_json(diff(database, "2021", "2024")))
     for change in data["changes"]:
         lead = change.get("lead") or {}
         for claim in (change["old"], change["new"], lead.get("claim")):
@@ -118,6 +118,29 @@ def test_copy_there_and_back_keeps_everything(db: Database, tmp_path: Path) -> N
     finally:
         src.engine.dispose()
         back.engine.dispose()
+
+
+def test_copy_refuses_an_archive_path_outside_the_archive(tmp_path: Path) -> None:
+    src = open_database(str(tmp_path / "src" / "tracker.db"))
+    dest = open_database(str(tmp_path / "dest" / "tracker.db"))
+    try:
+        brief = tmp_path / "2021-03-01-ferry.txt"
+        brief.write_text("The ferry operator will double its winter sailings.\n", encoding="utf-8")
+        ingest_file(src, brief)
+        outside = tmp_path / "outside.txt"
+        outside.write_text("not a brief", encoding="utf-8")
+        with Session(src.engine) as session:
+            row = session.scalars(select(Brief)).one()
+            row.archive_path = "../../outside.txt"
+            session.commit()
+        with pytest.raises(StoreError, match="not a snapshots/<year>/<hash> name"):
+            copy_database(src, dest)
+        assert not (dest.archive_root.parent / "outside.txt").exists()
+        with Session(dest.engine) as session:
+            assert session.scalars(select(Brief)).all() == []
+    finally:
+        src.engine.dispose()
+        dest.engine.dispose()
 
 
 def test_copy_into_itself_is_refused(tmp_path: Path) -> None:

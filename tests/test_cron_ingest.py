@@ -19,9 +19,9 @@ from sqlalchemy.orm import Session
 from tests.httpserver import Route, Server, serve
 from tests.site import full_site, good_site
 from tests.test_readers import make_pdf
+from tracker.app.ingesting import run_sources
 from tracker.cli import cli
 from tracker.errors import RunLocked
-from tracker.ingest.cron import run_sources
 from tracker.ingest.fetch import Fetcher, FetchPolicy
 from tracker.ingest.lock import run_lock
 from tracker.ingest.netguard import ENV_ALLOW
@@ -278,6 +278,30 @@ def test_report_dir_gets_a_change_report_per_new_brief(
     html = (reports / f"brief-{tariffs}-vs-2023.html").read_text(encoding="utf-8")
     assert "12% to 4%" in html and "at 12% in 2024" in html
     assert f"brief {old.brief_id}" not in report.notes
+
+
+def test_a_change_report_that_cannot_be_written_fails_the_run_not_a_source(
+    server: Server, db: Database, tmp_path: Path
+) -> None:
+    good_site(server)
+    earlier = tmp_path / "2023-05-01-tariffs.txt"
+    earlier.write_text(
+        "The trade ministry will keep the tariff on imported solar panels at 12% in 2024.\n",
+        encoding="utf-8",
+    )
+    from tracker.ingest import ingest_file
+
+    ingest_file(db, earlier)
+    config = Config(tmp_path / "tracker.toml", [Source("feed", server.url("/feed.xml"))])
+    blocked = tmp_path / "reports"
+    blocked.write_text("a file where the report folder should be", encoding="utf-8")
+    with quick_fetcher() as fetcher:
+        report = run_sources(db, config, fetcher, report_dir=blocked)
+    failed = [o for o in report.outcomes if o.status == "failed"]
+    assert failed and all(o.source is None for o in failed)
+    assert {e["source"] for e in report.errors} == {"change report"}
+    assert all(e["item"].startswith("brief ") for e in report.errors)
+    assert report.exit_status == 1 and report.count("new") >= 1
 
 
 # -- the command line ----------------------------------------------------------------------

@@ -28,6 +28,9 @@ from tests.conftest import DATA, SAMPLE, SHARED
 # of them now fall below the threshold and are reported as leads instead (dev 15 -> 9,
 # sample 19 -> 14). These floors guard today's numbers; the targets (16/16, 20/20)
 # are not met.
+# The gold sets and the scorer of ../shared/eval: the evaluation tier.
+pytestmark = pytest.mark.evaluation
+
 DEV_FLOOR = 9
 SAMPLE_FLOOR = 14
 

@@ -14,6 +14,7 @@ from array import array
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -177,6 +178,7 @@ def test_cleanup_and_claims_equal_the_general_paths(text: str, hard_wrapped: boo
         assert extract_claims(text) == fast_claims
 
 
+@pytest.mark.evaluation
 def test_general_paths_on_the_seed_briefs() -> None:
     for brief in seed_manifest():
         text = seed_text(brief["file"][:3])

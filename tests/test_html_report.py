@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from tracker.app.diffs import diff
 from tracker.claims.normalize import normalize
-from tracker.compare.engine import compare, diff
+from tracker.compare.engine import compare
 from tracker.compare.model import BriefRef, ClaimRef, Selection
 from tracker.report.html import render_html, safe_url
 from tracker.report.json_report import render_json
@@ -56,7 +57,7 @@ def articles(dom: Dom) -> list[dict[str, str | None]]:
 
 
 def test_counts_per_kind_match_the_json(sample_db: Database) -> None:
-    result = diff(sample_db.engine, "2021", "2024")
+    result = diff(sample_db, "2021", "2024")
     dom = parse(render_html(result))
     summary = json.loads(render_json(result))["summary"]
     cards = articles(dom)
@@ -68,7 +69,7 @@ def test_counts_per_kind_match_the_json(sample_db: Database) -> None:
 
 
 def test_cards_carry_the_confidence_of_their_pair(sample_db: Database) -> None:
-    result = diff(sample_db.engine, "2021", "2024")
+    result = diff(sample_db, "2021", "2024")
     dom = parse(render_html(result))
     shown = [a["data-confidence"] for a in articles(dom)]
     # Cards are ordered by kind and priority, so compare as multisets.
@@ -78,7 +79,7 @@ def test_cards_carry_the_confidence_of_their_pair(sample_db: Database) -> None:
 
 
 def test_context_figures_get_their_own_badges(sample_db: Database) -> None:
-    result = diff(sample_db.engine, "2021", "2024")
+    result = diff(sample_db, "2021", "2024")
     badges = [a.get("class") for t, a in parse(render_html(result)).tags if t == "li"]
     quantities = [q for c in result.changes for q in c.quantities]
     assert badges.count("badge context") == sum(not q.moved for q in quantities) > 0
@@ -86,7 +87,7 @@ def test_context_figures_get_their_own_badges(sample_db: Database) -> None:
 
 
 def test_report_is_standalone_and_accessible(sample_db: Database) -> None:
-    html = render_html(diff(sample_db.engine, "2021", "2024"))
+    html = render_html(diff(sample_db, "2021", "2024"))
     dom = parse(html)
     # No external resource: no <link>, no src= pointing anywhere, no fetch in the script.
     assert not [a for t, a in dom.tags if t in ("link", "img", "iframe") or a.get("src")]
@@ -101,14 +102,14 @@ def test_report_is_standalone_and_accessible(sample_db: Database) -> None:
 
 
 def test_modified_pairs_show_quantity_badges_and_provenance(seeded_db: Database) -> None:
-    html = render_html(diff(seeded_db.engine, "2023", "2024"))
+    html = render_html(diff(seeded_db, "2023", "2024"))
     assert "1 percent of gross domestic product → 2% of GDP (+1 pp)" in html
     assert re.search(r"What are the Regional and Global Consequences[^<]*· <time", html)
 
 
 def test_output_is_deterministic(sample_db: Database) -> None:
-    a = render_html(diff(sample_db.engine, "2021", "2024"))
-    b = render_html(diff(sample_db.engine, "2021", "2024"))
+    a = render_html(diff(sample_db, "2021", "2024"))
+    b = render_html(diff(sample_db, "2021", "2024"))
     assert a == b
 
 
@@ -221,7 +222,7 @@ def test_filters_and_search_work_in_chromium(
     corpus: str, request: pytest.FixtureRequest, tmp_path: Path
 ) -> None:
     database: Database = request.getfixturevalue(corpus)
-    result = diff(database.engine, "2021", "2024")
+    result = diff(database, "2021", "2024")
     report = tmp_path / "report.html"
     report.write_text(render_html(result), encoding="utf-8")
     url = report.as_uri()

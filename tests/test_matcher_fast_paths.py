@@ -25,14 +25,15 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 import tracker.compare.align as align_module
+from tracker.app.diffs import diff
 from tracker.compare import evidence
 from tracker.compare.align import SPLIT_CONTAINMENT, SPLIT_RELATIVE, Edge, align
-from tracker.compare.engine import collector_paused, diff
+from tracker.compare.engine import collector_paused
 from tracker.compare.features import Features, claim_features, claim_tokens
 from tracker.compare.matcher import MatcherConfig, Prepared, assign
 from tracker.compare.model import ClaimRef, QuantityRef
-from tracker.compare.selection import load_selection
 from tracker.store.db import Database, read_snapshot
+from tracker.store.selections import load_selection
 
 # -- the reference: the code before the speed-ups -------------------------------------------
 
@@ -330,6 +331,6 @@ def test_collector_is_paused_during_the_block_and_restored_after() -> None:
 
 
 def test_diff_leaves_the_collector_on(sample_db: Database) -> None:
-    result = diff(sample_db.engine, "2021", "2024")
+    result = diff(sample_db, "2021", "2024")
     assert result.changes
     assert gc.isenabled()

@@ -277,6 +277,7 @@ def _keys() -> dict[str, set[str]]:
     return keys
 
 
+@pytest.mark.evaluation
 @pytest.mark.skipif(not _ndc_pdfs(), reason=f"real NDC PDFs not found under {DOCUMENTS}")
 @pytest.mark.parametrize("path", _ndc_pdfs(), ids=lambda p: p.name)
 def test_real_ndc_pdf_keeps_its_key_sentences_and_little_debris(path: Path) -> None:

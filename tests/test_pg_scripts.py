@@ -20,6 +20,9 @@ from sqlalchemy import create_engine, text
 
 from tests.conftest import ROOT
 
+# Starts and stops a PostgreSQL server of its own: the postgres tier.
+pytestmark = pytest.mark.postgres
+
 
 def _can_run_a_server() -> str | None:
     """Why this machine cannot run the scripts' server here, or None."""

@@ -10,12 +10,8 @@ from hypothesis import strategies as st
 
 import tracker.claims.quantities as quantities_module
 from tests.conftest import seed_manifest, seed_text
-from tracker.claims.quantities import (
-    Quantity,
-    extract_quantities,
-    format_value,
-    quantity_key,
-)
+from tracker.claims.quantities import Quantity, extract_quantities
+from tracker.claims.quantity_format import format_value, quantity_key
 
 # Typographic characters as escapes: they look like ASCII in an editor.
 EN = "\u2013"  # en dash
@@ -685,6 +681,7 @@ def test_skipping_passes_never_changes_the_result_on_any_text(text: str) -> None
     assert extract_quantities(text) == _all_passes(text)
 
 
+@pytest.mark.evaluation
 def test_skipping_passes_on_the_seed_briefs() -> None:
     lines = [line for brief in seed_manifest() for line in seed_text(brief["file"][:3]).split("\n")]
     assert sum(bool(extract_quantities(line)) for line in lines) > 20

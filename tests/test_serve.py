@@ -19,9 +19,9 @@ from flask.testing import FlaskClient
 from tests.conftest import SAMPLE
 from tests.test_html_report import parse
 from tracker.app.browse import text_pieces
+from tracker.app.diffs import diff
 from tracker.app.review import review_queue, reviewed_diff
 from tracker.cli import cli
-from tracker.compare.engine import diff
 from tracker.ingest import ingest_file
 from tracker.store.db import Database, open_database
 from tracker.web.app import create_app

@@ -412,6 +412,7 @@ def test_manifest_csv_and_json_with_relative_files_and_a_bad_row(
     assert usage.exit_code == 2
 
 
+@pytest.mark.evaluation
 def test_seed_manifest_keeps_its_date_precisions(db: Database) -> None:
     briefs = seed_manifest()
     report = ingest_manifest(db, SEEDS / "manifest.json")

@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from tracker.app.diffs import diff, timeline
 from tracker.cli import cli
-from tracker.compare.engine import diff
 from tracker.compare.model import STRONG_MATCH, WEAK_MATCH
-from tracker.compare.timeline import STATUSES, Chain, Timeline, qualifiers, timeline
+from tracker.compare.timeline import STATUSES, Chain, Timeline
+from tracker.compare.trajectories import qualifiers
 from tracker.ingest import Overrides, ingest_file
 from tracker.report import render_timeline
 from tracker.report.timeline_html import render_timeline_html
@@ -152,7 +153,7 @@ def test_multiway_diff_of_the_seeds_reads_in_text_and_html(
 
 
 def test_a_position_missing_for_a_year_is_one_chain_with_a_gap(fisheries: Database) -> None:
-    tl = timeline(fisheries.engine, ["2021", "2022", "2023"])
+    tl = timeline(fisheries, ["2021", "2022", "2023"])
     quota = _chain_with(tl, "cod quota")
     assert [tl.periods[s.period].label for s in quota.steps] == ["2021", "2023"]
     assert quota.gaps(3) == (1,)
@@ -164,7 +165,7 @@ def test_a_position_missing_for_a_year_is_one_chain_with_a_gap(fisheries: Databa
 
 
 def test_a_figure_that_moves_every_year_is_a_three_point_trajectory(fisheries: Database) -> None:
-    tl = timeline(fisheries.engine, ["2021", "2022", "2023"])
+    tl = timeline(fisheries, ["2021", "2022", "2023"])
     patrols = _chain_with(tl, "patrol vessels")
     assert len(patrols.steps) == 3
     assert patrols.status == "changed-repeatedly"
@@ -177,7 +178,7 @@ def test_a_figure_that_moves_every_year_is_a_three_point_trajectory(fisheries: D
 
 
 def test_statuses_of_vanished_appeared_and_transient_positions(fisheries: Database) -> None:
-    tl = timeline(fisheries.engine, ["2021", "2022", "2023"])
+    tl = timeline(fisheries, ["2021", "2022", "2023"])
     assert _chain_with(tl, "harbour levy").status == "vanished"
     assert _chain_with(tl, "Inspectors will board").status == "appeared"
     assert _chain_with(tl, "juvenile cod").status == "transient"
@@ -195,7 +196,7 @@ def test_an_unchanged_restatement_is_stable(tmp_path: Path) -> None:
         tmp_path,
         {f"{y}-05-01": (f"Outlook {y}", f"{line} {aside}") for y, aside in asides.items()},
     )
-    tl = timeline(database.engine, ["2020", "2021", "2022"])
+    tl = timeline(database, ["2020", "2021", "2022"])
     chain = _chain_with(tl, "patrol vessels")
     assert chain.status == "stable" and chain.changes == 0
     kinds = [s.change.kind for s in chain.steps[1:]]
@@ -204,10 +205,10 @@ def test_an_unchanged_restatement_is_stable(tmp_path: Path) -> None:
 
 def test_chains_agree_with_the_pairwise_diffs(sample_db: Database) -> None:
     specs = ["2021", "2023", "2024"]
-    tl = timeline(sample_db.engine, specs)
+    tl = timeline(sample_db, specs)
     pairs = set()
     for old, new in itertools.pairwise(specs):
-        for ch in diff(sample_db.engine, old, new).changes:
+        for ch in diff(sample_db, old, new).changes:
             if ch.old is not None and ch.new is not None and ch.relation == "one-to-one":
                 pairs.add((ch.old.id, ch.new.id))
     seen: set[int] = set()
@@ -355,7 +356,7 @@ def test_html_timeline_escapes_hostile_text(tmp_path: Path) -> None:
         "2023-01-05": ("Levy review 2023", "The council will cap the landing fee at 400 euros."),
     }
     database = _store(tmp_path, hostile)
-    page = render_timeline_html(timeline(database.engine, ["2021", "2022", "2023"]))
+    page = render_timeline_html(timeline(database, ["2021", "2022", "2023"]))
     assert "<script>alert" not in page and "<img src=x" not in page
     assert "&lt;script&gt;" in page or "alert(&#39;x&#39;)" in page
     assert page.count("<script>") == 1  # the page's own filter script only
@@ -366,7 +367,7 @@ def test_html_timeline_escapes_hostile_text(tmp_path: Path) -> None:
 def test_status_filter_search_and_topic_order_work_in_chromium(
     sample_db: Database, tmp_path: Path
 ) -> None:
-    tl = timeline(sample_db.engine, ["2021", "2023", "2024"])
+    tl = timeline(sample_db, ["2021", "2023", "2024"])
     report = tmp_path / "timeline.html"
     report.write_text(render_timeline_html(tl), encoding="utf-8")
     url = report.as_uri()
@@ -424,7 +425,7 @@ def test_trajectory_follows_the_continuing_figure_and_keeps_ranges(tmp_path: Pat
             ),
         },
     )
-    tl = timeline(database.engine, ["2021", "2022", "2023"])
+    tl = timeline(database, ["2021", "2022", "2023"])
     wind = _chain_with(tl, "Wind farms")
     assert len(wind.steps) == 3
     (series,) = wind.trajectory
@@ -438,7 +439,7 @@ def test_trajectory_follows_the_continuing_figure_and_keeps_ranges(tmp_path: Pat
 
 
 def test_report_order_puts_moved_figures_first_then_topics(sample_db: Database) -> None:
-    tl = timeline(sample_db.engine, ["2021", "2023", "2024"])
+    tl = timeline(sample_db, ["2021", "2023", "2024"])
     for status in STATUSES:
         group = [c for c in tl.chains if c.status == status and len(c.steps) > 1]
         moved = [

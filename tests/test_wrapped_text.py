@@ -297,6 +297,7 @@ def markdown_series() -> list[Path]:
     return paths
 
 
+@pytest.mark.evaluation
 def test_markdown_series_claims_hold_no_markup_or_line_end_cuts() -> None:
     problems = []
     for path in markdown_series():
@@ -311,6 +312,7 @@ def test_markdown_series_claims_hold_no_markup_or_line_end_cuts() -> None:
     assert not problems
 
 
+@pytest.mark.evaluation
 def test_every_markdown_document_has_at_most_two_percent_debris() -> None:
     # Judged as benchmarks/extraction_audit.py judges: tracker.claims.debris, per document.
     over = []

@@ -203,8 +203,8 @@ def claim_choices(
         return tuple(
             PickChoice(h.claim_id, h.brief_id, h.date, h.title, h.text) for h in result.hits
         )
-    from tracker.compare.selection import load_selection
     from tracker.store.db import read_snapshot
+    from tracker.store.selections import load_selection
 
     with read_snapshot(engine) as session:
         selection = load_selection(session, spec)

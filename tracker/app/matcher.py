@@ -28,6 +28,7 @@ from sqlalchemy.engine import make_url
 from tracker.claims.identity import claim_hash
 from tracker.compare import fitting
 from tracker.compare.evidence import FEATURE_NAMES
+from tracker.compare.fitting import PairScores as PairScores
 from tracker.compare.matcher import MatcherConfig
 from tracker.compare.probability import PairModel, load_model, shipped_model
 from tracker.errors import TrackerError
@@ -175,7 +176,7 @@ class StoreRows:
 def store_rows(db: Database, config: MatcherConfig | None = None) -> StoreRows:
     """Each current review verdict as an evidence row, computed in the diff of the two
     claims' briefs (``brief:A`` against ``brief:B``), as the matcher would see the pair."""
-    from tracker.compare.selection import load_selection
+    from tracker.store.selections import load_selection
 
     with read_snapshot(db.engine) as session:
         decided = store.current(session)

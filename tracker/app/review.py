@@ -12,10 +12,9 @@ import datetime as dt
 import getpass
 import io
 import json
-import math
 import os
 import tomllib
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,15 +22,12 @@ from typing import Any
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from tracker.app import diffs
 from tracker.claims.identity import claim_hash
 from tracker.compare.matcher import MatcherConfig
-from tracker.compare.model import (
-    ClaimRef,
-    Diff,
-    DiffOptions,
-    QuantityChange,
-    Review,
-)
+from tracker.compare.model import Diff, DiffOptions, ReportFilter, Review
+from tracker.compare.queue import QueueItem as QueueItem
+from tracker.compare.queue import review_queue as review_queue
 from tracker.compare.semantic import Encoder
 from tracker.compare.timeline import Granularity, Status, Timeline
 from tracker.errors import ReviewError
@@ -40,6 +36,7 @@ from tracker.store import reviews as store
 from tracker.store.db import read_snapshot
 from tracker.store.models import Claim
 from tracker.store.reviews import Decision
+from tracker.store.reviews import StoredClaim as StoredClaim
 
 CONFIG_VAR = "TRACKER_CONFIG"
 CONFIG_NAME = "tracker.toml"
@@ -88,15 +85,24 @@ def reviewed_diff(
     new_spec: str,
     options: DiffOptions | None = None,
     *,
+    report: ReportFilter | None = None,
     encoder: Encoder | None = None,
     config: MatcherConfig | None = None,
 ) -> Diff:
     """``tracker diff FROM TO``: a diff in which confirmed pairs are paired, rejected pairs
-    are not, and everything else is aligned around them."""
-    from tracker.compare.engine import diff
-
+    are not, and everything else is aligned around them; it holds the changes ``report``
+    keeps (all of them by default)."""
     found = load_reviews(engine)
-    return diff(engine, old_spec, new_spec, options, encoder=encoder, config=config, reviews=found)
+    return diffs.diff(
+        engine,
+        old_spec,
+        new_spec,
+        options,
+        report=report,
+        encoder=encoder,
+        config=config,
+        reviews=found,
+    )
 
 
 def reviewed_timeline(
@@ -105,15 +111,22 @@ def reviewed_timeline(
     options: DiffOptions | None = None,
     *,
     statuses: Sequence[Status] = (),
+    grep: str | None = None,
     encoder: Encoder | None = None,
     config: MatcherConfig | None = None,
 ) -> Timeline:
-    """``tracker diff A B C``: every position chained, each link honouring the decisions."""
-    from tracker.compare.timeline import timeline
-
+    """``tracker diff A B C``: every position chained, each link honouring the decisions
+    (``statuses`` and ``grep`` filter the chains, as in ``tracker.app.diffs.timeline``)."""
     found = load_reviews(engine)
-    return timeline(
-        engine, specs, options, statuses=statuses, encoder=encoder, reviews=found, config=config
+    return diffs.timeline(
+        engine,
+        specs,
+        options,
+        statuses=statuses,
+        grep=grep,
+        encoder=encoder,
+        reviews=found,
+        config=config,
     )
 
 
@@ -129,9 +142,7 @@ def reviewed_history(
     config: MatcherConfig | None = None,
 ) -> Timeline:
     """``tracker history``: one position through the store, each link honouring decisions."""
-    from tracker.compare.timeline import history
-
-    return history(
+    return diffs.history(
         engine,
         query,
         claim_id=claim_id,
@@ -183,7 +194,7 @@ def undo(engine: Engine, old_claim_id: int, new_claim_id: int, *, by: str) -> No
 
 
 def _selection_hashes(session: Session, spec: str) -> set[str]:
-    from tracker.compare.selection import load_selection
+    from tracker.store.selections import load_selection
 
     return {claim_hash(c.text) for c in load_selection(session, spec).claims}
 
@@ -202,14 +213,6 @@ def decisions(
             news = _selection_hashes(session, new_spec)
             found = [d for d in found if d.new_hash in news]
     return sorted(found, key=lambda d: (d.at, d.old_hash, d.new_hash))
-
-
-@dataclass(frozen=True)
-class StoredClaim:
-    """A claim of this store that a decision names (the first of its text)."""
-
-    id: int
-    text: str
 
 
 def claims_by_hash(engine: Engine, hashes: set[str]) -> dict[str, StoredClaim]:
@@ -328,68 +331,3 @@ def import_decisions(engine: Engine, path: Path) -> Imported:
         except ReviewError as exc:
             raise ReviewError(f"{path}: {exc}") from None
     return Imported(len(parsed), added)
-
-
-# -- the review queue ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class QueueItem:
-    """One pair to review: a reported pair nobody decided yet, or a lead."""
-
-    old: ClaimRef
-    new: ClaimRef
-    probability: float
-    source: str  # "pair" (reported by the matcher) or "lead" (best candidate below it)
-    kind: str  # the pair's change kind as classified ("modified", "unchanged")
-    quantities: tuple[QuantityChange, ...]
-
-    def uncertainty(self, threshold: float) -> float:
-        """Distance of the probability from the threshold, in log-odds (0: least sure)."""
-
-        def logit(p: float) -> float:
-            q = min(max(p, 1e-6), 1 - 1e-6)
-            return math.log(q / (1 - q))
-
-        return abs(logit(self.probability) - logit(threshold))
-
-
-def review_queue(diff: Diff, decided: Collection[tuple[str, str]] = frozenset()) -> list[QueueItem]:
-    """The unreviewed pairs and leads of ``diff``, most uncertain first (probability nearest
-    the threshold), then in reading order. ``decided`` (claim-hash pairs with a current
-    verdict) are left out too: a claim stated twice in one brief is paired through one
-    statement, and the other may still show the decided pair as a lead."""
-    from tracker.compare.classify import classify
-
-    def open_pair(old: ClaimRef, new: ClaimRef) -> bool:
-        return not decided or (claim_hash(old.text), claim_hash(new.text)) not in decided
-
-    threshold = float(str(diff.matcher.get("threshold", 0.5)))
-    items: dict[tuple[int, int], QueueItem] = {}
-    for change in diff.changes:
-        if change.old is not None and change.new is not None:
-            if (
-                change.review is None
-                and change.probability is not None
-                and open_pair(change.old, change.new)
-            ):
-                items[(change.old.id, change.new.id)] = QueueItem(
-                    change.old,
-                    change.new,
-                    change.probability,
-                    "pair",
-                    change.kind,
-                    change.quantities,
-                )
-        elif change.lead is not None:
-            old = change.old or change.lead.claim
-            new = change.new or change.lead.claim
-            if (old.id, new.id) not in items and open_pair(old, new):
-                kind, _aspects, quantities, _stance = classify(old, new)
-                items[(old.id, new.id)] = QueueItem(
-                    old, new, change.lead.probability, "lead", kind, quantities
-                )
-    return sorted(
-        items.values(),
-        key=lambda it: (it.uncertainty(threshold), it.old.order, it.new.order),
-    )

@@ -289,7 +289,7 @@ def _list_items(sentence: str, start: int, end: int) -> list[tuple[int, int]] | 
         items.append((s + offset, e))
     if len(items) < 3:
         return None
-    # The last item runs to the end of the sentence only if it is the last segment.
+    # An item of one word is a name or an aside, not a claim: keep the sentence whole.
     if any(len(text[s:e].split()) < 2 for s, e in items):
         return None
     return [(start + s, start + _rstrip_end(text, s, e)) for s, e in items]

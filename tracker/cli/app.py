@@ -26,7 +26,7 @@ from tracker.errors import TrackerError
 from tracker.textsafe import visible_controls
 
 if TYPE_CHECKING:
-    from tracker.compare.semantic import Encoder
+    from tracker.app.diffs import Encoder
     from tracker.store.db import Database
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -79,7 +79,7 @@ def open_encoder(ctx: click.Context) -> Encoder | None:
     path = ctx.obj.get("embeddings")
     if not path:
         return None
-    from tracker.compare.semantic import load_encoder
+    from tracker.app.diffs import load_encoder
 
     return load_encoder(path)
 

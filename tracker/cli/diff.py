@@ -20,7 +20,7 @@ from tracker.cli.output import (
 )
 
 if TYPE_CHECKING:
-    from tracker.compare.model import BriefRef
+    from tracker.selection import BriefRef
 
 F = TypeVar("F", bound=Any)
 
@@ -75,9 +75,9 @@ def within_specs(
 def warn_versions(briefs: Sequence[BriefRef]) -> None:
     """On standard error: a warning when the briefs compared were extracted by different
     claim extractor versions (the report itself is unchanged)."""
-    from tracker.compare.versions import extractor_warning
+    from tracker.app.diffs import versions_warning
 
-    warning = extractor_warning(briefs)
+    warning = versions_warning(briefs)
     if warning is not None:
         err.write(shown(f"warning: {warning}"))
 
@@ -160,8 +160,7 @@ def diff_cmd(
     --source, --brief and --in narrow every selection, so that a party's positions are
     compared with its own platforms only (tracker diff 2016 2020 --source "Democratic Party").
     """
-    from tracker.compare.model import KINDS, ChangeKind, DiffOptions
-    from tracker.compare.timeline import Status
+    from tracker.app.diffs import KINDS, ChangeKind, DiffOptions, ReportFilter, Status
 
     if len(specs) < 2:
         raise click.UsageError("give at least two selections, e.g. tracker diff 2021 2024")
@@ -170,12 +169,7 @@ def diff_cmd(
     if len(specs) > 2 and kinds:
         raise click.UsageError("--kind needs exactly two selections (use --status)")
     fmt = chosen_format(fmt, output, REPORT_FORMATS)
-    options = DiffOptions(
-        min_score=min_score,
-        kinds=tuple(cast(ChangeKind, k) for k in kinds) or KINDS,
-        grep=grep,
-        within=within_specs(sources, brief_ids, within),
-    )
+    options = DiffOptions(min_score=min_score, within=within_specs(sources, brief_ids, within))
     from tracker.app.matcher import matcher_config
 
     db = open_db(ctx, must_exist=True)
@@ -186,7 +180,10 @@ def diff_cmd(
         from tracker.app.review import reviewed_diff
         from tracker.report import render
 
-        result = reviewed_diff(engine, specs[0], specs[1], options, encoder=encoder, config=config)
+        report = ReportFilter(kinds=tuple(cast(ChangeKind, k) for k in kinds) or KINDS, grep=grep)
+        result = reviewed_diff(
+            engine, specs[0], specs[1], options, report=report, encoder=encoder, config=config
+        )
         warn_versions([*result.old.briefs, *result.new.briefs])
         text = render(result, fmt, color=color, width=width, sort=sort)
     else:
@@ -195,7 +192,7 @@ def diff_cmd(
 
         chosen = tuple(cast(Status, s) for s in statuses)
         chained = reviewed_timeline(
-            engine, specs, options, statuses=chosen, encoder=encoder, config=config
+            engine, specs, options, statuses=chosen, grep=grep, encoder=encoder, config=config
         )
         warn_versions([b for p in chained.periods for b in p.selection.briefs])
         text = render_timeline(chained, fmt, color=color, width=width)

@@ -81,9 +81,8 @@ def history(
     --source, --brief and --in keep the history to some briefs: with --source, a party's
     position is followed through its own platforms and cannot hop to another party's.
     """
+    from tracker.app.diffs import DiffOptions, Granularity
     from tracker.app.review import reviewed_history as run_history
-    from tracker.compare.model import DiffOptions
-    from tracker.compare.timeline import Granularity
     from tracker.report import render_timeline
 
     if (query is None) == (claim_id is None):

@@ -13,9 +13,16 @@ from tracker.cli.app import cli, err, handle_errors, interrupted, open_db, out, 
 from tracker.errors import RunLocked, TrackerError
 
 if TYPE_CHECKING:
-    from tracker.ingest import IngestFailure, IngestResult, Overrides, Skipped
-    from tracker.ingest.manifest import ManifestEntry
-    from tracker.ingest.pages import UrlRun
+    from tracker.app.ingesting import (
+        IngestFailure,
+        IngestResult,
+        ItemOutcome,
+        ManifestEntry,
+        Outcome,
+        Overrides,
+        Skipped,
+        UrlRun,
+    )
     from tracker.store.db import Database
 
 # Exit status of a run that found another run holding the lock (EX_TEMPFAIL in sysexits.h:
@@ -137,14 +144,13 @@ def ingest(
     from rich.markup import escape
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from tracker.ingest import (
+    from tracker.app.ingesting import (
         IngestFailure,
         Overrides,
-        ingest_items,
-        iter_brief_files,
-        store_paths,
+        brief_files,
+        ingest_batch,
+        read_manifest,
     )
-    from tracker.ingest.manifest import ingest_entries, read_manifest
 
     db = open_db(ctx)
     overrides = Overrides(date=date, title=title, source=source, url=url)
@@ -172,7 +178,7 @@ def ingest(
     if manifest is not None:
         entries = read_manifest(manifest)
     skipped: list[Skipped] = []
-    items = list(iter_brief_files(files, skip=store_paths(db), skipped=skipped))
+    items = brief_files(db, files, skipped)
     if not quiet:
         for line in _skipped_lines(skipped, verbose):
             out.print(shown(line), markup=False)
@@ -187,11 +193,7 @@ def ingest(
     try:
         with progress:
             task = progress.add_task("ingest", total=len(items) + len(entries))
-            report = ingest_items(db, items, overrides, on_file=show)
-            if manifest is not None:
-                listed = ingest_entries(db, entries, on_file=show)
-                report.results += listed.results
-                report.failures += listed.failures
+            report = ingest_batch(db, items, overrides, entries, on_file=show)
         fetched = _ingest_urls(db, urls, overrides, quiet, stored_now) if urls else None
     except KeyboardInterrupt:
         raise interrupted(
@@ -276,25 +278,22 @@ def _ingest_urls(
     counting the stored ones in ``stored_now``."""
     from rich.markup import escape
 
-    from tracker.ingest.fetch import Fetcher
-    from tracker.ingest.pages import UrlOutcome, ingest_urls
-    from tracker.ingest.sources import config_path, load_config
+    from tracker.app.ingesting import ingest_urls, sources_config
 
-    config = load_config(config_path(db.url, click.get_current_context().obj["config_path"]))
+    config = sources_config(db, click.get_current_context().obj["config_path"])
 
-    def show(outcome: UrlOutcome) -> None:
+    def show(outcome: Outcome) -> None:
         if outcome.result is None:
-            link, reason = shown(outcome.url), shown(outcome.reason or "")
+            link, reason = shown(outcome.item), shown(outcome.reason or "")
             err.print(f"[red]failed[/]  {escape(link)}: {escape(reason)}")
             return
         stored_now[0] += outcome.result.status == "stored"
         if not quiet:
-            out.print(shown(_stored_line(outcome.url, outcome.result)), markup=False)
-        _warn_date(outcome.url, outcome.result, dt.date.today())
-        _warn_differences(outcome.url, outcome.result)
+            out.print(shown(_stored_line(outcome.item, outcome.result)), markup=False)
+        _warn_date(outcome.item, outcome.result, dt.date.today())
+        _warn_differences(outcome.item, outcome.result)
 
-    with Fetcher(config.fetch) as fetcher:
-        return ingest_urls(db, fetcher, urls, overrides, on_url=show)
+    return ingest_urls(db, urls, overrides, config=config, on_url=show)
 
 
 class _Log:
@@ -329,15 +328,13 @@ def _run_sources(
 ) -> None:
     from rich.text import Text
 
+    from tracker.app.ingesting import run_sources, sources_config
     from tracker.app.watches import run_hook
-    from tracker.ingest.cron import ItemOutcome, run_sources
-    from tracker.ingest.lock import run_lock
-    from tracker.ingest.sources import config_path, load_config
     from tracker.notify.config import load_alert_config
 
     db = open_db(ctx)
-    path = config_path(db.url, ctx.obj["config_path"])
-    config = load_config(path)
+    config = sources_config(db, ctx.obj["config_path"])
+    path = config.path
     if not config.sources:
         raise TrackerError(f"no sources in {path}; add one with: tracker sources add URL_OR_FOLDER")
     log = _Log(log_file)
@@ -356,15 +353,17 @@ def _run_sources(
 
     try:
         try:
-            with run_lock(db, path, wait):
-                log.write(f"run started: {len(config.sources)} sources from {path}")
-                report = run_sources(
-                    db,
-                    config,
-                    report_dir=report_dir,
-                    on_item=show,
-                    after=run_hook(db, load_alert_config(path)),
-                )
+            report = run_sources(
+                db,
+                config,
+                report_dir=report_dir,
+                on_item=show,
+                lock_wait=wait,
+                on_locked=lambda: log.write(
+                    f"run started: {len(config.sources)} sources from {path}"
+                ),
+                after=run_hook(db, load_alert_config(path)),
+            )
         except RunLocked as exc:
             log.write(f"not run: {exc}")
             err.print(Text(f"Error: {exc}"))

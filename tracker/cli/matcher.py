@@ -11,7 +11,7 @@ import click
 from tracker.cli.app import cli, handle_errors, open_db, out, shown
 
 if TYPE_CHECKING:
-    from tracker.compare.fitting import PairScores
+    from tracker.app.matcher import PairScores
 
 
 @cli.group(

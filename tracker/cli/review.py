@@ -14,9 +14,8 @@ from tracker.cli.diff import within_options, within_specs
 from tracker.cli.output import LIST_FORMATS, chosen_format, emit, format_option, output_option
 
 if TYPE_CHECKING:
-    from sqlalchemy import Engine
-
     from tracker.app.review import QueueItem
+    from tracker.store.db import Database
 
 
 class ReviewGroup(click.Group):
@@ -34,11 +33,11 @@ def reviewer(ctx: click.Context, given: str | None) -> str:
     if given:
         return given
     from tracker.app.review import default_reviewer
-    from tracker.ingest.sources import config_path
+    from tracker.app.sources import sources_file
     from tracker.store.db import resolve_url
 
     obj = ctx.find_root().obj
-    return default_reviewer(config_path(resolve_url(obj["db_url"]), obj["config_path"]))
+    return default_reviewer(sources_file(resolve_url(obj["db_url"]), obj["config_path"]))
 
 
 BY_HELP = "Reviewer's name [default: [review] by in tracker.toml, else the OS user]."
@@ -124,9 +123,9 @@ def queue_cmd(
     (different), k (skip), u (undo the previous item) or q (quit). Every verdict is stored
     at once, so quitting keeps what was decided. (Also: `tracker review FROM TO`.)
     """
+    from tracker.app.diffs import DiffOptions
     from tracker.app.matcher import matcher_config
     from tracker.app.review import load_reviews, review_queue, reviewed_diff
-    from tracker.compare.model import DiffOptions
 
     name = reviewer(ctx, by)
     db = open_db(ctx, must_exist=True)
@@ -144,10 +143,10 @@ def queue_cmd(
     if not items:
         out.write(f"nothing to review in {old_spec} → {new_spec}: no unreviewed pair or lead")
         return
-    _run_queue(engine, items, name)
+    _run_queue(db, items, name)
 
 
-def _run_queue(engine: Engine, items: list[QueueItem], name: str) -> None:
+def _run_queue(db: Database, items: list[QueueItem], name: str) -> None:
     from tracker.app.review import decide, undo
     from tracker.report.review_text import KEYS, render_item
 
@@ -162,7 +161,7 @@ def _run_queue(engine: Engine, items: list[QueueItem], name: str) -> None:
         if key == "q":
             break
         if key in VERDICT_KEYS:
-            decide(engine, item.old.id, item.new.id, VERDICT_KEYS[key], by=name)
+            decide(db.engine, item.old.id, item.new.id, VERDICT_KEYS[key], by=name)
             click.echo(f"recorded: {VERDICT_KEYS[key]}\n")
             done.append((i, True))
             i += 1
@@ -176,7 +175,7 @@ def _run_queue(engine: Engine, items: list[QueueItem], name: str) -> None:
                 continue
             i, was_decided = done.pop()
             if was_decided:
-                undo(engine, items[i].old.id, items[i].new.id, by=name)
+                undo(db.engine, items[i].old.id, items[i].new.id, by=name)
             click.echo("undone: back to the previous item\n")
         else:
             click.echo(f"keys: {KEYS}\n")

@@ -15,11 +15,11 @@ SOURCE_KINDS = ("feed", "page", "inbox")
 
 def sources_file(ctx: click.Context) -> Path:
     """The sources file for this invocation (``--config``, ``TRACKER_CONFIG`` or default)."""
-    from tracker.ingest.sources import config_path
+    from tracker.app.sources import sources_file as file_of
     from tracker.store.db import resolve_url
 
     obj = ctx.find_root().obj
-    return config_path(resolve_url(obj["db_url"]), obj["config_path"])
+    return file_of(resolve_url(obj["db_url"]), obj["config_path"])
 
 
 @cli.group(
@@ -68,14 +68,11 @@ def sources_add(ctx: click.Context, target: str, kind: str | None) -> None:
     """
     from rich.text import Text
 
-    from tracker.ingest.fetch import Fetcher
-    from tracker.ingest.sources import add_source, load_config, make_source
+    from tracker.app.sources import add
 
     path = sources_file(ctx)
-    # Sniff with the file's own [fetch] limits (allow_private, user_agent, timeouts).
-    with Fetcher(load_config(path).fetch) as fetcher:
-        source = make_source(target, kind, fetcher)
-    add_source(path, source)
+    # Sniffed with the file's own [fetch] limits (allow_private, user_agent, timeouts).
+    source = add(path, target, kind)
     out.print(Text(shown(f"added {source.kind} {source.location}")))
     err.print(Text(f"sources file: {path}"), style="dim")
 
@@ -88,10 +85,10 @@ def sources_list(ctx: click.Context) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from tracker.ingest.sources import load_config
+    from tracker.app.sources import list_sources
 
     path = sources_file(ctx)
-    config = load_config(path)
+    config = list_sources(path)
     if not config.sources:
         out.print(Text(f"No sources in {path}. Add one with: tracker sources add URL_OR_FOLDER"))
         return
@@ -119,7 +116,7 @@ def sources_remove(ctx: click.Context, target: str) -> None:
     """
     from rich.text import Text
 
-    from tracker.ingest.sources import remove_source
+    from tracker.app.sources import remove
 
-    removed = remove_source(sources_file(ctx), target)
+    removed = remove(sources_file(ctx), target)
     out.print(Text(shown(f"removed {removed.kind} {removed.location}")))

@@ -147,28 +147,22 @@ def briefs_edit(
     """Change a brief's date, title, source or url (one transaction; claims unchanged)."""
     from rich.text import Text
 
-    from tracker.ingest.service import parse_dated
-    from tracker.store.briefs import edit_brief
+    from tracker.app.briefs import edit
 
     if date is None and title is None and source is None and url is None:
         raise click.UsageError("give at least one of --date, --title, --source, --url")
-    edit = edit_brief(
-        open_db(ctx.find_root()),
-        brief_id,
-        date=parse_dated(date) if date is not None else None,
-        title=title,
-        source=source,
-        url=url,
+    changes = edit(
+        open_db(ctx.find_root()), brief_id, date=date, title=title, source=source, url=url
     )
-    if not edit.changed:
+    if not changes.changed:
         out.print(f"brief {brief_id}: nothing changed")
         return
-    for name in edit.changed:
+    for name in changes.changed:
         if name == "date":
-            before, after = edit.before.shown_date, edit.after.shown_date
+            before, after = changes.before.shown_date, changes.after.shown_date
         else:
-            before = getattr(edit.before, name) or "—"
-            after = getattr(edit.after, name) or "—"
+            before = getattr(changes.before, name) or "—"
+            after = getattr(changes.after, name) or "—"
         out.print(Text(f"brief {brief_id} {name}: {before} → {after}"))
 
 
@@ -191,22 +185,18 @@ def claims(ctx: click.Context, brief_id: int, fmt: str | None, output: Path | No
     Each line starts with the claim's id, the one that search, diff, history --claim and the
     JSON reports use.
     """
-    from sqlalchemy.orm import Session
-
-    from tracker.store.repo import get_brief
+    from tracker.store.repo import brief_with_claims
 
     fmt = chosen_format(fmt, output, LIST_FORMATS)
-    db = open_db(ctx, must_exist=True)
-    with Session(db.engine) as session:
-        brief = get_brief(session, brief_id)
-        if brief is None:
-            raise TrackerError(f"no brief with id {brief_id} (see: tracker briefs)")
-        if fmt != "text":
-            from tracker.report.listings import claims_csv, claims_to_dict, dumps
+    brief = brief_with_claims(open_db(ctx, must_exist=True).engine, brief_id)
+    if brief is None:
+        raise TrackerError(f"no brief with id {brief_id} (see: tracker briefs)")
+    if fmt != "text":
+        from tracker.report.listings import claims_csv, claims_to_dict, dumps
 
-            emit(claims_csv(brief) if fmt == "csv" else dumps(claims_to_dict(brief)), output)
-            return
-        emit(_claims_text(brief, color=output is None and out.color), output, color=True)
+        emit(claims_csv(brief) if fmt == "csv" else dumps(claims_to_dict(brief)), output)
+        return
+    emit(_claims_text(brief, color=output is None and out.color), output, color=True)
 
 
 def _claims_text(brief: Brief, *, color: bool) -> str:
@@ -303,36 +293,22 @@ def db_copy(ctx: click.Context, source: str, destination: str, from_archive: str
     --from-archive DIR, else snapshots/ beside an SQLite SRC, else ./snapshots: the setting
     never applies to SRC, so a copy out of a shared store names its archive explicitly.
     """
-    from tracker.store.copy import copy_database
-    from tracker.store.db import archive_folder, archive_root_for, open_database, resolve_url
+    from tracker.store.copy import copy_store
 
-    src_archive = (
-        archive_folder(from_archive) if from_archive else archive_root_for(resolve_url(source))
-    )
-    src = open_database(source, archive=src_archive)
-    try:
-        dest = open_database(destination, archive=ctx.obj["archive"])
-    except BaseException:
-        src.engine.dispose()
-        raise
-    try:
-        report = copy_database(src, dest)
-    finally:
-        src.engine.dispose()
-        dest.engine.dispose()
+    report = copy_store(source, destination, archive=ctx.obj["archive"], from_archive=from_archive)
     out.print(
         f"copied {report.briefs} brief(s) with {report.claims} claims and "
         f"{report.quantities} quantities; {report.already_present} already present"
     )
     if report.decisions:
         out.print(f"review decisions: {report.decisions} row(s) copied")
-    if src.archive_root == dest.archive_root:
-        out.print(f"archive: SRC and DEST share {dest.archive_root}; no raw file to copy")
+    if report.source_archive == report.destination_archive:
+        out.print(f"archive: SRC and DEST share {report.destination_archive}; no raw file to copy")
     elif report.archive_files or report.archive_missing:
         out.print(
-            f"archive: {report.archive_files} raw file(s) copied to {dest.archive_root}"
+            f"archive: {report.archive_files} raw file(s) copied to {report.destination_archive}"
             + (
-                f"; {report.archive_missing} not found under {src.archive_root}"
+                f"; {report.archive_missing} not found under {report.source_archive}"
                 if report.archive_missing
                 else ""
             )
@@ -362,8 +338,12 @@ def db_reextract(ctx: click.Context, brief_ids: tuple[int, ...], every: bool) ->
     """
     from rich.text import Text
 
-    from tracker.claims.version import EXTRACTOR_VERSION
-    from tracker.ingest.reextract import ReextractOutcome, briefs_to_reextract, reextract
+    from tracker.app.briefs import (
+        EXTRACTOR_VERSION,
+        ReextractOutcome,
+        briefs_to_reextract,
+        reextract,
+    )
 
     if every and brief_ids:
         raise click.UsageError("give brief ids or --all, not both")

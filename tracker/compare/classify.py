@@ -7,8 +7,8 @@ import re
 
 from rapidfuzz import fuzz
 
+from tracker.claims.lexicon import CESSATION, NEGATORS
 from tracker.compare.features import LIGHT_VERBS, StanceMark, claim_tokens, stance_marks
-from tracker.compare.lexicon import CESSATION, NEGATORS
 from tracker.compare.measures import claim_words, measures, same_measure
 from tracker.compare.model import (
     Aspect,

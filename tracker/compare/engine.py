@@ -5,8 +5,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-
-from sqlalchemy import Engine
+from dataclasses import replace
 
 from tracker.claims.identity import claim_hash
 from tracker.compare.classify import classify
@@ -18,32 +17,11 @@ from tracker.compare.model import (
     Diff,
     DiffOptions,
     Lead,
+    ReportFilter,
     Review,
     Selection,
 )
-from tracker.compare.selection import load_selection
 from tracker.compare.semantic import Encoder
-from tracker.store.db import read_snapshot
-
-
-def diff(
-    engine: Engine,
-    old_spec: str,
-    new_spec: str,
-    options: DiffOptions | None = None,
-    *,
-    encoder: Encoder | None = None,
-    config: MatcherConfig | None = None,
-    reviews: Reviews | None = None,
-) -> Diff:
-    """Load two selections from one snapshot of the database and compare them (honouring
-    ``reviews``, see ``compare``)."""
-    options = options or DiffOptions()
-    with collector_paused():
-        with read_snapshot(engine) as session:
-            old = load_selection(session, old_spec, options.within)
-            new = load_selection(session, new_spec, options.within)
-        return compare(old, new, options, encoder=encoder, config=config, reviews=reviews)
 
 
 @contextmanager
@@ -82,7 +60,8 @@ def compare(
 ) -> Diff:
     """Match and classify the claims of two loaded selections (see ``matcher``).
 
-    ``options.min_score`` overrides the matcher's probability threshold. With an ``encoder``
+    ``options.min_score`` overrides the matcher's probability threshold; every change is
+    returned (see ``filtered`` for the report filters). With an ``encoder``
     (optional sentence embeddings, see ``semantic``), candidate pairs whose embedding cosine
     is below the config's ``semantic_veto`` cannot match. ``reviews`` are fixed points: a
     pair confirmed ``same`` or ``related`` is always paired (and carries its ``review``), one
@@ -193,18 +172,15 @@ def _compare(
                 Change(kind="added", old=None, new=new.claims[j], also_new=also_new(j), lead=lead)
             )
 
-    changes = [c for c in changes if c.kind in options.kinds and _matches(c, options.grep)]
     changes.sort(key=_sort_key)
-    return Diff(
-        old=old, new=new, changes=tuple(changes), options=options, matcher=config.describe()
-    )
+    return Diff(old=old, new=new, changes=tuple(changes), matcher=config.describe())
 
 
-def _matches(change: Change, grep: str | None) -> bool:
-    if not grep:
-        return True
-    needle = grep.lower()
-    return any(c is not None and needle in c.text.lower() for c in (change.old, change.new))
+def filtered(diff: Diff, report: ReportFilter) -> Diff:
+    """The diff with only the changes ``report`` keeps (the summary counts those)."""
+    if report == ReportFilter():
+        return diff
+    return replace(diff, changes=tuple(c for c in diff.changes if report.keeps(c)))
 
 
 def _sort_key(change: Change) -> tuple[int, tuple[object, ...], tuple[object, ...]]:

@@ -9,9 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import snowballstemmer
-
-from tracker.compare.lexicon import (
+from tracker.claims.lexicon import (
     ACTOR_OF,
     CESSATION,
     DOWN,
@@ -19,33 +17,19 @@ from tracker.compare.lexicon import (
     MODALS,
     NEGATIVE,
     NEGATORS,
-    STOP_WORDS,
     SUPPORT,
     TENTATIVE,
     UP,
 )
+
+# Re-exported: the matcher's modules read the tokenisation through this module.
+from tracker.claims.tokens import FEATURES_VERSION as FEATURES_VERSION
+from tracker.claims.tokens import content_tokens as content_tokens
+from tracker.claims.tokens import surface_tokens as surface_tokens
+from tracker.claims.tokens import word_token
 from tracker.compare.model import ClaimRef
 
-# Bump when tokenisation, stemming or the actor lexicon changes: tokens stored with an older
-# version are recomputed at diff time.
-FEATURES_VERSION = 1
 SUBJECT_WINDOW = 3
-_WORD = re.compile(r"[a-z][a-z0-9']*|\d+(?:\.\d+)?%?")
-_stemmer = snowballstemmer.stemmer("english")
-
-
-# Token of each word seen so far ("" for a word that is not a content word): a corpus has far
-# fewer distinct words than running words, and the Snowball stemmer is pure Python.
-_TOKEN_OF: dict[str, str] = {}
-
-
-def _token(word: str) -> str:
-    # Modal verbs and negators say how a position is held, not what it is about: they feed
-    # stance detection, not topical similarity.
-    if len(word) < 2 or word[0].isdigit() or word in STOP_WORDS or word in MODALS:
-        return ""
-    stem: str = _stemmer.stemWord(word)
-    return stem
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,88 +39,6 @@ class Features:
     tokens: tuple[str, ...]  # stemmed content words; actors appear as their key ("a:japan")
     actors: frozenset[str]
     subject: str | None  # the first actor named: who holds or is described by the position
-
-
-# First words of actor aliases: most words start none, and skip the n-gram look-ups.
-_ACTOR_FIRST = frozenset(alias.split()[0] for alias in ACTOR_OF)
-
-
-def _actor_at(words: list[str], i: int) -> tuple[str, int] | None:
-    """The actor named by the words starting at ``i`` (longest alias first), and its length."""
-    for n in (3, 2, 1):
-        if i + n <= len(words):
-            key = ACTOR_OF.get(" ".join(words[i : i + n]) if n > 1 else words[i])
-            if key is not None:
-                return key, n
-    return None
-
-
-def _words(norm_text: str) -> list[str]:
-    found: list[str] = _WORD.findall(norm_text.replace("-", " ").replace("/", " "))
-    if "'" not in norm_text:  # most claims: nothing to take off the words
-        return found
-    return [w.removesuffix("'s").strip("'") for w in found]
-
-
-def content_tokens(norm_text: str) -> tuple[str, ...]:
-    """The content tokens of a claim: stems of its content words, actors as ``a:<key>``.
-
-    Stored with each claim at ingest (with ``FEATURES_VERSION``), so a diff of a large corpus
-    does not tokenise every claim again. Works on a plain word list (actor aliases are looked
-    up as 1–3-word n-grams) rather than with one big regex alternation.
-    """
-    words = _words(norm_text)
-    tokens: list[str] = []
-    token_of = _TOKEN_OF
-    if _ACTOR_FIRST.isdisjoint(words):  # most claims name no actor: no n-gram look-ups
-        for word in words:
-            token = token_of.get(word)
-            if token is None:
-                token = token_of[word] = _token(word)
-            if token:
-                tokens.append(token)
-        return tuple(tokens)
-    i, n = 0, len(words)
-    while i < n:
-        word = words[i]
-        if word in _ACTOR_FIRST:
-            actor = _actor_at(words, i)
-            if actor is not None:
-                tokens.append("a:" + actor[0].replace(" ", "_"))
-                i += actor[1]
-                continue
-        i += 1
-        token = token_of.get(word)
-        if token is None:
-            token = token_of[word] = _token(word)
-        if token:
-            tokens.append(token)
-    return tuple(tokens)
-
-
-def surface_tokens(norm_text: str) -> list[tuple[str, str]]:
-    """Each word of a claim with its content token ("" for stop words), in text order.
-
-    The same tokenisation as :func:`content_tokens`, keeping the words as written so that a
-    report can show "defense spending" rather than the stems "defens spend". An actor alias
-    of several words is one entry.
-    """
-    words = _words(norm_text)
-    out: list[tuple[str, str]] = []
-    i, n = 0, len(words)
-    while i < n:
-        word = words[i]
-        actor = _actor_at(words, i) if word in _ACTOR_FIRST else None
-        if actor is not None:
-            out.append((" ".join(words[i : i + actor[1]]), "a:" + actor[0].replace(" ", "_")))
-            i += actor[1]
-            continue
-        token = _TOKEN_OF.get(word)
-        if token is None:
-            token = _TOKEN_OF[word] = _token(word)
-        out.append((word, token))
-        i += 1
-    return out
 
 
 def from_tokens(tokens: tuple[str, ...]) -> Features:
@@ -324,9 +226,7 @@ def stance_marks(norm_text: str) -> tuple[StanceMark, ...]:
                 break
             if later in ACTOR_OF or _CLASS_OF.get(later) in ("negative", "firm", "tentative"):
                 continue
-            token = _TOKEN_OF.get(later)
-            if token is None:
-                token = _TOKEN_OF[later] = _token(later)
+            token = word_token(later)
             if token:
                 scope.append(token)
                 if len(scope) == (NO_SCOPE_WORDS if word == "no" else SCOPE_WORDS[cls]):

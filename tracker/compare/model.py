@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from typing import Literal
 
-from tracker.dates import format_date
+# The loaded selections the engine compares: defined with the selection grammar, below the
+# store and the engine both, and re-exported here for the renderers and the engine.
+from tracker.selection import BriefRef as BriefRef
+from tracker.selection import ClaimRef as ClaimRef
+from tracker.selection import QuantityRef as QuantityRef
+from tracker.selection import Selection as Selection
 
 ChangeKind = Literal["unchanged", "modified", "added", "removed"]
 Aspect = Literal["wording", "quantity", "stance"]
@@ -27,71 +31,6 @@ def confidence(probability: float) -> Confidence:
     if probability >= STRONG_MATCH:
         return "strong"
     return "probable" if probability >= WEAK_MATCH else "weak"
-
-
-@dataclass(frozen=True, slots=True)
-class BriefRef:
-    """A brief as the diff names it."""
-
-    id: int
-    title: str
-    date: dt.date
-    source: str | None
-    url: str | None
-    # "day", "month" or "year": how much of ``date`` is known (see tracker.dates).
-    date_precision: str = "day"
-    # The claim extractor version that produced the brief's claims (briefs.extractor_version).
-    extractor_version: int = 1
-
-    @property
-    def shown_date(self) -> str:
-        """The date as precise as it is known: ``2024-04-12``, ``2024-04`` or ``2024``."""
-        return format_date(self.date, self.date_precision)
-
-
-@dataclass(frozen=True, slots=True)
-class QuantityRef:
-    """A stored quantity of a claim."""
-
-    kind: str
-    value: float
-    unit: str
-    raw: str
-
-
-@dataclass(frozen=True, slots=True)
-class ClaimRef:
-    """A stored claim with what the engine needs to compare and report it."""
-
-    id: int
-    brief_id: int
-    ordinal: int
-    date: dt.date
-    text: str
-    norm_text: str
-    sentence: str
-    section: str | None
-    start: int
-    end: int
-    quantities: tuple[QuantityRef, ...]
-    # Content tokens stored at ingest (space-separated), None when missing or stale.
-    tokens: str | None = None
-    # The lead-in of a list item ("Japan's plan includes"); None for a whole sentence.
-    context: str | None = None
-
-    @property
-    def order(self) -> tuple[dt.date, int, int]:
-        """Reading order across a pooled selection: by date, brief, position."""
-        return (self.date, self.brief_id, self.ordinal)
-
-
-@dataclass(frozen=True, slots=True)
-class Selection:
-    """The briefs and claims a selection string resolved to."""
-
-    spec: str
-    briefs: tuple[BriefRef, ...]
-    claims: tuple[ClaimRef, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,16 +134,33 @@ class Change:
 
 @dataclass(frozen=True, slots=True)
 class DiffOptions:
-    """Settings that change what a diff reports."""
+    """What a diff or timeline compares and how it matches (not what it reports: see
+    ``ReportFilter``)."""
 
     # Pairs whose match probability is below this are reported as added + removed (None: the
-    # model's threshold).
+    # model's threshold). The one matching setting.
     min_score: float | None = None
-    kinds: tuple[ChangeKind, ...] = KINDS
-    grep: str | None = None
     # Selections every compared selection is narrowed by (``source:NAME``, ``brief:1,2``, a
     # year...): a brief outside any of them is in no selection of the diff or timeline.
     within: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ReportFilter:
+    """Which changes a report shows (``--kind``, ``--grep``). Applied after matching, so a
+    filter never changes a pair."""
+
+    kinds: tuple[ChangeKind, ...] = KINDS
+    grep: str | None = None  # case-insensitive, in the old or the new claim's text
+
+    def keeps(self, change: Change) -> bool:
+        """Whether ``change`` is of one of the kinds and mentions ``grep``."""
+        if change.kind not in self.kinds:
+            return False
+        if not self.grep:
+            return True
+        needle = self.grep.lower()
+        return any(c is not None and needle in c.text.lower() for c in (change.old, change.new))
 
 
 @dataclass(frozen=True)
@@ -214,7 +170,6 @@ class Diff:
     old: Selection
     new: Selection
     changes: tuple[Change, ...]
-    options: DiffOptions = field(default_factory=DiffOptions)
     # The matcher's version, model and threshold, so the report can be reproduced.
     matcher: dict[str, object] = field(default_factory=dict)
 

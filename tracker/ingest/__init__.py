@@ -4,24 +4,21 @@
 failing brief is reported with its reason and the batch goes on.
 """
 
+from tracker.ingest.files import iter_brief_files, store_paths
+from tracker.ingest.results import IngestFailure, IngestReport, IngestResult, Outcome, Skipped
 from tracker.ingest.service import (
-    IngestFailure,
-    IngestReport,
-    IngestResult,
     Overrides,
-    Skipped,
     ingest_bytes,
     ingest_file,
     ingest_items,
     ingest_paths,
-    iter_brief_files,
-    store_paths,
 )
 
 __all__ = [
     "IngestFailure",
     "IngestReport",
     "IngestResult",
+    "Outcome",
     "Overrides",
     "Skipped",
     "ingest_bytes",

@@ -10,22 +10,21 @@ is recorded in ``runs`` with its counts and errors.
 
 from __future__ import annotations
 
-import datetime as dt
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tracker.errors import FetchError, InputError, StoreError, TrackerError
 from tracker.ingest.feeds import parse_feed
 from tracker.ingest.fetch import Fetched, Fetcher, check_url
-from tracker.ingest.inbox import SETTLE_SECONDS, InboxOutcome, process_inbox
+from tracker.ingest.inbox import SETTLE_SECONDS, process_inbox
 from tracker.ingest.pages import ingest_fetched
-from tracker.ingest.service import IngestResult, Overrides
+from tracker.ingest.results import IngestResult, Outcome
+from tracker.ingest.service import Overrides
 from tracker.ingest.sources import Config, Source
 from tracker.store.db import Database
 from tracker.store.fetch_state import (
@@ -36,7 +35,7 @@ from tracker.store.fetch_state import (
     pending_entries,
     save_validators,
 )
-from tracker.store.models import Brief, FeedEntry
+from tracker.store.models import FeedEntry
 from tracker.store.runs import finish_run, start_run
 
 # A feed entry that keeps failing for passing reasons is given up after this many attempts.
@@ -47,9 +46,10 @@ Status = Literal["new", "unchanged", "failed"]
 
 @dataclass(frozen=True)
 class ItemOutcome:
-    """What happened to one item: a feed entry, a page, an inbox file or a whole source."""
+    """What happened to one item: a feed entry, a page, an inbox file, a whole source, or
+    the change report of a new brief (``source`` None: it belongs to the run, not a source)."""
 
-    source: Source
+    source: Source | None
     item: str  # a URL or a file path
     status: Status
     message: str  # one line: what was stored, or why it failed
@@ -76,7 +76,11 @@ class RunReport:
     @property
     def errors(self) -> list[dict[str, str]]:
         return [
-            {"source": o.source.location, "item": o.item, "reason": o.message}
+            {
+                "source": o.source.location if o.source is not None else "change report",
+                "item": o.item,
+                "reason": o.message,
+            }
             for o in self.outcomes
             if o.status == "failed"
         ]
@@ -94,6 +98,9 @@ class RunReport:
 
 
 OnItem = Callable[[ItemOutcome], None]
+# Writes the change report of a new brief (its id): the file written, or None when there is
+# nothing to compare it with. Supplied by the use-case layer: ingest runs no diff.
+ChangeReport = Callable[[int], Path | None]
 
 
 def describe(result: IngestResult) -> str:
@@ -255,8 +262,8 @@ class _Run:
             save_validators(session, url, etag, last_modified)
 
     def inbox(self, source: Source) -> None:
-        def on_file(outcome: InboxOutcome) -> None:
-            item = str(outcome.path)
+        def on_file(outcome: Outcome) -> None:
+            item = outcome.item
             if outcome.reason is not None:
                 self.emit(ItemOutcome(source, item, "failed", outcome.reason))
             elif outcome.result is not None:
@@ -270,7 +277,7 @@ def run_sources(
     config: Config,
     fetcher: Fetcher | None = None,
     *,
-    report_dir: Path | None = None,
+    change_report: ChangeReport | None = None,
     on_item: OnItem | None = None,
     settle: float = SETTLE_SECONDS,
     max_attempts: int = MAX_ATTEMPTS,
@@ -279,9 +286,11 @@ def run_sources(
     """Fetch every source of ``config`` once, ingest what is new, record the run.
 
     The caller holds the run lock (``tracker.ingest.lock.run_lock``). Failures are collected
-    in the report, never raised, except a database that cannot record the run at all.
-    ``after`` runs once the sources are read and before the run is recorded (the alerts of
-    ``tracker.app.watches``); the outcomes it returns count in the run like any item's.
+    in the report, never raised, except a database that cannot record the run at all. With
+    ``change_report``, each new brief's report is written before the run is recorded, so a
+    report that fails counts among the run's failures. ``after`` runs once the sources are
+    read and before the run is recorded (the alerts of ``tracker.app.watches``); the
+    outcomes it returns count in the run like any item's.
     """
     run_id = start_run(db.engine)
     report = RunReport(run_id)
@@ -291,13 +300,12 @@ def run_sources(
         run = _Run(db, client, report, on_item, settle, max_attempts)
         for source in config.sources:
             run.source(source)
-        if report_dir is not None:
+        if change_report is not None:
             for brief_id in report.new_brief_ids:
                 try:
-                    path = write_change_report(db, brief_id, report_dir)
+                    path = change_report(brief_id)
                 except TrackerError as exc:
-                    label = Source("page", str(report_dir))
-                    run.emit(ItemOutcome(label, f"brief {brief_id}", "failed", str(exc)))
+                    run.emit(ItemOutcome(None, f"brief {brief_id}", "failed", str(exc)))
                     continue
                 if path is None:
                     report.notes.append(f"brief {brief_id}: no earlier year to compare with")
@@ -319,36 +327,3 @@ def run_sources(
             exit_status=report.exit_status,
         )
     return report
-
-
-def previous_year(db: Database, brief_id: int) -> tuple[Brief, int | None]:
-    """A brief and the most recent earlier year with briefs (None when there is none)."""
-    with Session(db.engine, expire_on_commit=False) as session:
-        brief = session.get(Brief, brief_id)
-        if brief is None:
-            raise StoreError(f"no brief with id {brief_id}")
-        before = session.scalar(
-            select(func.max(Brief.date)).where(Brief.date < dt.date(brief.date.year, 1, 1))
-        )
-    return brief, (before.year if before is not None else None)
-
-
-def write_change_report(db: Database, brief_id: int, folder: Path) -> Path | None:
-    """Write the HTML change report of a brief against the most recent earlier year.
-
-    Returns the file written, or None when no earlier year has briefs.
-    """
-    from tracker.compare.engine import diff
-    from tracker.fsutil import write_atomically
-    from tracker.report import render
-
-    brief, year = previous_year(db, brief_id)
-    if year is None:
-        return None
-    result = diff(db.engine, str(year), f"brief:{brief.id}")
-    path = folder / f"brief-{brief.id}-vs-{year}.html"
-    try:
-        write_atomically(path, render(result, "html").encode("utf-8"))
-    except OSError as exc:
-        raise StoreError(f"cannot write {path}: {exc.strerror or exc}") from None
-    return path

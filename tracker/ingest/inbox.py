@@ -11,26 +11,16 @@ import errno
 import os
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 from tracker.errors import InputError, TrackerError
-from tracker.ingest.service import IngestResult, ingest_file
+from tracker.ingest.results import IngestResult, Outcome
+from tracker.ingest.service import ingest_file
 from tracker.store.db import Database
 
 # A file modified more recently than this may still be being copied in; it waits for the
 # next run. Tools that write to a hidden name and rename it are never caught half-way.
 SETTLE_SECONDS = 5.0
-
-
-@dataclass(frozen=True)
-class InboxOutcome:
-    """One inbox file: ingested (``result``) or failed (``reason``), and where it went."""
-
-    path: Path
-    moved_to: Path | None
-    result: IngestResult | None = None
-    reason: str | None = None
 
 
 def sibling_folders(inbox: Path) -> tuple[Path, Path]:
@@ -97,8 +87,8 @@ def process_inbox(
     inbox: Path,
     *,
     settle: float = SETTLE_SECONDS,
-    on_file: Callable[[InboxOutcome], None] | None = None,
-) -> list[InboxOutcome]:
+    on_file: Callable[[Outcome], None] | None = None,
+) -> list[Outcome]:
     """Ingest every settled file in ``inbox`` and move it to ``done/`` or ``failed/``.
 
     A missing inbox is an ``InputError``; a file that cannot be moved is reported, left in
@@ -123,7 +113,7 @@ def process_inbox(
             moved = None
             note = f"cannot move to {destination}: {exc.strerror or exc}"
             reason = f"{reason}; {note}" if reason else note
-        outcome = InboxOutcome(path, moved, result, reason)
+        outcome = Outcome(str(path), result, reason, moved_to=moved)
         outcomes.append(outcome)
         if on_file is not None:
             on_file(outcome)

@@ -28,14 +28,8 @@ from typing import Any
 from tracker.dates import PRECISIONS, as_precision
 from tracker.errors import InputError
 from tracker.ingest.readers import decode_text
-from tracker.ingest.service import (
-    IngestFailure,
-    IngestReport,
-    IngestResult,
-    OnFile,
-    Overrides,
-    ingest_one,
-)
+from tracker.ingest.results import IngestFailure, IngestReport, IngestResult
+from tracker.ingest.service import OnFile, Overrides, ingest_one
 from tracker.store.db import Database
 
 _ALIASES = {"publisher": "source", "source_url": "url", "author": "authors", "path": "file"}

@@ -10,7 +10,8 @@ from urllib.parse import unquote, urlsplit
 from tracker.errors import InputError, TrackerError
 from tracker.ingest.feeds import looks_like_feed
 from tracker.ingest.fetch import Fetched, Fetcher, check_url
-from tracker.ingest.service import IngestResult, Overrides, ingest_bytes
+from tracker.ingest.results import IngestResult, Outcome
+from tracker.ingest.service import Overrides, ingest_bytes
 from tracker.store.db import Database
 from tracker.store.runs import finish_run, start_run
 
@@ -90,21 +91,12 @@ def ingest_url(
     return PageResult(url, fetched, ingest_fetched(db, fetched, overrides))
 
 
-@dataclass(frozen=True)
-class UrlOutcome:
-    """One URL of ``ingest_urls``: its ingest result, or the one-line reason it failed."""
-
-    url: str
-    result: IngestResult | None
-    reason: str | None = None  # without the leading "URL: ", which ``url`` already says
-
-
 @dataclass
 class UrlRun:
     """The outcomes of ``ingest_urls`` in order, and the id of the run that records them."""
 
     run_id: int
-    outcomes: list[UrlOutcome] = field(default_factory=list)
+    outcomes: list[Outcome] = field(default_factory=list)
 
     @property
     def stored(self) -> int:
@@ -124,7 +116,7 @@ def ingest_urls(
     fetcher: Fetcher,
     urls: Sequence[str],
     overrides: Overrides | None = None,
-    on_url: Callable[[UrlOutcome], None] | None = None,
+    on_url: Callable[[Outcome], None] | None = None,
 ) -> UrlRun:
     """Fetch and ingest each of ``urls`` (``tracker ingest URL...``), recorded as a run.
 
@@ -139,10 +131,10 @@ def ingest_urls(
                 page = ingest_url(db, fetcher, url, overrides)
             except TrackerError as exc:
                 # Fetch errors name their URL already; the outcome says it once.
-                outcome = UrlOutcome(url, None, str(exc).removeprefix(f"{url}: "))
+                outcome = Outcome(url, reason=str(exc).removeprefix(f"{url}: "))
             else:
                 assert page.result is not None  # no validators were sent, so no 304
-                outcome = UrlOutcome(url, page.result)
+                outcome = Outcome(url, page.result)
             run.outcomes.append(outcome)
             if on_url is not None:
                 on_url(outcome)
@@ -155,7 +147,7 @@ def ingest_urls(
             unchanged=run.duplicates,
             failed=run.failed,
             errors=[
-                {"source": o.url, "item": o.url, "reason": o.reason or ""}
+                {"source": o.item, "item": o.item, "reason": o.reason or ""}
                 for o in run.outcomes
                 if o.result is None
             ],

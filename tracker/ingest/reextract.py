@@ -13,7 +13,6 @@ new text equal to another brief's) is rolled back alone and reported, and the re
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,11 +21,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tracker.claims import extract_claims
-from tracker.claims.normalize import canonical_document
+from tracker.claims.tokens import FEATURES_VERSION, content_tokens
 from tracker.claims.version import EXTRACTOR_VERSION
-from tracker.compare.features import FEATURES_VERSION, content_tokens
 from tracker.errors import InputError, StoreError, TrackerError
 from tracker.ingest.readers import read_document
+from tracker.store import archive
 from tracker.store.briefs import replace_claims
 from tracker.store.db import Database
 from tracker.store.models import Brief, Claim
@@ -109,7 +108,7 @@ def reextract_one(db: Database, brief_id: int) -> ReextractOutcome:
         claims = extract_claims(text, hard_wrapped=hard_wrapped)
         if not claims:
             raise InputError("no sentence found in the text as read now")
-        content_hash = hashlib.sha256(canonical_document(text).encode("utf-8")).hexdigest()
+        content_hash = archive.content_hash(text)
         tokens = [" ".join(content_tokens(c.norm_text)) for c in claims]
         with Session(db.engine) as session, session.begin():
             replace_claims(

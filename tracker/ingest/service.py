@@ -3,29 +3,31 @@
 from __future__ import annotations
 
 import datetime as dt
-import errno
-import hashlib
 import os
-import shlex
 import stat
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 from sqlalchemy import func, select
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from tracker.claims import extract_claims
-from tracker.claims.normalize import canonical_document
+from tracker.claims.tokens import FEATURES_VERSION, content_tokens
 from tracker.claims.version import EXTRACTOR_VERSION
-from tracker.compare.features import FEATURES_VERSION, content_tokens
 from tracker.dates import PRECISIONS, Precision, as_precision, format_date, precision_of
 from tracker.errors import InputError, MetadataError, StoreError, TrackerError
-from tracker.ingest.archive import archive_raw
-from tracker.ingest.readers import SUPPORTED_SUFFIXES, Document, parse_date, read_document
+from tracker.ingest.files import iter_brief_files as iter_brief_files
+from tracker.ingest.files import store_paths as store_paths
+from tracker.ingest.readers import Document, parse_date, read_document
+from tracker.ingest.results import IngestFailure as IngestFailure
+from tracker.ingest.results import IngestReport as IngestReport
+from tracker.ingest.results import IngestResult as IngestResult
+from tracker.ingest.results import MetadataDifference as MetadataDifference
+from tracker.ingest.results import Skipped as Skipped
+from tracker.store import archive
+from tracker.store.archive import archive_raw
 from tracker.store.db import Database
 from tracker.store.models import Brief, Claim
 from tracker.store.repo import add_brief, find_brief_by_hash
@@ -49,201 +51,6 @@ class Overrides:
     url: str | None = None
     authors: tuple[str, ...] | None = None
     date_precision: Precision | None = None
-
-
-@dataclass(frozen=True)
-class MetadataDifference:
-    """A field where an ingest of stored content says something else than the stored brief."""
-
-    field: Literal["date", "title", "source", "url"]
-    stored: str
-    given: str
-
-
-@dataclass(frozen=True)
-class IngestResult:
-    """The outcome of one brief that was read successfully."""
-
-    path: Path
-    status: Literal["stored", "duplicate"]
-    brief_id: int
-    title: str
-    date: dt.date
-    claims: int
-    date_precision: Precision = "day"
-    # For "duplicate": what this ingest's metadata says differently (see edit_command).
-    differences: tuple[MetadataDifference, ...] = ()
-    # Where the date came from ("front matter", "--date", ...); None for a brief already
-    # present, whose date is the stored one.
-    date_source: str | None = None
-
-    @property
-    def shown_date(self) -> str:
-        """The date as precise as it is known (``2024-04`` for a month)."""
-        return format_date(self.date, self.date_precision)
-
-    def edit_command(self) -> str | None:
-        """The ``tracker briefs edit`` command that makes the stored brief say what this
-        ingest said; None when nothing differs."""
-        if not self.differences:
-            return None
-        flags = " ".join(f"--{d.field} {_quoted(d.given)}" for d in self.differences)
-        return f"tracker briefs edit {self.brief_id} {flags}"
-
-
-def _quoted(value: str) -> str:
-    """A value as one shell word (quoted only when it needs to be)."""
-    return shlex.quote(value)
-
-
-@dataclass(frozen=True)
-class IngestFailure:
-    """A brief that could not be ingested, with a one-line reason."""
-
-    path: Path
-    reason: str
-
-
-@dataclass
-class IngestReport:
-    """Outcomes of a batch, in the order the files were processed."""
-
-    results: list[IngestResult] = field(default_factory=list)
-    failures: list[IngestFailure] = field(default_factory=list)
-
-    @property
-    def stored(self) -> int:
-        return sum(r.status == "stored" for r in self.results)
-
-    @property
-    def duplicates(self) -> int:
-        return sum(r.status == "duplicate" for r in self.results)
-
-
-@dataclass(frozen=True)
-class Skipped:
-    """A folder entry that is not a brief (unsupported type, hidden), left alone."""
-
-    path: Path
-    reason: str
-
-
-def iter_brief_files(
-    paths: Sequence[Path],
-    *,
-    skip: Sequence[Path] = (),
-    skipped: list[Skipped] | None = None,
-) -> Iterator[Path | IngestFailure]:
-    """Expand files and folders (recursively, sorted, hidden entries skipped).
-
-    Folders yield only files with a supported suffix; a file named explicitly is always tried.
-    Entries of a folder that are left out (hidden, unsupported type, a dangling link) are
-    appended to ``skipped`` when it is given, so that the caller can say so.
-    Problems with a path (missing, a symlink loop) are yielded as failures, not raised.
-    Folders in ``skip`` are left out silently: the store's own archive, when the database
-    lives inside the folder being ingested, holds copies of briefs, not new ones.
-    """
-    skip_keys = set()
-    for folder in skip:
-        try:
-            st = folder.stat()
-        except OSError:
-            continue
-        skip_keys.add((st.st_dev, st.st_ino))
-    noted = skipped if skipped is not None else []
-    for path in paths:
-        if not path.exists():
-            yield IngestFailure(path, "no such file or directory")
-        elif path.is_dir():
-            seen: set[tuple[int, int]] = set()
-            yield from _walk(path, seen, skip_keys, noted)
-        else:
-            yield path
-
-
-def _walk(
-    folder: Path,
-    seen: set[tuple[int, int]],
-    skip: set[tuple[int, int]],
-    skipped: list[Skipped],
-) -> Iterator[Path | IngestFailure]:
-    try:
-        st = folder.stat()
-    except OSError as exc:
-        yield IngestFailure(folder, exc.strerror or str(exc))
-        return
-    key = (st.st_dev, st.st_ino)
-    if key in skip:
-        return
-    if key in seen:  # a symlink loop would otherwise recurse forever
-        yield IngestFailure(folder, "symlink loop (folder already visited)")
-        return
-    seen.add(key)
-    try:
-        entries = sorted(os.scandir(folder), key=lambda e: e.name)
-    except OSError as exc:
-        yield IngestFailure(folder, exc.strerror or str(exc))
-        return
-    for entry in entries:
-        path = Path(entry.path)
-        suffix = path.suffix.lower()
-        try:
-            is_dir = entry.is_dir()
-        except OSError as exc:
-            if exc.errno == errno.ELOOP and suffix not in SUPPORTED_SUFFIXES:
-                skipped.append(Skipped(path, "symlink loop"))
-            else:
-                yield IngestFailure(path, exc.strerror or str(exc))
-            continue
-        if entry.name.startswith("."):
-            skipped.append(Skipped(path, "hidden folder" if is_dir else "hidden file"))
-        elif is_dir:
-            yield from _walk(path, seen, skip, skipped)
-        elif suffix in SUPPORTED_SUFFIXES:
-            yield path
-        elif _key(path) in skip:
-            continue
-        elif entry.is_symlink() and not path.exists():
-            # A link to nowhere, or a loop of links: say what it is, not its "type".
-            skipped.append(Skipped(path, _dangling(path)))
-        else:
-            skipped.append(Skipped(path, f"unsupported type {suffix or '(no suffix)'}"))
-
-
-def _key(path: Path) -> tuple[int, int] | None:
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    return st.st_dev, st.st_ino
-
-
-def _dangling(path: Path) -> str:
-    """Why a symlink that leads to no file leads nowhere."""
-    try:
-        path.stat()
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            return "symlink loop"
-        return f"broken symlink ({exc.strerror or exc})"
-    return "broken symlink"
-
-
-def store_paths(db: Database) -> list[Path]:
-    """The store's own files and folders, which a walk of the folder holding them leaves out.
-
-    Its archive (copies of briefs, not new ones) and, for SQLite, the database file, its
-    journals, the ingest lock and the sources file beside it: none of them is a brief, and
-    listing them as skipped on every run would only be noise.
-    """
-    paths = [db.archive_root]
-    parsed = make_url(db.url)
-    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        database = Path(str(parsed.database))
-        suffixes = ("", "-wal", "-shm", "-journal", ".ingest-lock")
-        paths += [database.with_name(database.name + s) for s in suffixes]
-        paths.append(database.with_name("tracker.toml"))
-    return paths
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -394,7 +201,7 @@ def ingest_bytes(
             "no date found in the file's metadata or name; give one with --date YYYY-MM-DD"
         )
     title = (doc.title or path.stem).strip()[:500]
-    content_hash = hashlib.sha256(canonical_document(doc.text).encode("utf-8")).hexdigest()
+    content_hash = archive.content_hash(doc.text)
 
     stored = _already_stored(db, path, content_hash, doc)
     if stored is not None:

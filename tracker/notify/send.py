@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from tracker.notify.config import Channel
 from tracker.notify.digest import Payload
 from tracker.store.db import Database
+
+# The change reports an e-mail digest attaches, (file name, HTML) for the alerts given: made
+# by the caller (``tracker.app.watches.change_reports``), since reports come from a diff.
+Attach = Callable[[Sequence[Payload]], list[tuple[str, str]]]
 
 
 def test_payload() -> Payload:
@@ -21,12 +25,14 @@ def send_digest(
     *,
     run_id: int | None,
     test: bool = False,
+    attach: Attach | None = None,
 ) -> None:
-    """Deliver ``alerts`` as one message on ``channel``; raise on any failure."""
+    """Deliver ``alerts`` as one message on ``channel``; raise on any failure. An e-mail
+    attaches what ``attach`` makes of the alerts (nothing without it)."""
     if channel.kind == "email":
         from tracker.notify.smtp import send_email
 
-        send_email(db, channel, alerts, test=test)
+        send_email(db, channel, alerts, test=test, attach=attach)
     elif channel.kind == "webhook":
         from tracker.notify.webhook import post_webhook
 
@@ -39,25 +45,3 @@ def send_digest(
         from tracker.notify.apprise_channel import send_apprise
 
         send_apprise(channel, [] if test else alerts, test=test)
-
-
-def reports(db: Database, alerts: Sequence[Payload]) -> list[tuple[str, str]]:
-    """(file name, HTML) of the full change report of each brief in the digest against its
-    baseline; a brief removed since it was queued is left out."""
-    from tracker.compare.engine import diff
-    from tracker.errors import TrackerError
-    from tracker.report import render
-
-    seen: dict[tuple[str, str], None] = {}
-    for alert in alerts:
-        baseline = alert["baseline"]["selection"]
-        if baseline.startswith("brief:"):
-            seen.setdefault((baseline, f"brief:{alert['brief']['id']}"), None)
-    out: list[tuple[str, str]] = []
-    for old, new in seen:
-        try:
-            html = render(diff(db.engine, old, new), "html")
-        except TrackerError:
-            continue
-        out.append((f"report-{new.replace(':', '-')}.html", html))
-    return out

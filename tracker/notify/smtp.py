@@ -13,11 +13,15 @@ import ssl
 from collections.abc import Sequence
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
+from typing import TYPE_CHECKING
 
 from tracker.errors import ConfigError
 from tracker.notify.config import Channel, secret
 from tracker.notify.digest import Payload, render_html, render_text, subject
 from tracker.store.db import Database
+
+if TYPE_CHECKING:
+    from tracker.notify.send import Attach
 
 TIMEOUT = 30.0
 
@@ -32,11 +36,14 @@ def _loopback(host: str) -> bool:
 
 
 def build_message(
-    db: Database, channel: Channel, alerts: Sequence[Payload], *, test: bool = False
+    db: Database,
+    channel: Channel,
+    alerts: Sequence[Payload],
+    *,
+    test: bool = False,
+    attach: Attach | None = None,
 ) -> EmailMessage:
-    """The digest as an e-mail (headers, text, HTML, attached reports)."""
-    from tracker.notify.send import reports
-
+    """The digest as an e-mail (headers, text, HTML, the reports ``attach`` makes)."""
     s = channel.settings
     sender = str(s.get("from") or f"tracker@{str(s['smtp']).rsplit(':', 1)[0]}")
     msg = EmailMessage()
@@ -45,7 +52,7 @@ def build_message(
     msg["To"] = ", ".join(s["to"])
     msg["Date"] = formatdate(localtime=False)
     msg["Message-ID"] = make_msgid(domain=sender.rsplit("@", 1)[-1] or None)
-    attached = [] if test else reports(db, alerts)
+    attached = [] if test or attach is None else attach(alerts)
     msg.set_content(render_text(alerts, test=test))
     msg.add_alternative(
         render_html(alerts, attachments=[name for name, _ in attached], test=test), subtype="html"
@@ -56,7 +63,12 @@ def build_message(
 
 
 def send_email(
-    db: Database, channel: Channel, alerts: Sequence[Payload], *, test: bool = False
+    db: Database,
+    channel: Channel,
+    alerts: Sequence[Payload],
+    *,
+    test: bool = False,
+    attach: Attach | None = None,
 ) -> None:
     """Build and send the digest; raises ``smtplib`` / ``OSError`` failures as they come."""
     s = channel.settings
@@ -68,7 +80,7 @@ def send_email(
             f"channel {channel.name}: refusing to send a password over plain SMTP to {host}"
             " (use --starttls or --ssl)"
         )
-    msg = build_message(db, channel, alerts, test=test)
+    msg = build_message(db, channel, alerts, test=test, attach=attach)
     # A private CA (an office mail relay) is trusted through ca_file; never by skipping checks.
     ca_file = channel.path("ca_file")
     context = ssl.create_default_context(cafile=str(ca_file) if ca_file else None)

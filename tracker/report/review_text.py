@@ -14,8 +14,8 @@ from tracker.report.describe import quantity_label, quantity_phrase
 from tracker.report.worddiff import word_diff
 
 if TYPE_CHECKING:
-    from tracker.app.review import QueueItem, StoredClaim
-    from tracker.store.reviews import Decision
+    from tracker.compare.queue import QueueItem
+    from tracker.store.reviews import Decision, StoredClaim
 
 KEYS = "s=same r=related d=different k=skip u=undo q=quit"
 

@@ -18,6 +18,7 @@ import contextlib
 import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Row, insert, select
@@ -25,7 +26,15 @@ from sqlalchemy.orm import Session
 
 from tracker.errors import StoreError
 from tracker.store import reviews
-from tracker.store.db import Database, read_snapshot
+from tracker.store.archive import is_archive_name
+from tracker.store.db import (
+    Database,
+    archive_folder,
+    archive_root_for,
+    open_database,
+    read_snapshot,
+    resolve_url,
+)
 from tracker.store.models import Brief, Claim, QuantityRow
 
 _BRIEF_COLUMNS = [c.key for c in Brief.__table__.columns if c.key != "id"]
@@ -46,9 +55,18 @@ class CopyReport:
     archive_files: int = 0
     archive_missing: int = 0
     decisions: int = 0  # review decision rows copied (history included)
+    # The two archive folders the raw files went between (equal: nothing to copy).
+    source_archive: Path | None = None
+    destination_archive: Path | None = None
 
 
 def _copy_raw(src: Database, dest: Database, archive_path: str, report: CopyReport) -> None:
+    if not is_archive_name(archive_path):
+        # A damaged or edited row must not make the copy read or write outside the archives.
+        raise StoreError(
+            f"archive path {archive_path!r} is not a snapshots/<year>/<hash> name "
+            "(see: tracker doctor)"
+        )
     source = src.archive_root / archive_path
     target = dest.archive_root / archive_path
     partial = target.with_name(target.name + ".partial")
@@ -159,3 +177,36 @@ def _insert(
             qrows.append(row)
         if qrows:
             session.execute(insert(QuantityRow), qrows)
+
+
+def copy_store(
+    source: str,
+    destination: str,
+    *,
+    archive: Path | None = None,
+    from_archive: str | None = None,
+) -> CopyReport:
+    """``tracker db copy``: open both stores and copy every brief of ``source`` into
+    ``destination``.
+
+    ``archive`` is the destination's archive folder (the setting of the store being written,
+    as for ingest); the source's is ``from_archive``, else its own default (snapshots/ beside
+    an SQLite file, else ./snapshots). The setting never applies to the source: one variable
+    cannot describe two stores.
+    """
+    src_archive = (
+        archive_folder(from_archive) if from_archive else archive_root_for(resolve_url(source))
+    )
+    src = open_database(source, archive=src_archive)
+    try:
+        dest = open_database(destination, archive=archive)
+    except BaseException:
+        src.engine.dispose()
+        raise
+    try:
+        report = copy_database(src, dest)
+    finally:
+        src.engine.dispose()
+        dest.engine.dispose()
+    report.source_archive, report.destination_archive = src.archive_root, dest.archive_root
+    return report

@@ -15,25 +15,21 @@ writes. What is checked and why:
 
 from __future__ import annotations
 
-import hashlib
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session
 
-from tracker.claims.normalize import canonical_document
 from tracker.errors import StoreError
+from tracker.store.archive import content_hash, is_archive_name, matches_name
 from tracker.store.db import ARCHIVE_VAR, Database, alembic_config, current_heads
 from tracker.store.models import Brief, Claim, QuantityRow
 
 # Integrity problems beyond this many are summarised: a badly damaged file lists thousands.
 _MAX_SQLITE_ROWS = 20
-# ``<year>/<32 hex digits>.<ext>``: what ``archive_raw`` writes.
-_ARCHIVE_NAME = re.compile(r"^\d{4}/([0-9a-f]{32})\.(?:txt|md|html|pdf|bin)$")
 
 
 @dataclass(frozen=True)
@@ -165,8 +161,7 @@ def _check_briefs(db: Database) -> Iterator[Problem]:
             assert brief is not None
             where = f"brief {brief.id}"
             yield from _check_archive(db.archive_root, where, brief.archive_path)
-            digest = hashlib.sha256(canonical_document(brief.text).encode("utf-8")).hexdigest()
-            if digest != brief.content_hash:
+            if content_hash(brief.text) != brief.content_hash:
                 yield Problem(where, "text does not match its content hash")
             claims = session.scalars(
                 select(Claim).where(Claim.brief_id == brief.id).order_by(Claim.ordinal)
@@ -194,12 +189,10 @@ def _check_briefs(db: Database) -> Iterator[Problem]:
 
 
 def _check_archive(root: Path, where: str, archive_path: str) -> Iterator[Problem]:
-    relative = PurePosixPath(archive_path)
-    match = _ARCHIVE_NAME.match(archive_path)
-    if relative.is_absolute() or ".." in relative.parts or match is None:
+    if not is_archive_name(archive_path):
         yield Problem(where, f"archive path {archive_path!r} is not a snapshots/<year>/<hash> name")
         return
-    path = root / relative
+    path = root / archive_path
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -208,7 +201,7 @@ def _check_archive(root: Path, where: str, archive_path: str) -> Iterator[Proble
     except OSError as exc:
         yield Problem(where, f"archived file unreadable: {path}: {exc.strerror or exc}")
         return
-    if not hashlib.sha256(data).hexdigest().startswith(match.group(1)):
+    if not matches_name(archive_path, data):
         yield Problem(where, f"archived file does not match its hash: {path}")
 
 

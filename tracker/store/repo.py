@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import insert, select
+from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from tracker.claims import ClaimDraft
+from tracker.errors import StoreError
 
 # Re-exported: the listing lives in its own module (fast start-up of `tracker briefs`).
 from tracker.store.listing import BriefSummary as BriefSummary
@@ -100,3 +102,26 @@ def get_brief(session: Session, brief_id: int) -> Brief | None:
         .where(Brief.id == brief_id)
         .options(selectinload(Brief.claims).selectinload(Claim.quantities))
     ).first()
+
+
+def brief_with_claims(engine: Engine, brief_id: int) -> Brief | None:
+    """The brief with this id, its claims and their quantities loaded, detached from its
+    session (for reading only), or None."""
+    with Session(engine, expire_on_commit=False) as session:
+        brief = get_brief(session, brief_id)
+        if brief is not None:
+            session.expunge_all()
+        return brief
+
+
+def year_before(engine: Engine, brief_id: int) -> tuple[int, dt.date, int | None]:
+    """A brief's id and date, and the most recent earlier year with briefs (None when there
+    is none)."""
+    with Session(engine) as session:
+        brief = session.get(Brief, brief_id)
+        if brief is None:
+            raise StoreError(f"no brief with id {brief_id}")
+        before = session.scalar(
+            select(func.max(Brief.date)).where(Brief.date < dt.date(brief.date.year, 1, 1))
+        )
+        return brief.id, brief.date, (before.year if before is not None else None)

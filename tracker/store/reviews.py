@@ -39,6 +39,15 @@ MAX_BY = 200
 
 
 @dataclass(frozen=True)
+class StoredClaim:
+    """A claim of this store that a decision names (the first of its text): what a listing
+    of decisions shows beside each hash."""
+
+    id: int
+    text: str
+
+
+@dataclass(frozen=True)
 class Decision:
     """One verdict on a pair of claims, as recorded."""
 

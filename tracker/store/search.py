@@ -17,9 +17,9 @@ from typing import Any, Literal
 from sqlalchemy import ColumnElement, Engine, column, func, literal, literal_column, select, table
 from sqlalchemy.orm import Session
 
-from tracker.compare.selection import selection_filter
 from tracker.errors import SelectionError, StoreError
 from tracker.store.models import Brief, Claim
+from tracker.store.selections import selection_filter
 
 # Tables, triggers and indexes of the search that are not in the models (see revision
 # claim_search); schema comparisons must leave them out.

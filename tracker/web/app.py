@@ -11,7 +11,7 @@ never repeats it and every page works without JavaScript.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from jinja2 import Environment
     from werkzeug.wrappers import Response as BaseResponse
 
-    from tracker.compare.matcher import MatcherConfig
+    from tracker.app.diffs import MatcherConfig
     from tracker.store.db import Database
 
 VERDICT_KEYS = (("same", "s"), ("related", "r"), ("different", "d"))
@@ -100,12 +100,9 @@ def _form_int(name: str) -> int:
 def create_app(db: Database, guard: Guard, *, reviewer: str | None = None) -> Flask:
     """The web app over ``db``, protected by ``guard``; verdicts are recorded as ``reviewer``
     (default: ``tracker.app.review.default_reviewer()``, as the CLI does)."""
-    from tracker.app import browse
-
     app = Flask("tracker.web", static_folder=None, template_folder=None)
     app.config["MAX_CONTENT_LENGTH"] = 64 * 1024  # forms only: a few fields of text
     pages = Pages(guard)
-    engine = db.engine
 
     def by() -> str:
         if reviewer:
@@ -120,6 +117,21 @@ def create_app(db: Database, guard: Guard, *, reviewer: str | None = None) -> Fl
         from tracker.app.matcher import matcher_config
 
         return matcher_config(db)
+
+    _protect(app, guard, pages)
+    _brief_pages(app, pages, db)
+    _diff_pages(app, pages, db, config)
+    _review_actions(app, db, by)
+    _other_pages(app, pages, db, config)
+    return app
+
+
+# The routes, registered in groups so that each group's closures stay small.
+StoreConfig = Callable[[], "MatcherConfig"]  # the store's matcher settings, read per request
+
+
+def _protect(app: Flask, guard: Guard, pages: Pages) -> None:
+    """Host check, access token, CSRF and origin checks, security headers, error pages."""
 
     @app.before_request
     def check_access() -> BaseResponse | None:
@@ -167,6 +179,13 @@ def create_app(db: Database, guard: Guard, *, reviewer: str | None = None) -> Fl
     def not_found(_exc: Exception) -> Response:
         return pages.render("web/error.html", status=404, message="no such page")
 
+
+def _brief_pages(app: Flask, pages: Pages, db: Database) -> None:
+    """Home, the brief list, one brief, and its metadata form."""
+    from tracker.app import browse
+
+    engine = db.engine
+
     @app.get("/")
     def home() -> Response:
         listed = browse.list_briefs(engine)
@@ -201,14 +220,21 @@ def create_app(db: Database, guard: Guard, *, reviewer: str | None = None) -> Fl
         saved = ",".join(edit.changed) or "nothing"
         return redirect(f"/briefs/{brief_id}?" + _query({"saved": saved}), code=303)
 
+
+def _diff_pages(app: Flask, pages: Pages, db: Database, config: StoreConfig) -> None:
+    """The live diff, the review queue and the claim picker."""
+    from tracker.app import browse
+
+    engine = db.engine
+
     def selections() -> tuple[str, str] | None:
         old, new = request.args.get("from", "").strip(), request.args.get("to", "").strip()
         return (old, new) if old and new else None
 
     @app.get("/diff")
     def diff() -> Response:
+        from tracker.app.diffs import DiffOptions
         from tracker.app.review import decisions, reviewed_diff
-        from tracker.compare.model import DiffOptions
         from tracker.report.html import build_context
 
         chosen = selections()
@@ -228,8 +254,8 @@ def create_app(db: Database, guard: Guard, *, reviewer: str | None = None) -> Fl
 
     @app.get("/queue")
     def queue() -> Response:
+        from tracker.app.diffs import DiffOptions
         from tracker.app.review import decisions, review_queue, reviewed_diff
-        from tracker.compare.model import DiffOptions
         from tracker.report.html import ChangeView, build_context
 
         chosen = selections()
@@ -289,6 +315,11 @@ def create_app(db: Database, guard: Guard, *, reviewer: str | None = None) -> Fl
             choices=choices,
         )
 
+
+def _review_actions(app: Flask, db: Database, by: Callable[[], str]) -> None:
+    """Record and undo a verdict (POST), then back to the page the form came from."""
+    engine = db.engine
+
     @app.post("/review")
     def review() -> BaseResponse:
         from tracker.app.review import decide
@@ -310,6 +341,13 @@ def create_app(db: Database, guard: Guard, *, reviewer: str | None = None) -> Fl
 
         undo(engine, _form_int("old_id"), _form_int("new_id"), by=by())
         return redirect(safe_next(request.form.get("next")), code=303)
+
+
+def _other_pages(app: Flask, pages: Pages, db: Database, config: StoreConfig) -> None:
+    """History, search and the runs."""
+    from tracker.app import browse
+
+    engine = db.engine
 
     @app.get("/history")
     def history() -> Response:
@@ -357,5 +395,3 @@ def create_app(db: Database, guard: Guard, *, reviewer: str | None = None) -> Fl
         except TrackerError:
             abort(404)
         return pages.render("web/run.html", nav="runs", run=found)
-
-    return app

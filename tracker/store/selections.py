@@ -1,80 +1,30 @@
-"""Parse selection strings (``2021``, ``2024-04``, ``2024-04-12``, ``2021..2022``,
-``brief:7``, ``source:NAME``) and load the briefs and claims they select.
+"""Load selections from the store: the briefs, claims and quantities a selection string
+names, as the plain values of ``tracker.selection``.
 
-A selection can be narrowed by others (``within``): ``tracker diff 2016 2020 --source
-'Democratic Party'`` loads the briefs of 2016 that are also of that source, and so on, so a
-position chain cannot hop to another publisher's brief.
+Claims are read as plain rows (no ORM objects): a year of a large corpus holds 100k claims,
+and building mapped objects for them would dominate a diff.
 """
 
 from __future__ import annotations
 
-import calendar
-import datetime as dt
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import Literal
 
 from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session
 
-from tracker.compare.features import FEATURES_VERSION
-from tracker.compare.model import BriefRef, ClaimRef, QuantityRef, Selection
+from tracker.claims.tokens import FEATURES_VERSION
 from tracker.errors import SelectionError
+from tracker.selection import (
+    BriefRef,
+    ClaimRef,
+    QuantityRef,
+    Selection,
+    SourceSelection,
+    parse_selection,
+    within_phrase,
+)
 from tracker.store.models import Brief, Claim, QuantityRow
-
-_DATE_PART = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
-
-
-def _bounds(part: str, spec: str) -> tuple[dt.date, dt.date]:
-    match = _DATE_PART.match(part.strip())
-    if not match:
-        raise SelectionError(
-            f"selection {spec!r}: expected YYYY, YYYY-MM, YYYY-MM-DD, A..B or brief:ID"
-        )
-    year, month, day = (int(g) if g else None for g in match.groups())
-    assert year is not None
-    try:
-        if month is None:
-            return dt.date(year, 1, 1), dt.date(year, 12, 31)
-        if day is None:
-            last = calendar.monthrange(year, month)[1]
-            return dt.date(year, month, 1), dt.date(year, month, last)
-        day_date = dt.date(year, month, day)
-    except (ValueError, calendar.IllegalMonthError):
-        raise SelectionError(f"selection {spec!r}: not a valid date") from None
-    return day_date, day_date
-
-
-@dataclass(frozen=True)
-class SourceSelection:
-    """``source:NAME`` (or ``source:A|B``): the briefs of these sources, case-insensitive."""
-
-    names: tuple[str, ...]
-
-
-def parse_selection(spec: str) -> tuple[dt.date, dt.date] | list[int] | SourceSelection:
-    """A date range (inclusive), a list of brief ids, or the names of sources."""
-    text = spec.strip()
-    if text.lower().startswith("source:"):
-        # "|" separates names: publishers' names hold commas ("Institute, Inc.") but no bars.
-        names = tuple(n.strip() for n in text.split(":", 1)[1].split("|") if n.strip())
-        if not names:
-            raise SelectionError(f"selection {spec!r}: give a source name, e.g. source:NAME")
-        return SourceSelection(names)
-    if text.lower().startswith("brief:"):
-        ids = text.split(":", 1)[1]
-        try:
-            return [int(x) for x in ids.split(",") if x.strip()]
-        except ValueError:
-            raise SelectionError(f"selection {spec!r}: brief ids must be numbers") from None
-    if ".." in text:
-        left, right = text.split("..", 1)
-        start = _bounds(left, spec)[0]
-        end = _bounds(right, spec)[1]
-        if end < start:
-            raise SelectionError(f"selection {spec!r}: range ends before it starts")
-        return start, end
-    return _bounds(text, spec)
 
 
 def selection_filter(spec: str, within: Sequence[str] = ()) -> ColumnElement[bool]:
@@ -91,18 +41,9 @@ def selection_filter(spec: str, within: Sequence[str] = ()) -> ColumnElement[boo
     return and_(*parts)
 
 
-def within_phrase(within: Sequence[str]) -> str:
-    """ " within source:X" for messages; empty when nothing narrows the selection."""
-    return f" within {' and '.join(within)}" if within else ""
-
-
 def load_selection(session: Session, spec: str, within: Sequence[str] = ()) -> Selection:
     """Resolve ``spec`` (narrowed by ``within``) against the database; an empty selection is
-    an error.
-
-    Claims are read as plain rows (no ORM objects): a year of a large corpus holds
-    100k claims, and building mapped objects for them would dominate a diff.
-    """
+    an error. Stored tokens of another ``FEATURES_VERSION`` are left out (recomputed)."""
     parsed = parse_selection(spec)
     where = selection_filter(spec, within)
     brief_rows = session.execute(
@@ -186,3 +127,28 @@ def load_selection(session: Session, spec: str, within: Sequence[str] = ()) -> S
         for r in c_rows
     )
     return Selection(spec=spec, briefs=briefs, claims=claims)
+
+
+def load_selections(
+    session: Session, specs: Sequence[str], within: Sequence[str] = ()
+) -> list[Selection]:
+    """Load the given selections (each narrowed by ``within``), in order; each once."""
+    if len(set(specs)) != len(specs):
+        raise SelectionError("each selection may be given once")
+    return [load_selection(session, spec, within) for spec in specs]
+
+
+def period_specs(
+    session: Session, by: Literal["year", "month", "brief"], within: Sequence[str] = ()
+) -> list[tuple[str, str]]:
+    """(label, selection) for every year, month or brief that has briefs (of ``within``
+    only, when given), oldest first."""
+    stmt = select(Brief.id, Brief.date).order_by(Brief.date, Brief.id)
+    if within:
+        stmt = stmt.where(selection_filter(within[0], within[1:]))
+    rows = session.execute(stmt).all()
+    if by == "brief":
+        return [(f"{d.isoformat()} #{i}", f"brief:{i}") for i, d in rows]
+    fmt = "%Y" if by == "year" else "%Y-%m"
+    labels = list(dict.fromkeys(d.strftime(fmt) for _, d in rows))
+    return [(label, label) for label in labels]

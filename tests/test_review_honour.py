@@ -146,3 +146,21 @@ def test_timelines_and_history_honour_decisions(sample: Database) -> None:
     ]
     assert [s["claim"]["claim_id"] for s in marked] == [new_id]
     assert "confirmed by ana on" in render_timeline(chained, "text")
+
+
+def test_a_pair_confirmed_across_a_period_is_carried_along_its_chain(sample: Database) -> None:
+    # A 2021 claim the timeline links to a 2023 claim, whose chain stops there, and a 2024
+    # claim that opens a chain of its own: the analyst confirms the 2021 claim with it.
+    years = ["2021", "2023", "2024"]
+    before = app.reviewed_timeline(sample.engine, years)
+    stopped = [c for c in before.chains if [s.period for s in c.steps] == [0, 1]]
+    fresh = [c for c in before.chains if [s.period for s in c.steps] == [2]]
+    assert stopped and fresh, "the sample timeline has no such chains"
+    first, second = stopped[0].steps[0].claim, stopped[0].steps[1].claim
+    later = fresh[0].steps[0].claim
+    app.decide(sample.engine, first.id, later.id, "same", by="ana")
+    after = app.reviewed_timeline(sample.engine, years)
+    (chain,) = [c for c in after.chains if first.id in {s.claim.id for s in c.steps}]
+    assert [s.claim.id for s in chain.steps] == [first.id, second.id, later.id]
+    assert chain.steps[2].change is not None and chain.steps[2].change.review is not None
+    assert chain.steps[2].change.review.by == "ana"

@@ -12,9 +12,10 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
+from tracker.claims.identity import claim_hash
 from tracker.compare.engine import Reviews, compare
 from tracker.compare.matcher import MatcherConfig
-from tracker.compare.model import Change, ClaimRef, DiffOptions, Selection
+from tracker.compare.model import Change, ClaimRef, DiffOptions, Review, Selection
 from tracker.compare.semantic import Encoder
 from tracker.compare.timeline import Chain, Period, Status, Step, Timeline
 from tracker.compare.topics import TopicLabeller
@@ -87,7 +88,7 @@ def build_timeline(
             periods[k + 1].selection,
             options,
             encoder=encoder,
-            reviews=reviews,
+            reviews=_carried(reviews, units, k, periods[k + 1].selection.claims),
             config=config,
         )
         # Register every claim first: a split or merge part must find its partner's unit.
@@ -111,6 +112,40 @@ def build_timeline(
     _bridge_gaps(periods, units, options, bridge_if, encoder, reviews, config)
     chains = _chains(periods, units)
     return Timeline(periods=tuple(periods), chains=tuple(chains), options=options, config=config)
+
+
+def _carried(
+    reviews: Reviews | None, units: dict[int, _Unit], k: int, later: Sequence[ClaimRef]
+) -> Reviews | None:
+    """The decisions for the link from period ``k`` to ``k + 1``, with confirmed pairs that
+    skip a period carried along their chain.
+
+    An analyst who confirms a 2021 claim with a 2024 one, in a diff of those two years, says
+    the position continued; if the timeline already links the 2021 claim to a 2023 claim, the
+    link that honours the verdict is 2023 → 2024. So a confirmed pair from an earlier claim
+    of a chain to a claim of period ``k + 1`` fixes the chain's claim of period ``k`` to it,
+    with the analyst's verdict shown, unless that pair has a verdict of its own (a rejection
+    wins).
+    """
+    if not reviews or k == 0:
+        return reviews
+    confirmed: dict[str, list[tuple[str, Review]]] = {}
+    for (old_h, new_h), review in reviews.items():
+        if review.verdict in ("same", "related"):
+            confirmed.setdefault(old_h, []).append((new_h, review))
+    wanted = {claim_hash(c.text) for c in later}
+    extra: dict[tuple[str, str], Review] = {}
+    ends = {id(u): u for u in units.values() if u.period == k and u.prev is not None}
+    for end in ends.values():
+        here = claim_hash(end.claim.text)
+        earlier = end.prev
+        while earlier is not None:
+            for claim in (earlier.claim, *earlier.also):
+                for new_h, review in confirmed.get(claim_hash(claim.text), ()):
+                    if new_h in wanted and (here, new_h) not in reviews:
+                        extra.setdefault((here, new_h), review)
+            earlier = earlier.prev
+    return {**reviews, **extra} if extra else reviews
 
 
 def label_chains(periods: Sequence[Period], chains: Sequence[Chain]) -> list[Chain]:

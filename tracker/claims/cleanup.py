@@ -100,7 +100,7 @@ def clean_blocks(text: str, *, hard_wrapped: bool = False) -> list[Block]:
             continue
         if tag_open or TAG_START.match(line.text):
             # "<img" / "src=…" / "title=… />": lines of one tag are markup, not text; each
-            # line alone is no tag for ``_HTML_TAG``, so its attributes reached the claims.
+            # line alone is no tag for markup.py's ``_HTML_TAG``: its attributes reached the claims.
             tag_open = ">" not in line.text
             if tag_open or line.text.endswith(">"):
                 units.append(Unit("drop", line))

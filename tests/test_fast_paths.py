@@ -19,6 +19,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import tracker.claims.cleanup as cleanup
+import tracker.claims.line_kinds as line_kinds
+import tracker.claims.markup as markup
+import tracker.claims.sentence_ends as sentence_ends
 import tracker.claims.split as split
 from tests.conftest import seed_manifest, seed_text
 from tracker.claims import extract_claims
@@ -70,8 +73,8 @@ def _ref_collapse(text: str, offs: list[int]) -> tuple[str, list[int]]:
 def _ref_strip_inline(m: Mapped) -> Mapped:
     text, offs = m.text, list(m.offsets)
     for pattern in (
-        cleanup._LINK, cleanup._ESCAPE, cleanup._BOLD, cleanup._ITALIC,
-        cleanup._SPACE_BEFORE_PUNCT,
+        markup._LINK, markup._ESCAPE, markup._BOLD, markup._ITALIC,
+        markup._SPACE_BEFORE_PUNCT,
     ):  # fmt: skip
         text, offs = _ref_keep_groups(text, offs, pattern)
     text, offs = _ref_collapse(text, offs)
@@ -96,24 +99,44 @@ def _ref_top_level_commas(text: str) -> list[int]:
     return out
 
 
+# The modules that define or call a shortcut: each binds it under its own name, so each
+# binding is replaced.
+_BINDERS = (cleanup, line_kinds, markup, sentence_ends, split)
+
+
 @contextmanager
 def _general_paths() -> Iterator[None]:
     """Run cleanup and splitting with every shortcut replaced by the reference."""
-    saved = (
-        cleanup._strip_inline, cleanup._is_boilerplate, cleanup._ends_on_function_word,
-        split._top_level_commas,
-    )  # fmt: skip
-    cleanup._strip_inline = _ref_strip_inline
-    cleanup._is_boilerplate = lambda text: bool(cleanup._BOILERPLATE.search(text))
-    cleanup._ends_on_function_word = lambda text: bool(cleanup._FUNCTION_END.search(text))
-    split._top_level_commas = _ref_top_level_commas
+    references: list[tuple[object, object]] = [
+        (markup.strip_inline, _ref_strip_inline),
+        (line_kinds.is_boilerplate, lambda text: bool(line_kinds._BOILERPLATE.search(text))),
+        (
+            sentence_ends.ends_on_function_word,
+            lambda text: bool(sentence_ends._FUNCTION_END.search(text)),
+        ),
+        (split._top_level_commas, _ref_top_level_commas),
+    ]
+    saved = []
+    for module in _BINDERS:
+        for name, value in list(vars(module).items()):
+            for fast, ref in references:
+                if value is fast:
+                    saved.append((module, name, value))
+                    setattr(module, name, ref)
+    # Where the shortcuts are called: a move that left one unpatched would compare the fast
+    # paths with themselves.
+    assert {f"{m.__name__.rsplit('.', 1)[-1]}.{n}" for m, n, _ in saved} >= {
+        "cleanup.strip_inline",
+        "cleanup.ends_on_function_word",
+        "sentence_ends.ends_on_function_word",
+        "line_kinds.is_boilerplate",
+        "split._top_level_commas",
+    }
     try:
         yield
     finally:
-        (
-            cleanup._strip_inline, cleanup._is_boilerplate, cleanup._ends_on_function_word,
-            split._top_level_commas,
-        ) = saved  # fmt: skip
+        for module, name, value in saved:
+            setattr(module, name, value)
 
 
 def _blocks(text: str, hard_wrapped: bool) -> list[tuple[str, str, list[int], str | None]]:
@@ -148,24 +171,28 @@ any_text = st.one_of(st.text(), pieced)
 @given(any_text)
 def test_strip_inline_fast_path_equals_the_reference(text: str) -> None:
     for m in (Mapped.of(text, 7), Mapped(text, array("q", range(3, 3 + 2 * len(text), 2)))):
-        fast, ref = cleanup._strip_inline(m), _ref_strip_inline(m)
+        fast, ref = markup.strip_inline(m), _ref_strip_inline(m)
         assert (fast.text, list(fast.offsets)) == (ref.text, list(ref.offsets))
 
 
 @settings(max_examples=300, deadline=None)
 @given(any_text)
 def test_pattern_shortcuts_equal_the_patterns(text: str) -> None:
-    assert cleanup._is_boilerplate(text) == bool(cleanup._BOILERPLATE.search(text))
-    assert cleanup._ends_on_function_word(text) == bool(cleanup._FUNCTION_END.search(text))
+    assert line_kinds.is_boilerplate(text) == bool(line_kinds._BOILERPLATE.search(text))
+    assert sentence_ends.ends_on_function_word(text) == bool(
+        sentence_ends._FUNCTION_END.search(text)
+    )
     assert split._top_level_commas(text) == _ref_top_level_commas(text)
 
 
 def test_pattern_shortcuts_on_each_piece_alone_and_in_context() -> None:
     for piece in PIECES:
         for text in (piece, piece.upper(), f"Xa {piece}", f"{piece} of", f"- {piece}\n"):
-            assert cleanup._is_boilerplate(text) == bool(cleanup._BOILERPLATE.search(text))
-            assert cleanup._ends_on_function_word(text) == bool(cleanup._FUNCTION_END.search(text))
-            fast, ref = cleanup._strip_inline(Mapped.of(text)), _ref_strip_inline(Mapped.of(text))
+            assert line_kinds.is_boilerplate(text) == bool(line_kinds._BOILERPLATE.search(text))
+            assert sentence_ends.ends_on_function_word(text) == bool(
+                sentence_ends._FUNCTION_END.search(text)
+            )
+            fast, ref = markup.strip_inline(Mapped.of(text)), _ref_strip_inline(Mapped.of(text))
             assert (fast.text, list(fast.offsets)) == (ref.text, list(ref.offsets))
 
 
@@ -191,12 +218,12 @@ def test_general_paths_on_the_seed_briefs() -> None:
 
 def test_the_shortcuts_really_fire() -> None:
     """The comparisons above would be empty if every input took the general path."""
-    assert cleanup._is_boilerplate("All Rights Reserved 2024")
-    assert cleanup._is_boilerplate("ALL RIGHTS RE\u017fERVED")  # the long s folds to "s"
-    assert not cleanup._is_boilerplate("We will raise spending.")
-    assert cleanup._ends_on_function_word("a sentence cut after the")
-    assert not cleanup._ends_on_function_word("a sentence that ends.")
-    assert not cleanup._ends_on_function_word("ends on the\u212a")  # no word boundary
+    assert line_kinds.is_boilerplate("All Rights Reserved 2024")
+    assert line_kinds.is_boilerplate("ALL RIGHTS RE\u017fERVED")  # the long s folds to "s"
+    assert not line_kinds.is_boilerplate("We will raise spending.")
+    assert sentence_ends.ends_on_function_word("a sentence cut after the")
+    assert not sentence_ends.ends_on_function_word("a sentence that ends.")
+    assert not sentence_ends.ends_on_function_word("ends on the\u212a")  # no word boundary
     plain = Mapped.of("One plain line of prose.", 40)
-    assert cleanup._strip_inline(plain) is plain
-    assert cleanup._strip_inline(Mapped.of("a  **b**", 0)).text == "a b"
+    assert markup.strip_inline(plain) is plain
+    assert markup.strip_inline(Mapped.of("a  **b**", 0)).text == "a b"

@@ -8,8 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from tracker.claims import ClaimDraft, extract_claims
-from tracker.claims.cleanup import marker_style
 from tracker.claims.debris import classify, debris
+from tracker.claims.line_kinds import marker_style
 from tracker.ingest.readers import read_document
 
 

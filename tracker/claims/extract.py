@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from tracker.claims.cleanup import Block, clean_blocks, marker_style
+from tracker.claims.cleanup import Block, clean_blocks
+from tracker.claims.line_kinds import marker_style
 from tracker.claims.normalize import normalize
 from tracker.claims.quantities import extract_quantities
 from tracker.claims.segment import split_sentences

@@ -46,7 +46,8 @@ def notify_add() -> None:
 def _added(ctx: click.Context, kind: str, name: str | None, settings: dict[str, object]) -> None:
     from rich.text import Text
 
-    from tracker.notify.config import Channel, add_channel, load_alert_config, next_channel_name
+    from tracker.notify.config import Channel, load_alert_config
+    from tracker.notify.editing import add_channel, next_channel_name
 
     path = sources_file(ctx)
     config = load_alert_config(path)
@@ -232,7 +233,7 @@ def notify_remove(ctx: click.Context, name: str) -> None:
     """Remove a channel (its pending alerts stay in the outbox, unsent)."""
     from rich.text import Text
 
-    from tracker.notify.config import remove_channel
+    from tracker.notify.editing import remove_channel
 
     remove_channel(sources_file(ctx), name)
     out.print(Text(shown(f"removed channel {name}")))

@@ -100,7 +100,8 @@ def watch_add(
     """Add a watch NAME on a QUERY and/or a claim's position (kept in tracker.toml)."""
     from rich.text import Text
 
-    from tracker.notify.config import add_watch, parse_watch
+    from tracker.notify.config import parse_watch
+    from tracker.notify.editing import add_watch
 
     if query is None and claim_id is None:
         raise click.UsageError("give --query WORDS or --claim ID (or both)")
@@ -173,7 +174,7 @@ def watch_remove(ctx: click.Context, name: str) -> None:
     """Remove a watch (alerts already queued are still sent)."""
     from rich.text import Text
 
-    from tracker.notify.config import remove_watch
+    from tracker.notify.editing import remove_watch
 
     remove_watch(sources_file(ctx), name)
     out.print(Text(shown(f"removed watch {name}")))

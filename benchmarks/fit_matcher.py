@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import itertools
 import json
 from collections import Counter, defaultdict
 from collections.abc import Callable
@@ -164,19 +163,21 @@ def _against_labels(
     }
 
 
-def evaluate_system(found: list[UnitPairs], config: MatcherConfig) -> dict[str, float]:
-    """Run the whole matcher on each unit; precision of labelled reported pairs, recall of same.
+def _reported(up: UnitPairs, config: MatcherConfig) -> dict[tuple[int, int], float]:
+    """The pairs the whole matcher reports on one unit, with their probabilities.
 
     Candidates are scored once per unit and model; only the assignment runs per threshold.
     """
+    key = (up.unit.name, str(config.model.weights.tobytes()))
+    if key not in _PREPARED:
+        _PREPARED[key] = prepare(up.unit.old.claims, up.unit.new.claims, config)
+    alignment = assign(_PREPARED[key], config).alignment
+    return {(e.old, e.new): e.probability for e, _ in alignment.pairs}
 
-    def made(up: UnitPairs) -> set[tuple[int, int]]:
-        key = (up.unit.name, str(config.model.weights.tobytes()))
-        if key not in _PREPARED:
-            _PREPARED[key] = prepare(up.unit.old.claims, up.unit.new.claims, config)
-        return {(e.old, e.new) for e, _ in assign(_PREPARED[key], config).alignment.pairs}
 
-    return _against_labels(found, made)
+def evaluate_system(found: list[UnitPairs], config: MatcherConfig) -> dict[str, float]:
+    """Run the whole matcher on each unit; precision of labelled reported pairs, recall of same."""
+    return _against_labels(found, lambda up: set(_reported(up, config)))
 
 
 def reported_reliability(
@@ -185,32 +186,15 @@ def reported_reliability(
     """(bin, pairs, mean probability, share right) of the labelled pairs the whole matcher
     *reports*: the calibration a user meets, where the table over all labelled pairs also
     holds every runner-up candidate that the assignment never shows."""
-    p_all: list[float] = []
+    p: list[float] = []
     right: list[bool] = []
     for up in found:
-        key = (up.unit.name, str(config.model.weights.tobytes()))
-        if key not in _PREPARED:
-            _PREPARED[key] = prepare(up.unit.old.claims, up.unit.new.claims, config)
         label_of = dict(zip(up.index, up.labels, strict=True))
-        for e, _ in assign(_PREPARED[key], config).alignment.pairs:
-            label = label_of.get((e.old, e.new))
-            if label is not None:
-                p_all.append(e.probability)
-                right.append(label in POSITIVE)
-    p, y = np.asarray(p_all), np.asarray(right, dtype=np.float64)
-    out = []
-    for a, b in itertools.pairwise(edges):
-        inside = (p >= a) & ((p < b) if b < 1 else (p <= b))
-        if inside.any():
-            out.append(
-                (
-                    f"{a:.2f}-{b:.2f}",
-                    int(inside.sum()),
-                    float(p[inside].mean()),
-                    float(y[inside].mean()),
-                )
-            )
-    return out
+        for pair, probability in _reported(up, config).items():
+            if pair in label_of:
+                p.append(probability)
+                right.append(label_of[pair] in POSITIVE)
+    return reliability(np.asarray(p), np.asarray(right, dtype=np.float64), edges=edges)
 
 
 def evaluate_baseline(found: list[UnitPairs], cutoff: float = 80.0) -> dict[str, float]:

@@ -99,17 +99,18 @@ def source_weights(sources: Sequence[str]) -> np.ndarray:
 
 
 def reliability(
-    p: np.ndarray, y: np.ndarray, bins: int = 10
+    p: np.ndarray, y: np.ndarray, bins: int = 10, *, edges: Sequence[float] | None = None
 ) -> list[tuple[str, int, float, float]]:
-    """(bin, pairs, mean probability, share positive) per probability bin."""
+    """(bin, pairs, mean probability, share positive) per probability bin: ``bins`` equal
+    bins, or the bins between ``edges``."""
     out = []
-    edges = np.linspace(0, 1, bins + 1)
-    for a, b in itertools.pairwise(edges):
+    digits = 1 if edges is None else 2
+    for a, b in itertools.pairwise(np.linspace(0, 1, bins + 1) if edges is None else edges):
         inside = (p >= a) & ((p < b) if b < 1 else (p <= b))
         if inside.any():
             out.append(
                 (
-                    f"{a:.1f}-{b:.1f}",
+                    f"{a:.{digits}f}-{b:.{digits}f}",
                     int(inside.sum()),
                     float(p[inside].mean()),
                     float(y[inside].mean()),

@@ -25,15 +25,14 @@ layout when ``tracker sources add`` / ``remove`` rewrite it.
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal, cast
 
 from sqlalchemy.engine import make_url
 
+from tracker import tomlfile
 from tracker.errors import ConfigError, FetchError, InputError
-from tracker.fsutil import write_atomically
 from tracker.ingest.fetch import Fetcher, FetchPolicy, check_url
 
 CONFIG_NAME = "tracker.toml"
@@ -80,17 +79,6 @@ def config_path(db_url: str, explicit: str | Path | None = None) -> Path:
     return Path.cwd() / CONFIG_NAME
 
 
-def _read(path: Path) -> dict[str, Any]:
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return {}
-    except OSError as exc:
-        raise ConfigError(f"{path}: {exc.strerror or exc}") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
-
-
 def _source(raw: Any, index: int, base: Path, path: Path) -> Source:
     where = f"{path}: source {index}"
     if not isinstance(raw, dict):
@@ -135,37 +123,13 @@ def _policy(raw: Any, path: Path) -> FetchPolicy:
 
 def load_config(path: Path) -> Config:
     """Read the sources file at ``path`` (none there: no sources)."""
-    data = _read(path)
+    data = tomlfile.read(path)
     raw_sources = data.get("source", [])
     if not isinstance(raw_sources, list):
         raise ConfigError(f"{path}: 'source' must be an array of tables ([[source]])")
     base = path.parent
     sources = [_source(raw, i, base, path) for i, raw in enumerate(raw_sources, start=1)]
     return Config(path, sources, _policy(data.get("fetch", {}), path))
-
-
-def _document(path: Path) -> Any:
-    import tomlkit
-
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        text = _HEADER
-    except OSError as exc:
-        raise ConfigError(f"{path}: {exc.strerror or exc}") from None
-    try:
-        return tomlkit.parse(text)
-    except Exception as exc:  # tomlkit raises its own ParseError family
-        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
-
-
-def _save(path: Path, doc: Any) -> None:
-    import tomlkit
-
-    try:
-        write_atomically(path, tomlkit.dumps(doc).encode("utf-8"))
-    except OSError as exc:
-        raise ConfigError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
 def add_source(path: Path, source: Source) -> None:
@@ -175,14 +139,14 @@ def add_source(path: Path, source: Source) -> None:
     config = load_config(path)
     if source in config.sources:
         raise ConfigError(f"{source.location} is already a source in {path}")
-    doc = _document(path)
+    doc = tomlfile.document(path, _HEADER)
     table = tomlkit.table()
     table.add("kind", source.kind)
     table.add("path" if source.kind == "inbox" else "url", source.location)
     if "source" not in doc:
         doc.add("source", tomlkit.aot())
     doc["source"].append(table)
-    _save(path, doc)
+    tomlfile.save(path, doc)
 
 
 def remove_source(path: Path, key: str) -> Source:
@@ -199,11 +163,11 @@ def remove_source(path: Path, key: str) -> Source:
         index = next((i for i, s in enumerate(config.sources) if s.location in wanted), None)
     if index is None:
         raise ConfigError(f"no source {key!r} in {path} (see: tracker sources list)")
-    doc = _document(path)
+    doc = tomlfile.document(path, _HEADER)
     del doc["source"][index]
     if not doc["source"]:
         del doc["source"]
-    _save(path, doc)
+    tomlfile.save(path, doc)
     return config.sources[index]
 
 

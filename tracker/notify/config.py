@@ -50,12 +50,12 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, cast
 from urllib.parse import urlsplit
 
+from tracker import tomlfile
 from tracker.errors import ConfigError
 
 ChannelKind = Literal["email", "webhook", "atom", "apprise"]
@@ -216,17 +216,6 @@ def secret(channel: Channel, stem: str) -> str | None:
 # -- reading ---------------------------------------------------------------------------------
 
 
-def _read(path: Path) -> dict[str, Any]:
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return {}
-    except OSError as exc:
-        raise ConfigError(f"{path}: {exc.strerror or exc}") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
-
-
 def _strings(raw: Any, where: str, key: str, allowed: tuple[str, ...]) -> tuple[str, ...]:
     values = raw.get(key, [])
     if isinstance(values, str):
@@ -307,7 +296,7 @@ def parse_channel(raw: Any, where: str, base: Path) -> Channel:
 
 def load_alert_config(path: Path) -> AlertConfig:
     """The watches, channels and ``[notify]`` settings of ``path`` (missing file: none)."""
-    data = _read(path)
+    data = tomlfile.read(path)
     watches_raw, channels_raw = data.get("watch", []), data.get("channel", [])
     if not isinstance(watches_raw, list) or not isinstance(channels_raw, list):
         raise ConfigError(f"{path}: 'watch' and 'channel' must be arrays of tables")

@@ -11,8 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from tracker import tomlfile
 from tracker.errors import ConfigError
-from tracker.fsutil import write_atomically
 from tracker.notify.config import (
     WATCH_KINDS,
     AlertConfig,
@@ -23,34 +23,10 @@ from tracker.notify.config import (
 )
 
 
-def _document(path: Path) -> Any:
-    import tomlkit
-
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        text = ""
-    except OSError as exc:
-        raise ConfigError(f"{path}: {exc.strerror or exc}") from None
-    try:
-        return tomlkit.parse(text)
-    except Exception as exc:  # tomlkit raises its own ParseError family
-        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
-
-
-def _save(path: Path, doc: Any) -> None:
-    import tomlkit
-
-    try:
-        write_atomically(path, tomlkit.dumps(doc).encode("utf-8"))
-    except OSError as exc:
-        raise ConfigError(f"cannot write {path}: {exc.strerror or exc}") from None
-
-
 def _append(path: Path, key: str, values: dict[str, Any]) -> None:
     import tomlkit
 
-    doc = _document(path)
+    doc = tomlfile.document(path)
     table = tomlkit.table()
     for k, v in values.items():
         if v is not None and v != [] and v != ():
@@ -58,7 +34,7 @@ def _append(path: Path, key: str, values: dict[str, Any]) -> None:
     if key not in doc:
         doc.add(key, tomlkit.aot())
     doc[key].append(table)
-    _save(path, doc)
+    tomlfile.save(path, doc)
 
 
 def add_watch(path: Path, watch: Watch) -> None:
@@ -84,7 +60,7 @@ def add_channel(path: Path, channel: Channel) -> None:
 
 
 def _remove(path: Path, key: str, name: str) -> None:
-    doc = _document(path)
+    doc = tomlfile.document(path)
     tables = doc.get(key, [])
     index = next((i for i, t in enumerate(tables) if t.get("name") == name), None)
     if index is None:
@@ -95,7 +71,7 @@ def _remove(path: Path, key: str, name: str) -> None:
     del doc[key][index]
     if not doc[key]:
         del doc[key]
-    _save(path, doc)
+    tomlfile.save(path, doc)
 
 
 def remove_watch(path: Path, name: str) -> None:

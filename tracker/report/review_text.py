@@ -11,27 +11,13 @@ from rich.text import Text
 
 from tracker.report.console import buffer_console, put
 from tracker.report.describe import quantity_label, quantity_phrase
-from tracker.report.worddiff import word_diff
+from tracker.report.text import word_diff_text
 
 if TYPE_CHECKING:
     from tracker.compare.queue import QueueItem
     from tracker.store.reviews import Decision, StoredClaim
 
 KEYS = "s=same r=related d=different k=skip u=undo q=quit"
-
-
-def _word_diff(old: str, new: str) -> Text:
-    text = Text("  ")
-    for seg in word_diff(old, new):
-        if text.plain.strip():
-            text.append(" ")
-        if seg.op == "same":
-            text.append(seg.text)
-        elif seg.op == "old":
-            text.append(f"[-{seg.text}-]", style="red strike")
-        else:
-            text.append(f"{{+{seg.text}+}}", style="green bold")
-    return text
 
 
 def render_item(
@@ -43,7 +29,7 @@ def render_item(
     what = "pair reported" if item.source == "pair" else "lead (not a match)"
     head = f"{position}/{total}  {what}, probability {item.probability:.2f}, {item.kind}"
     put(console, Text(head, style="bold"), width)
-    put(console, _word_diff(item.old.text, item.new.text), width, hang=2)
+    put(console, word_diff_text(item.old.text, item.new.text, "  "), width, hang=2)
     for q in item.quantities:
         style = "cyan" if q.moved else "dim"
         put(console, Text(f"  {quantity_label(q)}: {quantity_phrase(q)}", style=style), width)

@@ -31,10 +31,11 @@ def _selection_line(label: str, diff: Diff, old: bool) -> str:
     return f"{label} {sel.spec}: {len(sel.briefs)} brief(s), {len(sel.claims)} claims — {briefs}"
 
 
-def _diff_text(change: Change) -> Text:
-    assert change.old is not None and change.new is not None
-    text = Text("    ")
-    for seg in word_diff(change.old.text, change.new.text):
+def word_diff_text(old: str, new: str, indent: str = "    ") -> Text:
+    """The word diff of two claim texts as styled text: ``[-removed-]`` in red, ``{+added+}``
+    in green (the markers stay when colour is off, so plain output shows the change too)."""
+    text = Text(indent)
+    for seg in word_diff(old, new):
         if text.plain.strip():
             text.append(" ")
         if seg.op == "same":
@@ -52,7 +53,8 @@ def _change(console: Console, diff: Diff, change: Change, width: int | None) -> 
         line = Text("    reviewed: " + review_phrase(change.review), style="blue")
         put(console, line, width, hang=2)
     if change.kind == "modified":
-        put(console, _diff_text(change), width)
+        assert change.old is not None and change.new is not None
+        put(console, word_diff_text(change.old.text, change.new.text), width)
         for q in change.quantities:
             style = "cyan" if q.moved else "dim"
             line = Text(f"    {quantity_label(q)}: {quantity_phrase(q)}", style=style)

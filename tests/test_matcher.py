@@ -109,11 +109,14 @@ def test_report_records_the_matcher_and_the_threshold_overrides_the_model() -> N
     old = _selection(["The ministry will tighten catch quotas for saury next season."], 1, 2022)
     new = _selection(["The ministry will tighten catch quotas for saury and mackerel."], 2, 2024)
     result = compare(old, new)
-    assert result.matcher == {
+    recorded = {
         "version": MATCHER_VERSION,
         "model": shipped_model().version,
         "threshold": round(shipped_model().threshold, 4),
     }
+    if shipped_model().restatement <= 1:
+        recorded["restatement"] = shipped_model().restatement
+    assert result.matcher == recorded
     (pair,) = [c for c in result.changes if c.old and c.new]
     assert pair.probability is not None and pair.probability > shipped_model().threshold
     # A threshold above the pair's probability reports a removed and an added claim.
@@ -176,3 +179,18 @@ def test_the_labelled_pairs_hold_hashes_not_text_and_cover_the_frozen_split() ->
     for name in (x.split('"')[1] for x in frozen.splitlines() if x.strip().startswith('"')):
         prefix = name.removesuffix("*")
         assert any(u.startswith(prefix) for u in units), name
+
+
+def test_the_restatement_bar_travels_with_the_model_file_and_the_report() -> None:
+    data = shipped_model().to_json()
+    data.pop("restatement", None)
+    # A model file fitted before the bar existed never joins a taken pair...
+    older = model_from_json(data)
+    assert older.restatement == float("inf")
+    assert "restatement" not in older.to_json()
+    assert "restatement" not in MatcherConfig(model=older).describe()
+    # ...and one that has it writes it back, and reports record it (a config can override it).
+    newer = model_from_json({**data, "restatement": 0.85})
+    assert newer.to_json()["restatement"] == 0.85
+    assert MatcherConfig(model=newer).describe()["restatement"] == 0.85
+    assert MatcherConfig(model=newer, restatement=0.9).restate_at == 0.9

@@ -15,6 +15,7 @@ import datetime as dt
 import gzip
 import io
 import json
+import math
 from collections import defaultdict
 from dataclasses import dataclass
 from importlib import resources
@@ -233,9 +234,9 @@ def fit(
     use on the shipped test rows, save it in the model folder and make it the store's model
     (the one before it stays, for ``use_previous``).
 
-    The threshold and the out-of-fold recalibration are kept from the model in use: the
-    shipped rows carry no claims, so the whole-matcher search for a threshold that
-    ``benchmarks/fit_matcher.py`` makes cannot run here, and keeping both makes before and
+    The threshold, the restatement bar and the out-of-fold recalibration are kept from the
+    model in use: the shipped rows carry no claims, so the whole-matcher search for them that
+    ``benchmarks/fit_matcher.py`` makes cannot run here, and keeping them makes before and
     after comparable.
     """
     choice = read_choice(db)
@@ -265,6 +266,7 @@ def fit(
         threshold=before_model.threshold,
         meta=meta,
         recalibrated=_recalibration(before_model),
+        restatement=before_model.restatement,
     )
     name = f"model-{stamp.strftime('%Y%m%dT%H%M%S%fZ')}.json"
     path = model_folder(db) / name
@@ -292,7 +294,8 @@ def model_summary(model: PairModel) -> str:
     """The model as ``tracker matcher show`` prints it: version, threshold, provenance and
     the weights, largest first."""
     out = io.StringIO()
-    out.write(f"model {model.version}, threshold {model.threshold:g}\n")
+    restated = f", restatement {model.restatement:g}" if math.isfinite(model.restatement) else ""
+    out.write(f"model {model.version}, threshold {model.threshold:g}{restated}\n")
     for key, value in sorted(model.meta.items()):
         out.write(f"  {key}: {value}\n")
     out.write("weights (standardised features, largest first):\n")

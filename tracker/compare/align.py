@@ -13,10 +13,14 @@ is solved exactly with the Hungarian method (``scipy.optimize.linear_sum_assignm
 component too large for a dense solve (rare: one generic claim near hundreds of others)
 falls back to best-first greedy within it.
 
-A claim left over after that whose best partner is already taken may still be part of it: a
-list sentence in one year restated as separate sentences in another. When the leftover claim
-is mostly contained in that partner and the pair clears the threshold, it joins the pair as
-a split (one old → several new) or a merge (several old → one new).
+A claim left over after that whose best partner is already taken may still be part of it, and
+joins the pair as a split (one old → several new) or a merge (several old → one new) when
+the pair clears the threshold and either
+- the leftover claim is mostly contained in that partner (a list sentence in one year
+  restated as separate sentences in another), or
+- the pair is itself likely (``restatement``): official documents state one position in
+  several places (a summary and the body, a target and its table), and a one-to-one
+  assignment would keep only one of those links.
 
 Review decisions are fixed points (``fixed``): a confirmed pair is matched whatever its
 probability, and its two claims leave the assignment, which aligns the other claims around
@@ -26,6 +30,7 @@ so it can be neither a pair nor a lead.)
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -172,13 +177,15 @@ def align(
     n_new: int,
     *,
     lead_floor: float = 0.0,
+    restatement: float = math.inf,
     fixed: Sequence[tuple[int, int]] = (),
 ) -> Alignment:
     """Align claims given candidate pairs ``(old[k], new[k])`` with their match probability.
 
     Pairs below ``threshold`` are never matched. A claim left unmatched keeps its best
     candidate at or above ``lead_floor`` as a lead (below the threshold, or whose partner
-    went to a more likely pair).
+    went to a more likely pair). A leftover claim joins its partner's pair as a split or merge
+    when it is mostly contained in it, or when their probability is at least ``restatement``.
 
     ``fixed`` pairs (confirmed by a reviewer; each must be among the candidates) are matched
     first, in the order given: the first fixed pair of a claim is one-to-one, a later one
@@ -220,14 +227,16 @@ def align(
     extra_new: set[int] = set()
     extra_old: set[int] = set()
     ranked_usable = np.lexsort((u_new, u_old, -u_p))  # best first: joins its best partner
-    for k in ranked_usable[u_c[ranked_usable] >= SPLIT_CONTAINMENT].tolist():
+    joins = (u_c[ranked_usable] >= SPLIT_CONTAINMENT) | (u_p[ranked_usable] >= restatement)
+    for k in ranked_usable[joins].tolist():
         i, j, p, c = int(u_old[k]), int(u_new[k]), float(u_p[k]), float(u_c[k])
         split = j not in new_match and j not in extra_new and i in old_match
         merge = i not in old_match and i not in extra_old and j in new_match
-        if split and p >= SPLIT_RELATIVE * old_match[i].probability:
+        restated = p >= restatement
+        if split and (restated or p >= SPLIT_RELATIVE * old_match[i].probability):
             pairs.append((Edge(i, j, p, c), "split"))
             extra_new.add(j)
-        elif merge and p >= SPLIT_RELATIVE * new_match[j].probability:
+        elif merge and (restated or p >= SPLIT_RELATIVE * new_match[j].probability):
             pairs.append((Edge(i, j, p, c), "merge"))
             extra_old.add(i)
 

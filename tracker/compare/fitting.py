@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -68,6 +69,7 @@ def pair_model(
     threshold: float,
     meta: dict[str, Any],
     recalibrated: tuple[float, float] = (1.0, 0.0),
+    restatement: float = math.inf,
 ) -> PairModel:
     """A ``PairModel`` over ``FEATURE_NAMES`` from ``fit_logistic``'s result.
 
@@ -88,6 +90,7 @@ def pair_model(
         intercept=a * intercept + b,
         threshold=threshold,
         meta={**meta, "positive": list(TARGET), "recalibration": [round(a, 4), round(b, 4)]},
+        restatement=restatement,
     )
 
 

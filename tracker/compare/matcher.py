@@ -42,7 +42,7 @@ from tracker.compare.semantic import Encoder, pair_cosines
 
 # Bump when the matcher's pipeline changes in a way that changes its pairs (a new model file
 # carries its own version too; reports name both).
-MATCHER_VERSION = "3"
+MATCHER_VERSION = "4"
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,9 @@ class MatcherConfig:
     model: PairModel = field(default_factory=shipped_model)
     threshold: float | None = None  # report pairs at or above this probability (model's)
     lead_floor: float = 0.1  # an unmatched claim's best candidate above this is a lead
+    # A claim whose partner is taken still joins it (a split or merge) at this probability:
+    # one position stated twice in a brief (model's, chosen with its threshold).
+    restatement: float | None = None
     top_k: int = 8  # candidates per old claim
     duplicate_cosine: float = 0.8  # claims of one selection this alike are one claim...
     duplicate_ratio: float = 90.0  # ...when their edit ratio agrees
@@ -63,6 +66,11 @@ class MatcherConfig:
         """The probability a pair needs to be reported."""
         return self.model.threshold if self.threshold is None else self.threshold
 
+    @property
+    def restate_at(self) -> float:
+        """The probability at which a claim joins a pair whose partner is taken."""
+        return self.model.restatement if self.restatement is None else self.restatement
+
     def with_threshold(self, threshold: float | None) -> MatcherConfig:
         """The same settings with another threshold (None: the model's)."""
         return replace(self, threshold=threshold)
@@ -73,6 +81,7 @@ class MatcherConfig:
             "version": MATCHER_VERSION,
             "model": self.model.version,
             "threshold": round(self.cutoff, 4),
+            **({"restatement": round(self.restate_at, 4)} if self.restate_at <= 1 else {}),
         }
 
 
@@ -321,6 +330,7 @@ def assign(prepared: Prepared, config: MatcherConfig) -> Matching:
         p.n_old,
         p.n_new,
         lead_floor=config.lead_floor,
+        restatement=config.restate_at,
         fixed=p.confirmed,
     )
     wanted = {(e.old, e.new) for e, _ in alignment.pairs}

@@ -2,16 +2,19 @@
 
 ``tracker/data/matcher_model.json`` holds the feature names, the standardisation (mean and
 scale of each feature on the training pairs), the weights and the intercept, the threshold
-chosen for precision, and where it came from (``benchmarks/fit_matcher.py`` writes it from
-the labelled pairs of the training split). A logistic model is small enough to read: each
-weight says how much one signal moves the log-odds of a right pair (the same specific
-subject: the same position, or another assertion on it), and its
-probabilities were checked for calibration on the frozen test split (docs/design.md).
+chosen for precision, the restatement bar (a claim whose partner is taken still joins it at
+this probability; absent in model files fitted before it: never), and where it came from
+(``benchmarks/fit_matcher.py`` writes it from the labelled pairs of the training split). A
+logistic model is small enough to read: each weight says how much one signal moves the
+log-odds of a right pair (the same specific subject: the same position, or another assertion
+on it), and its probabilities were checked for calibration on the frozen test split
+(docs/design.md).
 """
 
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -36,6 +39,8 @@ class PairModel:
     intercept: float
     threshold: float  # report a pair at or above this probability
     meta: dict[str, Any]
+    # A claim whose best partner is taken joins that pair (a split or merge) at or above this.
+    restatement: float = math.inf
 
     def probability(self, matrix: np.ndarray, columns: Sequence[str]) -> np.ndarray:
         """Match probability of each row of ``matrix``, whose columns are named ``columns``.
@@ -61,6 +66,7 @@ class PairModel:
             "weights": [round(float(x), 6) for x in self.weights],
             "intercept": round(float(self.intercept), 6),
             "threshold": self.threshold,
+            **({"restatement": self.restatement} if math.isfinite(self.restatement) else {}),
             "meta": self.meta,
         }
 
@@ -76,6 +82,7 @@ def model_from_json(data: dict[str, Any]) -> PairModel:
         intercept=float(data["intercept"]),
         threshold=float(data["threshold"]),
         meta=dict(data.get("meta", {})),
+        restatement=float(data.get("restatement", math.inf)),
     )
 
 

@@ -102,7 +102,7 @@ def test_defence_spending_cap_to_target(seeded_db: Database) -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="known gap: the pair's match probability (about 0.44) is below the threshold, and a "
+    reason="known gap: the pair's match probability (about 0.34) is below the threshold, and a "
     "look-alike rank claim (Japan as the U.S.'s fourth-largest partner) scores as high; the "
     "removed claim shows a rank claim as its lead (test_trading_partner_rank_is_a_lead)",
 )

@@ -26,12 +26,14 @@ from tests.conftest import DATA, SAMPLE, SHARED
 # (benchmarks/fit_matcher.py): on the frozen test split its reported pairs went from 54% to
 # 91% right. The gold sets list pairs that share a specific subject with few words, and many
 # of them now fall below the threshold and are reported as leads instead (dev 15 -> 9,
-# sample 19 -> 14). These floors guard today's numbers; the targets (16/16, 20/20)
-# are not met.
+# sample 19 -> 14). Matcher v4 (twice the labels; threshold 0.6 -> 0.7, chosen out of fold
+# for the same precision) is right on 92% of its reported test pairs where v3 was on 89% of
+# them, and loses two dev items whose pairs score 0.5-0.7 (dev 10 -> 8). These floors guard
+# today's numbers; the targets (16/16, 20/20) are not met.
 # The gold sets and the scorer of ../shared/eval: the evaluation tier.
 pytestmark = pytest.mark.evaluation
 
-DEV_FLOOR = 9
+DEV_FLOOR = 8
 SAMPLE_FLOOR = 14
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 
@@ -19,6 +20,16 @@ from tracker.compare.model import (
 from tracker.compare.timeline import Point, Series
 
 _RANGE = re.compile(r"\d\s*(?:to|-|–|and)\s*\d")
+
+
+def shown_probability(p: float) -> str:
+    """A probability as reports print it: two decimals, rounded *down*.
+
+    Bands and the threshold are read off the exact probability, so a rounded-up figure
+    could print a weak link as "0.85" (the probable band's edge) or a lead just below the
+    threshold as the threshold itself; rounding down never states more than the model does.
+    """
+    return f"{math.floor(round(p * 100, 6)) / 100:.2f}"
 
 
 def _num(x: float) -> str:
@@ -79,7 +90,7 @@ def headline(change: Change) -> str:
     aspects = f" ({', '.join(change.aspects)})" if change.aspects else ""
     relation = f" [{change.relation}]" if change.relation != "one-to-one" else ""
     trust = (
-        f" probability {change.probability:.2f} ({change.confidence} match)"
+        f" probability {shown_probability(change.probability)} ({change.confidence} match)"
         if change.probability is not None
         else ""
     )
@@ -103,8 +114,9 @@ def lead_line(diff: Diff, change: Change) -> str | None:
     if change.lead is None:
         return None
     claim = change.lead.claim
+    shown = shown_probability(change.lead.probability)
     return (
-        f"possibly related (probability {change.lead.probability:.2f}, not a match): "
+        f"possibly related (probability {shown}, not a match): "
         f"{claim.text} — {brief_label(diff, claim)}"
     )
 
@@ -209,7 +221,11 @@ def step_change_phrase(change: Change) -> str:
     """ "modified (wording, quantity), probability 0.71, score 0.376" for the link into a
     step; "(weak link)" is added in the weak confidence band."""
     aspects = f" ({', '.join(change.aspects)})" if change.aspects else ""
-    trust = f", probability {change.probability:.2f}" if change.probability is not None else ""
+    trust = (
+        f", probability {shown_probability(change.probability)}"
+        if change.probability is not None
+        else ""
+    )
     score = f", score {change.score:.3f}" if change.score is not None else ""
     # Weak links clear the threshold but are the likeliest of the reported pairs to be wrong;
     # a link a reviewer confirmed is not a guess, whatever its probability.

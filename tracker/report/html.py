@@ -20,6 +20,7 @@ from tracker.report.describe import (
     quantity_phrase,
     report_priority,
     review_phrase,
+    shown_probability,
     stance_phrase,
 )
 from tracker.report.worddiff import Segment, word_diff
@@ -220,6 +221,7 @@ def environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["safe_url"] = safe_url
+    env.filters["probability"] = shown_probability
     return env
 
 

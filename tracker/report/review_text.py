@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 
 from tracker.report.console import buffer_console, put
-from tracker.report.describe import quantity_label, quantity_phrase
+from tracker.report.describe import quantity_label, quantity_phrase, shown_probability
 from tracker.report.text import word_diff_text
 
 if TYPE_CHECKING:
@@ -27,7 +27,8 @@ def render_item(
     buffer = io.StringIO()
     console = buffer_console(buffer, color=color, width=width)
     what = "pair reported" if item.source == "pair" else "lead (not a match)"
-    head = f"{position}/{total}  {what}, probability {item.probability:.2f}, {item.kind}"
+    shown = shown_probability(item.probability)
+    head = f"{position}/{total}  {what}, probability {shown}, {item.kind}"
     put(console, Text(head, style="bold"), width)
     put(console, word_diff_text(item.old.text, item.new.text, "  "), width, hang=2)
     for q in item.quantities:

@@ -28,6 +28,7 @@ Then, on the *test* units only (``pairsets.TEST_UNITS``, frozen):
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import math
@@ -43,13 +44,16 @@ from scipy.optimize import linear_sum_assignment
 from sklearn.model_selection import GroupKFold
 
 from tracker.compare import fitting
-from tracker.compare.evidence import FEATURE_NAMES
+from tracker.compare.evidence import EMBEDDING_COSINE, FEATURE_NAMES
 from tracker.compare.fitting import POSITIVE, TARGET, reliability
 from tracker.compare.matcher import MatcherConfig, Prepared, assign, prepare
 from tracker.compare.probability import PairModel, shipped_model
+from tracker.compare.semantic import Encoder, load_encoder
 
 LABELS = Path(__file__).resolve().parent / "data" / "pair_labels.tsv"
-MODEL = Path(__file__).resolve().parent.parent / "tracker" / "data" / "matcher_model.json"
+DATA = Path(__file__).resolve().parent.parent / "tracker" / "data"
+MODEL = DATA / "matcher_model.json"
+SEMANTIC_MODEL = DATA / "matcher_model_semantic.json"  # fitted with --embeddings
 THRESHOLD_GRID = tuple(round(0.2 + 0.025 * k, 3) for k in range(29))
 RESTATEMENT_GRID = (0.95, 0.9, 0.85, 0.8, 0.75)  # tried in this order
 
@@ -93,6 +97,15 @@ def _indices(
     return index, out
 
 
+# Set by --embeddings: the evidence gets the embedding column, and every diff run reads it.
+ENCODER: Encoder | None = None
+
+
+def columns() -> tuple[str, ...]:
+    """The evidence columns of this run."""
+    return (*FEATURE_NAMES, EMBEDDING_COSINE) if ENCODER else FEATURE_NAMES
+
+
 def labelled_pairs(all_labels: dict[str, dict[tuple[str, str], str]]) -> list[UnitPairs]:
     """Evidence rows of every labelled pair, unit by unit."""
     config = MatcherConfig()
@@ -104,7 +117,7 @@ def labelled_pairs(all_labels: dict[str, dict[tuple[str, str], str]]) -> list[Un
         index, names = _indices(unit, labels)
         if not index:
             continue
-        matrix = fitting.evidence_rows(unit.old.claims, unit.new.claims, index, config)
+        matrix = fitting.evidence_rows(unit.old.claims, unit.new.claims, index, config, ENCODER)
         found.append(UnitPairs(unit, index, names, matrix))
     return found
 
@@ -120,10 +133,11 @@ def _model(
 ) -> PairModel:
     return fitting.pair_model(
         fitted,
-        version=f"lr-{dt.date.today().isoformat()}-{pairs}",
+        version=f"lr{'+emb' if ENCODER else ''}-{dt.date.today().isoformat()}-{pairs}",
         threshold=threshold,
         recalibrated=recalibrated,
         restatement=restatement,
+        features=columns(),
         meta={
             "fitted_on": "benchmarks/data/pair_labels.tsv, train units of pairsets.py",
             "train_pairs": pairs,
@@ -179,7 +193,7 @@ def _reported(up: UnitPairs, config: MatcherConfig) -> dict[tuple[int, int], flo
     """
     key = (up.unit.name, str(config.model.weights.tobytes()))
     if key not in _PREPARED:
-        _PREPARED[key] = prepare(up.unit.old.claims, up.unit.new.claims, config)
+        _PREPARED[key] = prepare(up.unit.old.claims, up.unit.new.claims, config, encoder=ENCODER)
     alignment = assign(_PREPARED[key], config).alignment
     return {(e.old, e.new): e.probability for e, _ in alignment.pairs}
 
@@ -231,8 +245,24 @@ def main() -> None:
     parser.add_argument("--dry-run", action="store_true", help="do not write the model file")
     parser.add_argument("--evaluate", action="store_true", help="evaluate the shipped model")
     parser.add_argument("--sweep", action="store_true", help="system metrics per threshold")
-    parser.add_argument("--out", type=Path, default=MODEL, help="where to write the model")
+    parser.add_argument(
+        "--embeddings",
+        type=Path,
+        help="sentence-embedding model directory: fit the model with the embedding column",
+    )
+    parser.add_argument("--out", type=Path, help="where to write the model (default: shipped)")
     args = parser.parse_args()
+    global ENCODER
+    if args.embeddings:
+        ENCODER = load_encoder(args.embeddings)
+    out = args.out or (SEMANTIC_MODEL if ENCODER else MODEL)
+    # The labelled pairs, the folds and the sweep all embed the same claims: once each.
+    with ENCODER.remembering() if ENCODER else contextlib.nullcontext():
+        run(args, out)
+
+
+def run(args: argparse.Namespace, out: Path) -> None:
+    """Fit (unless --evaluate), report on the test split, write the model."""
 
     found = labelled_pairs(read_labels())
     train = [u for u in found if u.unit.split == "train"]
@@ -242,7 +272,7 @@ def main() -> None:
     print(f"units: {len(train)} train, {len(test)} test")
 
     if args.evaluate:
-        model = shipped_model()
+        model = shipped_model(semantic=ENCODER is not None)
     else:
         x = np.vstack([u.matrix for u in train])
         y = np.asarray([lab in TARGET for u in train for lab in u.labels], dtype=np.float64)
@@ -313,15 +343,13 @@ def main() -> None:
             f"threshold (whole matcher, out-of-fold on train, >= {args.precision}): {threshold},"
             f" restatement {restatement:g}"
         )
-        for name, w in sorted(
-            zip(FEATURE_NAMES, model.weights, strict=True), key=lambda t: -abs(t[1])
-        ):
+        for name, w in sorted(zip(columns(), model.weights, strict=True), key=lambda t: -abs(t[1])):
             print(f"  {name:20s} {w:+.3f}")
 
     xt = np.vstack([u.matrix for u in test])
     yt = np.asarray([lab in TARGET for u in test for lab in u.labels], dtype=np.float64)
     ys = np.asarray([lab == "same" for u in test for lab in u.labels], dtype=np.float64)
-    pt = model.probability(xt, FEATURE_NAMES)
+    pt = model.probability(xt, columns())
     print("\nreliability on the test split (bin, pairs, mean p, share right, share same):")
     for (name, n, mean_p, right), (_, _, _, same) in zip(
         reliability(pt, yt), reliability(pt, ys), strict=True
@@ -360,8 +388,8 @@ def main() -> None:
             f" recall {b['recall']:.3f}"
         )
     if not args.dry_run and not args.evaluate:
-        args.out.write_text(json.dumps(model.to_json(), indent=1) + "\n", encoding="utf-8")
-        print(f"\nwrote {args.out}")
+        out.write_text(json.dumps(model.to_json(), indent=1) + "\n", encoding="utf-8")
+        print(f"\nwrote {out}")
 
 
 if __name__ == "__main__":

@@ -79,6 +79,10 @@ def test_fit_learns_from_verdicts_and_use_previous_reverts(
     fitted = json.loads(model_file.read_text(encoding="utf-8"))
     assert fitted["meta"]["review_pairs"] == len(leads)
     assert fitted["threshold"] == shipped_model().threshold
+    assert fitted.get("restatement") == shipped_model().to_json().get("restatement")
+    # With embeddings the store's own (lexical) model still decides, with the veto; without
+    # a fitted model the shipped one fitted with the embedding column would.
+    assert app.matcher_config(db, embeddings=True).model.version == fitted["version"]
 
     # Every report names the model it used: two-way, multi-way and history.
     assert model_of(runner, store_path, "diff", "2021", "2024") == fitted["version"]
@@ -95,6 +99,8 @@ def test_fit_learns_from_verdicts_and_use_previous_reverts(
 
     code, output = run(runner, store_path, "matcher", "use", "previous")
     assert code == 0 and output.strip() == f"now using {shipped} (shipped with tracker)"
+    semantic = app.matcher_config(db, embeddings=True).model
+    assert semantic.version == shipped_model(semantic=True).version != shipped
     assert model_of(runner, store_path, "diff", "2021", "2024") == shipped
     code, output = run(runner, store_path, "matcher", "use", "previous")
     assert code == 0 and fitted["version"] in output

@@ -18,11 +18,34 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
+from tracker.claims.normalize import normalize
 from tracker.cli import cli
-from tracker.compare.matcher import MatcherConfig
+from tracker.compare.matcher import MatcherConfig, match
+from tracker.compare.model import ClaimRef
+from tracker.compare.probability import shipped_model
 from tracker.compare.semantic import EmbeddingError, Encoder, load_encoder
+from tracker.errors import TrackerError
 
 SEMANTIC_VETO = MatcherConfig().semantic_veto
+
+
+def _claims(texts: list[str]) -> tuple[ClaimRef, ...]:
+    return tuple(
+        ClaimRef(
+            id=k,
+            brief_id=1,
+            ordinal=k,
+            date=None,
+            text=t,
+            norm_text=normalize(t),
+            sentence=t,
+            section=None,
+            start=0,
+            end=len(t),
+            quantities=(),
+        )
+        for k, t in enumerate(texts)
+    )
 
 
 def _model_dir() -> Path:
@@ -169,28 +192,63 @@ def _leads(output: str) -> dict[str, str]:
     }
 
 
-def test_veto_splits_pairs_that_share_words_but_not_meaning(
+def test_embeddings_pair_a_paraphrase_and_keep_look_alikes_apart(
     store: str, model_dir: Path, runner: CliRunner
 ) -> None:
     args = ["--db", store, "diff", "2022", "2024", "--format", "json"]
     lexical = runner.invoke(cli, args)
     assert lexical.exit_code == 0, lexical.output
     # The lexical matcher abstains on the look-alikes (shared words, another position) and
-    # keeps them as leads below the threshold; the restatement stays paired.
+    # keeps them as leads below the threshold; the restatement stays paired, but the
+    # paraphrase (no content word in common but "2027") is missed.
     kinds = _kinds(lexical.output)
     assert kinds["The ministry"] == "unchanged"
     assert kinds["Pension contributions"] == kinds["The cabinet"] == "removed"
     assert kinds["Contributions to"] == kinds["The restaurant"] == "added"
+    assert kinds["Japan plans"] == "removed" and kinds["By 2027"] == "added"
     assert _leads(lexical.output)["The cabinet"] == "The restaurant"
     semantic = runner.invoke(cli, ["--embeddings", str(model_dir), *args])
     assert semantic.exit_code == 0, semantic.output
-    assert _kinds(semantic.output) == kinds
-    # With embeddings the look-alikes are vetoed outright: not even a lead.
-    leads = _leads(semantic.output)
-    assert "The cabinet" not in leads and "Pension contributions" not in leads
+    # With embeddings the shipped model fitted with the embedding cosine decides (the report
+    # names it): the paraphrase is one position, the look-alikes stay apart, and their leads
+    # drop or vanish.
+    report = json.loads(semantic.output)
+    assert report["matcher"]["model"] == shipped_model(semantic=True).version
+    assert _kinds(semantic.output) == {**kinds, "Japan plans": "modified", "By 2027": "modified"}
+    (pair,) = [c for c in report["changes"] if c["kind"] == "modified"]
+    assert pair["old"]["text"].startswith("Japan plans") and pair["new"]["text"].startswith("By")
+    leads = {
+        (c["old"] or c["new"])["text"].split()[1]: c["lead"]["probability"]
+        for c in report["changes"]
+        if c.get("lead")
+    }
+    before = {
+        (c["old"] or c["new"])["text"].split()[1]: c["lead"]["probability"]
+        for c in json.loads(lexical.output)["changes"]
+        if c.get("lead")
+    }
+    assert "contributions" not in leads and "contributions" in before
+    assert leads["cabinet"] < before["cabinet"] / 2
     # The environment variable does the same, and the output is the same every time.
     env = runner.invoke(cli, args, env={"TRACKER_EMBEDDINGS": str(model_dir)})
     assert env.exit_code == 0 and env.output == semantic.output
+
+
+def test_a_model_that_reads_embeddings_needs_the_encoder() -> None:
+    old = MatcherConfig(model=shipped_model(semantic=True))
+    claims = _claims(["The ministry will tighten saury quotas."])
+    with pytest.raises(TrackerError, match="reads sentence embeddings: give the embedding model"):
+        match(claims, claims, old)
+
+
+def test_with_embeddings_a_lexical_model_keeps_the_veto(encoder: Encoder) -> None:
+    # A model without the embedding column (one fitted on a store's reviews is lexical) runs
+    # with the veto: the look-alike pair is dropped before it can even be a lead.
+    old = _claims(["The cabinet will table a bill to legalise same-sex marriage."])
+    new = _claims(["The restaurant will table a new menu with marriage cakes."])
+    config = MatcherConfig(model=shipped_model())
+    assert match(old, new, config).alignment.lead_old
+    assert not match(old, new, config, encoder=encoder).alignment.lead_old
 
 
 def test_vetoed_pairs_are_below_the_constant_and_kept_ones_above(encoder: Encoder) -> None:

@@ -102,8 +102,15 @@ def chosen_model(db: Database) -> PairModel:
     return _load(db, read_choice(db).current)
 
 
-def matcher_config(db: Database) -> MatcherConfig:
-    """The matcher settings every diff and history of this store runs with."""
+def matcher_config(db: Database, *, embeddings: bool = False) -> MatcherConfig:
+    """The matcher settings every diff and history of this store runs with.
+
+    With ``embeddings`` (an encoder is loaded) and no fitted model chosen, the shipped model
+    fitted with the embedding column; a model fitted on the store's reviews is lexical, and
+    with embeddings it runs with the embedding veto.
+    """
+    if embeddings and read_choice(db).current is None:
+        return MatcherConfig(model=shipped_model(semantic=True))
     return MatcherConfig(model=chosen_model(db))
 
 

@@ -173,8 +173,8 @@ def diff_cmd(
     from tracker.app.matcher import matcher_config
 
     db = open_db(ctx, must_exist=True)
-    engine, config = db.engine, matcher_config(db)
     encoder = open_encoder(ctx)
+    engine, config = db.engine, matcher_config(db, embeddings=encoder is not None)
     color, width = report_color(output), report_width(output)
     if len(specs) == 2:
         from tracker.app.review import reviewed_diff

@@ -92,6 +92,7 @@ def history(
     from tracker.app.matcher import matcher_config
 
     db = open_db(ctx, must_exist=True)
+    encoder = open_encoder(ctx)
     result = run_history(
         db.engine,
         query,
@@ -99,8 +100,8 @@ def history(
         by=cast(Granularity, by),
         limit=limit,
         options=options,
-        encoder=open_encoder(ctx),
-        config=matcher_config(db),
+        encoder=encoder,
+        config=matcher_config(db, embeddings=encoder is not None),
     )
     warn_versions([b for p in result.periods for b in p.selection.briefs])
     color = report_color(output)

@@ -131,13 +131,14 @@ def queue_cmd(
     db = open_db(ctx, must_exist=True)
     engine = db.engine
     options = DiffOptions(min_score=min_score, within=within_specs(sources, brief_ids, within))
+    encoder = open_encoder(ctx)
     diff = reviewed_diff(
         engine,
         old_spec,
         new_spec,
         options,
-        encoder=open_encoder(ctx),
-        config=matcher_config(db),
+        encoder=encoder,
+        config=matcher_config(db, embeddings=encoder is not None),
     )
     items = review_queue(diff, load_reviews(engine).keys())
     if not items:

@@ -72,6 +72,10 @@ FEATURE_NAMES: tuple[str, ...] = (
     "years_differ",
 )
 
+# With sentence embeddings (``--embeddings``), one more column: the cosine of the two claims'
+# embeddings. Only the model fitted with it (``shipped_model(semantic=True)``) reads it.
+EMBEDDING_COSINE = "embedding_cosine"
+
 # The two columns read off the diff's own counts (its percentile, its locally rare words)
 # say little in a diff of a few claims, where every shared word is rare and every pair is
 # the best there is. Below RELATIVE_CLAIMS claims they are drawn towards a neutral value

@@ -24,6 +24,7 @@ from tracker.compare.evidence import FEATURE_NAMES
 from tracker.compare.matcher import MatcherConfig, score_candidates
 from tracker.compare.model import ClaimRef
 from tracker.compare.probability import PairModel
+from tracker.compare.semantic import Encoder
 
 # A reported pair is right when both claims share a specific subject ("same" or "related"),
 # and the model's probability is that of a right pair: a "related" pair (the tariff refused,
@@ -70,8 +71,10 @@ def pair_model(
     meta: dict[str, Any],
     recalibrated: tuple[float, float] = (1.0, 0.0),
     restatement: float = math.inf,
+    features: tuple[str, ...] = FEATURE_NAMES,
 ) -> PairModel:
-    """A ``PairModel`` over ``FEATURE_NAMES`` from ``fit_logistic``'s result.
+    """A ``PairModel`` over ``features`` (the evidence columns it was fitted on) from
+    ``fit_logistic``'s result.
 
     A recalibration ``z' = a z + b`` is linear in the log-odds, so it folds into the weights
     and the intercept: the model file stays a plain logistic model. The version gets a digest
@@ -83,7 +86,7 @@ def pair_model(
     digest = hashlib.sha256(np.concatenate([mean, scale, weights]).tobytes()).hexdigest()[:6]
     return PairModel(
         version=f"{version}-{digest}",
-        features=FEATURE_NAMES,
+        features=features,
         mean=mean,
         scale=scale,
         weights=weights,
@@ -161,14 +164,18 @@ def evidence_rows(
     new: Sequence[ClaimRef],
     index: Sequence[tuple[int, int]],
     config: MatcherConfig | None = None,
+    encoder: Encoder | None = None,
 ) -> np.ndarray:
     """The evidence row of each pair ``(i, j)`` of ``index``, computed as the matcher does
-    inside the diff of ``old`` and ``new`` (the candidate search's own pairs and these)."""
+    inside the diff of ``old`` and ``new`` (the candidate search's own pairs and these); with
+    an ``encoder``, the embedding cosine is one more column."""
     if not index:
-        return np.zeros((0, len(FEATURE_NAMES)))
+        return np.zeros((0, len(FEATURE_NAMES) + (encoder is not None)))
     rows = np.asarray([i for i, _ in index], dtype=np.int64)
     cols = np.asarray([j for _, j in index], dtype=np.int64)
-    scored = score_candidates(old, new, config or MatcherConfig(), pairs=(rows, cols))
+    scored = score_candidates(
+        old, new, config or MatcherConfig(), pairs=(rows, cols), encoder=encoder
+    )
     where = {
         (i, j): k
         for k, (i, j) in enumerate(zip(scored.rows.tolist(), scored.cols.tolist(), strict=True))

@@ -34,11 +34,17 @@ from tracker.compare.candidates import (
     self_pairs,
     vectorize,
 )
-from tracker.compare.evidence import FEATURE_NAMES, pair_evidence, person_tokens
+from tracker.compare.evidence import (
+    EMBEDDING_COSINE,
+    FEATURE_NAMES,
+    pair_evidence,
+    person_tokens,
+)
 from tracker.compare.features import claim_features
 from tracker.compare.model import ClaimRef
 from tracker.compare.probability import PairModel, shipped_model
 from tracker.compare.semantic import Encoder, pair_cosines
+from tracker.errors import TrackerError
 
 # Bump when the matcher's pipeline changes in a way that changes its pairs (a new model file
 # carries its own version too; reports name both).
@@ -124,6 +130,7 @@ class Scored:
     lexical: np.ndarray
     containment: np.ndarray
     probability: np.ndarray
+    columns: tuple[str, ...] = FEATURE_NAMES  # what the columns of ``evidence`` are
 
 
 def _vectors(old: Sequence[ClaimRef], new: Sequence[ClaimRef]) -> Vectors:
@@ -174,11 +181,13 @@ def score_candidates(
     *,
     vectors: Vectors | None = None,
     pairs: tuple[np.ndarray, np.ndarray] | None = None,
+    encoder: Encoder | None = None,
 ) -> Scored:
     """Evidence and probability of the candidate pairs of two claim sequences.
 
     ``pairs`` adds explicit (rows, cols) to the candidates (the fitting script uses it to
-    score labelled pairs the candidate search did not propose).
+    score labelled pairs the candidate search did not propose). With an ``encoder`` the
+    evidence has one more column, the embedding cosine of each pair (``EMBEDDING_COSINE``).
     """
     vectors = vectors or _vectors(old, new)
     rows, cols, cosines = candidate_pairs(vectors, k=config.top_k)
@@ -195,14 +204,23 @@ def score_candidates(
             )
     ev = pair_evidence(vectors, old, new, rows, cols, cosines)
     assert ev.matrix.shape[1] == len(FEATURE_NAMES)
-    probability = config.model.probability(ev.matrix, FEATURE_NAMES)
+    matrix, columns = ev.matrix, FEATURE_NAMES
+    if encoder is not None:
+        semantic = pair_cosines(encoder, [c.text for c in old], [c.text for c in new], rows, cols)
+        matrix, columns = np.column_stack([matrix, semantic]), (*FEATURE_NAMES, EMBEDDING_COSINE)
+    elif EMBEDDING_COSINE in config.model.features:
+        raise TrackerError(
+            f"matcher model {config.model.version} reads sentence embeddings: "
+            "give the embedding model (--embeddings DIR or TRACKER_EMBEDDINGS)"
+        )
     return Scored(
         rows=rows,
         cols=cols,
-        evidence=ev.matrix,
+        evidence=matrix,
         lexical=ev.measures.lexical,
         containment=ev.measures.containment,
-        probability=probability,
+        probability=config.model.probability(matrix, columns),
+        columns=columns,
     )
 
 
@@ -263,7 +281,12 @@ def prepare(
             np.asarray([i for i, _ in confirmed], dtype=np.int64),
             np.asarray([j for _, j in confirmed], dtype=np.int64),
         )
-    scored = score_candidates(old, new, config, vectors=vectors, pairs=extra)
+    # A model fitted with the embedding column reads it as evidence; any other model, given an
+    # encoder, uses the embeddings as a veto below.
+    learned = encoder is not None and EMBEDDING_COSINE in config.model.features
+    scored = score_candidates(
+        old, new, config, vectors=vectors, pairs=extra, encoder=encoder if learned else None
+    )
     keep = old_reps[scored.rows] & new_reps[scored.cols]
     if fixed:
         pairs = list(zip(scored.rows.tolist(), scored.cols.tolist(), strict=True))
@@ -279,7 +302,7 @@ def prepare(
         scored.lexical[keep],
         scored.containment[keep],
     )
-    if encoder is not None and len(rows):
+    if encoder is not None and not learned and len(rows):
         # Only pairs that could be matched or shown as leads need the veto; a pair a
         # reviewer confirmed is kept whatever the embeddings say.
         near = (prob >= config.lead_floor) | protect

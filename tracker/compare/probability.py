@@ -94,8 +94,13 @@ def load_model(path: Path) -> PairModel:
         raise TrackerError(f"{path}: not a matcher model ({exc})") from None
 
 
-@lru_cache(maxsize=1)
-def shipped_model() -> PairModel:
-    """The model shipped with the package (read once per process)."""
-    text = resources.files("tracker.data").joinpath("matcher_model.json").read_text("utf-8")
+MODEL_FILES = {False: "matcher_model.json", True: "matcher_model_semantic.json"}
+
+
+@lru_cache(maxsize=2)
+def shipped_model(semantic: bool = False) -> PairModel:
+    """The model shipped with the package (read once per process): the lexical one, or with
+    ``semantic`` the one fitted with the sentence-embedding column as well."""
+    name = MODEL_FILES[semantic]
+    text = resources.files("tracker.data").joinpath(name).read_text("utf-8")
     return model_from_json(json.loads(text))

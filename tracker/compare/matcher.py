@@ -18,6 +18,7 @@ report filters; the engine (``engine.py``) loads selections and turns a ``Matchi
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
@@ -64,7 +65,8 @@ class MatcherConfig:
     top_k: int = 8  # candidates per old claim
     duplicate_cosine: float = 0.8  # claims of one selection this alike are one claim...
     duplicate_ratio: float = 90.0  # ...when their edit ratio agrees
-    # With sentence embeddings, a pair whose embedding cosine is below this cannot match.
+    # With sentence embeddings and a model that does not read them (one a store fitted on its
+    # verdicts), a pair whose embedding cosine is below this cannot match.
     semantic_veto: float = 0.35
 
     @property
@@ -87,7 +89,9 @@ class MatcherConfig:
             "version": MATCHER_VERSION,
             "model": self.model.version,
             "threshold": round(self.cutoff, 4),
-            **({"restatement": round(self.restate_at, 4)} if self.restate_at <= 1 else {}),
+            **(
+                {"restatement": round(self.restate_at, 4)} if math.isfinite(self.restate_at) else {}
+            ),
         }
 
 
@@ -130,7 +134,6 @@ class Scored:
     lexical: np.ndarray
     containment: np.ndarray
     probability: np.ndarray
-    columns: tuple[str, ...] = FEATURE_NAMES  # what the columns of ``evidence`` are
 
 
 def _vectors(old: Sequence[ClaimRef], new: Sequence[ClaimRef]) -> Vectors:
@@ -220,7 +223,6 @@ def score_candidates(
         lexical=ev.measures.lexical,
         containment=ev.measures.containment,
         probability=config.model.probability(matrix, columns),
-        columns=columns,
     )
 
 

@@ -51,8 +51,14 @@ def quantity_changes(old: ClaimRef, new: ClaimRef) -> tuple[QuantityChange, ...]
             out.setdefault((q.kind, q.unit), []).append((q, m if _measured(q) else frozenset()))
         return out
 
+    if not old.quantities and not new.quantities:  # most claims state no figure at all
+        return ()
     old_g, new_g = grouped(old), grouped(new)
-    old_w, new_w = claim_words(old.text), claim_words(new.text)
+    # Every word of each claim, for a measure named elsewhere in it; only two figures of one
+    # kind, one on each side, ever ask for it (a figure on one side is listed as it is).
+    both = bool(old.quantities) and bool(new.quantities)
+    old_w = claim_words(old.text) if both else frozenset()
+    new_w = claim_words(new.text) if both else frozenset()
     # Each change with the measures of its sides, for the merge below.
     changes: list[tuple[QuantityChange, frozenset[str], frozenset[str]]] = []
     # Keys sorted only by first appearance, so the output follows the text.
@@ -130,6 +136,8 @@ def stance_changes(old: ClaimRef, new: ClaimRef) -> tuple[StanceChange, ...]:
     other claim negates nothing: both sides opposing is no flip.
     """
     ma, mb = stance_marks(old.norm_text), stance_marks(new.norm_text)
+    if not ma and not mb:  # no stance word on either side: nothing to flip
+        return ()
     shared = frozenset(
         t
         for t in set(claim_tokens(old)) & set(claim_tokens(new))
@@ -201,6 +209,8 @@ def classify(
     old: ClaimRef, new: ClaimRef
 ) -> tuple[ChangeKind, tuple[Aspect, ...], tuple[QuantityChange, ...], tuple[StanceChange, ...]]:
     """Kind, aspects, quantity changes and stance changes of a matched pair."""
+    if old.norm_text == new.norm_text:  # the same words: nothing can have moved
+        return "unchanged", (), (), ()
     quantities = quantity_changes(old, new)
     stances = stance_changes(old, new)
     aspects: list[Aspect] = []
@@ -210,7 +220,7 @@ def classify(
         aspects.append("quantity")
     if stances:
         aspects.append("stance")
-    same = old.norm_text == new.norm_text or (
+    same = (
         not quantities
         and not stances
         # A figure the extractor did not read as a quantity still moved when the numbers

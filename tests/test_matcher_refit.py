@@ -116,6 +116,7 @@ def test_use_previous_without_a_fit_is_a_one_line_error(runner: CliRunner, store
 
 
 def test_a_broken_model_choice_names_the_file(runner: CliRunner, store_path: str) -> None:
+    # A choice written before choices were per database file (matcher/chosen.json) counts.
     pointer = Path(store_path).parent / "matcher" / "chosen.json"
     pointer.parent.mkdir()
     pointer.write_text('{"current": "model-missing.json", "previous": null}', encoding="utf-8")
@@ -125,3 +126,15 @@ def test_a_broken_model_choice_names_the_file(runner: CliRunner, store_path: str
     pointer.write_text("not json", encoding="utf-8")
     code, output = run(runner, store_path, "matcher", "show")
     assert code == 1 and output.startswith(f"Error: {pointer}: not a model choice")
+
+
+def test_two_stores_in_one_folder_keep_their_own_model(runner: CliRunner, store_path: str) -> None:
+    other = str(Path(store_path).parent / "other.db")
+    assert runner.invoke(cli, ["--db", other, "ingest", str(SAMPLE)]).exit_code == 0
+    code, output = run(runner, store_path, "matcher", "fit")
+    assert code == 0, output
+    fitted = model_of(runner, store_path, "diff", "2021", "2024")
+    assert fitted != shipped_model().version
+    # The other store beside it has chosen nothing: it still uses the shipped model.
+    assert model_of(runner, other, "diff", "2021", "2024") == shipped_model().version
+    assert (Path(store_path).parent / "matcher" / "tracker.db.chosen.json").exists()

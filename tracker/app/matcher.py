@@ -65,12 +65,20 @@ class Choice:
 
 
 def _pointer(db: Database) -> Path:
+    """The file naming the store's model. Two SQLite stores in one folder share ``matcher/``
+    (model files have unique names) but each has its own choice, named after its file."""
+    parsed = make_url(db.url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        return model_folder(db) / f"{Path(str(parsed.database)).name}.{POINTER}"
     return model_folder(db) / POINTER
 
 
 def read_choice(db: Database) -> Choice:
     """The store's choice of model; the shipped model when it has made none."""
     path = _pointer(db)
+    if not path.exists() and (model_folder(db) / POINTER).exists():
+        # Written before choices were per file: it is this store's until it chooses again.
+        path = model_folder(db) / POINTER
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:

@@ -46,13 +46,18 @@ TRAINING = "matcher_training.tsv.gz"
 REVIEW_WEIGHT = 1.0
 
 
+def _sqlite_file(db: Database) -> Path | None:
+    parsed = make_url(db.url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        return Path(str(parsed.database)).resolve()
+    return None
+
+
 def model_folder(db: Database) -> Path:
     """Where a store keeps its fitted models: ``matcher/`` beside an SQLite database, else
     beside its archive folder."""
-    parsed = make_url(db.url)
-    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        return Path(str(parsed.database)).resolve().parent / FOLDER
-    return db.archive_root.resolve().parent / FOLDER
+    file = _sqlite_file(db)
+    return (file.parent if file else db.archive_root.resolve().parent) / FOLDER
 
 
 @dataclass(frozen=True)
@@ -67,10 +72,8 @@ class Choice:
 def _pointer(db: Database) -> Path:
     """The file naming the store's model. Two SQLite stores in one folder share ``matcher/``
     (model files have unique names) but each has its own choice, named after its file."""
-    parsed = make_url(db.url)
-    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        return model_folder(db) / f"{Path(str(parsed.database)).name}.{POINTER}"
-    return model_folder(db) / POINTER
+    file = _sqlite_file(db)
+    return model_folder(db) / (f"{file.name}.{POINTER}" if file else POINTER)
 
 
 def read_choice(db: Database) -> Choice:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from click.testing import CliRunner
 
 from tracker.claims.normalize import normalize
 from tracker.compare.align import align
@@ -195,3 +196,54 @@ def test_the_restatement_bar_travels_with_the_model_file_and_the_report() -> Non
     assert newer.to_json()["restatement"] == 0.85
     assert MatcherConfig(model=newer).describe()["restatement"] == 0.85
     assert MatcherConfig(model=newer, restatement=0.9).restate_at == 0.9
+
+
+OLD_PLAN = """---
+date: 2021-04-22
+title: Climate plan 2021
+---
+Japan will cut its greenhouse gas emissions 46% below 2013 levels by fiscal 2030.
+
+The ministry will also expand offshore wind auctions in the northern prefectures.
+"""
+NEW_PLAN = """---
+date: 2024-11-28
+title: Climate plan 2024
+---
+In summary, Japan will cut its greenhouse gas emissions 60% below 2013 levels by fiscal 2035.
+
+The fisheries agency will tighten saury quotas next season.
+
+In the body of the plan, the government restates that Japan will cut its greenhouse gas
+emissions 60% below 2013 levels by fiscal 2035, on the way to net zero.
+"""
+
+
+def test_a_position_stated_twice_is_linked_twice(tmp_path: Path, runner: CliRunner) -> None:
+    from tracker.app.diffs import diff
+    from tracker.cli import cli
+    from tracker.store.db import open_database
+
+    folder = tmp_path / "briefs"
+    folder.mkdir()
+    (folder / "2021-plan.md").write_text(OLD_PLAN, encoding="utf-8")
+    (folder / "2024-plan.md").write_text(NEW_PLAN, encoding="utf-8")
+    db = str(tmp_path / "tracker.db")
+    assert runner.invoke(cli, ["--db", db, "ingest", str(folder)]).exit_code == 0
+    result = runner.invoke(cli, ["--db", db, "diff", "2021", "2024", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["matcher"]["restatement"] == shipped_model().restatement
+    links = sorted(
+        (c["relation"], c["new"]["text"].split()[0], c["quantities"][0]["delta"])
+        for c in report["changes"]
+        if c["old"] and c["new"]
+    )
+    # The summary and the body both restate the 2021 target, each with its figure's move.
+    assert links == [("one-to-one", "In", 14.0), ("split", "In", 14.0)]
+    # Without the bar the body's restatement would be reported as a new claim.
+    never = diff(
+        open_database(db).engine, "2021", "2024", config=MatcherConfig(restatement=math.inf)
+    )
+    assert [c.relation for c in never.changes if c.old and c.new] == ["one-to-one"]
+    assert sum(c.kind == "added" for c in never.changes) == 2

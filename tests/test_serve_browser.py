@@ -112,6 +112,15 @@ def _pick_id(card: Any) -> tuple[str, int]:
     return side, int(query[side][0])
 
 
+def _loaded(driver: Any) -> None:
+    """Wait until the current page has finished loading (its scripts bound their keys)."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(driver, 60).until(
+        lambda d: d.execute_script("return document.readyState") == "complete"
+    )
+
+
 def _submit(driver: Any, element: Any) -> None:
     """Click ``element`` and wait until the page it leads to has replaced this one."""
     from selenium.webdriver.support import expected_conditions
@@ -120,16 +129,24 @@ def _submit(driver: Any, element: Any) -> None:
     html = driver.find_element("tag name", "html")
     element.click()
     WebDriverWait(driver, 60).until(expected_conditions.staleness_of(html))
+    _loaded(driver)
 
 
 def _submit_by_key(driver: Any, key: str) -> None:
-    """Type ``key`` on the page and wait until the form it submitted has answered."""
+    """Type ``key`` on the page and wait until the form it submitted has answered.
+
+    The page is first let finish loading: a key sent while the previous answer is still
+    replacing the document can reach a node of the old one (Chromium then reports "Node
+    with given id does not belong to the document").
+    """
     from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
 
+    _loaded(driver)
     html = driver.find_element("tag name", "html")
     driver.find_element("tag name", "body").send_keys(key)
     WebDriverWait(driver, 60).until(expected_conditions.staleness_of(html))
+    _loaded(driver)
 
 
 def _decisions(driver: Any) -> set[tuple[str, int, int]]:

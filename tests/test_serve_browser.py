@@ -112,41 +112,45 @@ def _pick_id(card: Any) -> tuple[str, int]:
     return side, int(query[side][0])
 
 
-def _loaded(driver: Any) -> None:
-    """Wait until the current page has finished loading (its scripts bound their keys)."""
+def _replaced(driver: Any, html: Any) -> None:
+    """Wait until the page whose root element is ``html`` has been replaced by the next one,
+    and that one has finished loading (its scripts bound their keys).
+
+    Selenium's ``staleness_of`` knows only StaleElementReferenceException, but Chromium
+    sometimes answers a question about a node of the document being replaced with "Node
+    with given id does not belong to the document": that is the same news.
+    """
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    WebDriverWait(driver, 60).until(
-        lambda d: d.execute_script("return document.readyState") == "complete"
-    )
+    def gone(_: Any) -> bool:
+        try:
+            html.is_enabled()
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as exc:
+            if "does not belong to the document" in str(exc):
+                return True
+            raise
+        return False
+
+    wait = WebDriverWait(driver, 60)
+    wait.until(gone)
+    wait.until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 
 def _submit(driver: Any, element: Any) -> None:
     """Click ``element`` and wait until the page it leads to has replaced this one."""
-    from selenium.webdriver.support import expected_conditions
-    from selenium.webdriver.support.ui import WebDriverWait
-
     html = driver.find_element("tag name", "html")
     element.click()
-    WebDriverWait(driver, 60).until(expected_conditions.staleness_of(html))
-    _loaded(driver)
+    _replaced(driver, html)
 
 
 def _submit_by_key(driver: Any, key: str) -> None:
-    """Type ``key`` on the page and wait until the form it submitted has answered.
-
-    The page is first let finish loading: a key sent while the previous answer is still
-    replacing the document can reach a node of the old one (Chromium then reports "Node
-    with given id does not belong to the document").
-    """
-    from selenium.webdriver.support import expected_conditions
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    _loaded(driver)
+    """Type ``key`` on the page and wait until the form it submitted has answered."""
     html = driver.find_element("tag name", "html")
     driver.find_element("tag name", "body").send_keys(key)
-    WebDriverWait(driver, 60).until(expected_conditions.staleness_of(html))
-    _loaded(driver)
+    _replaced(driver, html)
 
 
 def _decisions(driver: Any) -> set[tuple[str, int, int]]:

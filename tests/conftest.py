@@ -10,6 +10,7 @@ PostgreSQL cases are skipped with the connection error as the reason.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -24,6 +25,8 @@ from click.testing import CliRunner
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from tracker.claims.normalize import normalize
+from tracker.compare.model import ClaimRef, QuantityRef
 from tracker.ingest import Overrides, ingest_file
 from tracker.store.db import Database, open_database
 
@@ -32,6 +35,46 @@ SHARED = ROOT.parent / "shared"
 SEEDS = SHARED / "seeds"
 SAMPLE = ROOT / "snapshots" / "sample"
 DATA = Path(__file__).resolve().parent / "data"
+
+
+def claim_ref(
+    text: str,
+    *,
+    brief: int = 1,
+    ordinal: int = 0,
+    claim_id: int | None = None,
+    date: dt.date | None = dt.date(2024, 1, 1),
+    quantities: tuple[QuantityRef, ...] = (),
+) -> ClaimRef:
+    """A claim as the store loads it, made from its text alone (its span is the whole text;
+    its id, unless given, ``ordinal + 100 * brief``)."""
+    return ClaimRef(
+        id=ordinal + 100 * brief if claim_id is None else claim_id,
+        brief_id=brief,
+        ordinal=ordinal,
+        date=date,
+        text=text,
+        norm_text=normalize(text),
+        sentence=text,
+        section=None,
+        start=0,
+        end=len(text),
+        quantities=quantities,
+    )
+
+
+def ingested(runner: CliRunner, folder: Path, briefs: dict[str, str]) -> str:
+    """Write ``briefs`` (file name → text) into ``folder``/briefs, ingest them through the CLI
+    into ``folder``/tracker.db and return that database's path."""
+    (folder / "briefs").mkdir()
+    for name, body in briefs.items():
+        (folder / "briefs" / name).write_text(body, encoding="utf-8")
+    db = str(folder / "tracker.db")
+    from tracker.cli import cli
+
+    result = runner.invoke(cli, ["--db", db, "ingest", str(folder / "briefs")])
+    assert result.exit_code == 0, result.output
+    return db
 
 
 BACKENDS = ("sqlite", "postgresql")

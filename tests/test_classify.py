@@ -6,11 +6,9 @@ so these tests exercise extraction, measures and classification together.
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
-from tracker.claims.normalize import normalize
+from tests.conftest import claim_ref
 from tracker.claims.quantities import extract_quantities
 from tracker.compare.classify import classify, quantity_changes, stance_changes
 from tracker.compare.model import ClaimRef, QuantityRef
@@ -21,19 +19,7 @@ def claim(text: str, ordinal: int = 0) -> ClaimRef:
     quantities = tuple(
         QuantityRef(q.kind, q.value, q.unit, q.raw) for q in extract_quantities(text)
     )
-    return ClaimRef(
-        id=ordinal,
-        brief_id=1,
-        ordinal=ordinal,
-        date=dt.date(2024, 1, 1),
-        text=text,
-        norm_text=normalize(text),
-        sentence=text,
-        section=None,
-        start=0,
-        end=len(text),
-        quantities=quantities,
-    )
+    return claim_ref(text, ordinal=ordinal, claim_id=ordinal, quantities=quantities)
 
 
 def moved(old: str, new: str) -> list[tuple[float | None, float | None]]:

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from sqlalchemy.orm import Session
 
+from tests.conftest import claim_ref
 from tracker.app.diffs import diff
 from tracker.compare.align import Alignment, align, group_duplicates
 from tracker.compare.classify import classify, quantity_changes, stance_changes
@@ -22,21 +23,7 @@ from tracker.store.selections import load_selection
 
 
 def claim(text: str, *quantities: QuantityRef, brief: int = 1, ordinal: int = 0) -> ClaimRef:
-    from tracker.claims.normalize import normalize
-
-    return ClaimRef(
-        id=ordinal + 100 * brief,
-        brief_id=brief,
-        ordinal=ordinal,
-        date=dt.date(2024, 1, 1),
-        text=text,
-        norm_text=normalize(text),
-        sentence=text,
-        section=None,
-        start=0,
-        end=len(text),
-        quantities=quantities,
-    )
+    return claim_ref(text, brief=brief, ordinal=ordinal, quantities=quantities)
 
 
 # -- selections ---------------------------------------------------------------------------

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import claim_ref
 from tracker.app.diffs import diff
-from tracker.claims.normalize import normalize
 from tracker.compare.engine import compare
 from tracker.compare.model import BriefRef, ClaimRef, Selection
 from tracker.report.html import render_html, safe_url
@@ -122,19 +122,7 @@ HOSTILE = [
 
 def _hostile_diff() -> str:
     def claim(i: int, text: str, brief: int) -> ClaimRef:
-        return ClaimRef(
-            i,
-            brief,
-            i,
-            dt.date(2020 + brief, 1, 1),
-            text,
-            normalize(text),
-            text,
-            None,
-            0,
-            len(text),
-            (),
-        )
+        return claim_ref(text, brief=brief, ordinal=i, claim_id=i, date=dt.date(2020 + brief, 1, 1))
 
     old = Selection(
         "2021",

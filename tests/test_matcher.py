@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from tracker.claims.normalize import normalize
+from tests.conftest import claim_ref, ingested
 from tracker.compare.align import align
 from tracker.compare.engine import compare
 from tracker.compare.evidence import FEATURE_NAMES, person_tokens
@@ -25,20 +25,7 @@ from tracker.errors import TrackerError
 
 def _claims(texts: list[str], brief: int, year: int) -> tuple[ClaimRef, ...]:
     return tuple(
-        ClaimRef(
-            id=brief * 100 + k,
-            brief_id=brief,
-            ordinal=k,
-            date=dt.date(year, 1, 1),
-            text=t,
-            norm_text=normalize(t),
-            sentence=t,
-            section=None,
-            start=0,
-            end=len(t),
-            quantities=(),
-        )
-        for k, t in enumerate(texts)
+        claim_ref(t, brief=brief, ordinal=k, date=dt.date(year, 1, 1)) for k, t in enumerate(texts)
     )
 
 
@@ -224,12 +211,7 @@ def test_a_position_stated_twice_is_linked_twice(tmp_path: Path, runner: CliRunn
     from tracker.cli import cli
     from tracker.store.db import open_database
 
-    folder = tmp_path / "briefs"
-    folder.mkdir()
-    (folder / "2021-plan.md").write_text(OLD_PLAN, encoding="utf-8")
-    (folder / "2024-plan.md").write_text(NEW_PLAN, encoding="utf-8")
-    db = str(tmp_path / "tracker.db")
-    assert runner.invoke(cli, ["--db", db, "ingest", str(folder)]).exit_code == 0
+    db = ingested(runner, tmp_path, {"2021-plan.md": OLD_PLAN, "2024-plan.md": NEW_PLAN})
     result = runner.invoke(cli, ["--db", db, "diff", "2021", "2024", "--format", "json"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)

@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from tracker.claims.normalize import normalize
+from tests.conftest import claim_ref, ingested
 from tracker.cli import cli
 from tracker.compare.matcher import MatcherConfig, match
 from tracker.compare.model import ClaimRef
@@ -30,22 +30,7 @@ SEMANTIC_VETO = MatcherConfig().semantic_veto
 
 
 def _claims(texts: list[str]) -> tuple[ClaimRef, ...]:
-    return tuple(
-        ClaimRef(
-            id=k,
-            brief_id=1,
-            ordinal=k,
-            date=None,
-            text=t,
-            norm_text=normalize(t),
-            sentence=t,
-            section=None,
-            start=0,
-            end=len(t),
-            quantities=(),
-        )
-        for k, t in enumerate(texts)
-    )
+    return tuple(claim_ref(t, ordinal=k) for k, t in enumerate(texts))
 
 
 def _model_dir() -> Path:
@@ -161,14 +146,9 @@ The restaurant will table a new menu with marriage cakes.
 
 @pytest.fixture
 def store(tmp_path: Path, runner: CliRunner) -> str:
-    folder = tmp_path / "briefs"
-    folder.mkdir()
-    (folder / "2022-programme.txt").write_text(OLD_BRIEF, encoding="utf-8")
-    (folder / "2024-programme.txt").write_text(NEW_BRIEF, encoding="utf-8")
-    db = str(tmp_path / "tracker.db")
-    result = runner.invoke(cli, ["--db", db, "ingest", str(folder)])
-    assert result.exit_code == 0, result.output
-    return db
+    return ingested(
+        runner, tmp_path, {"2022-programme.txt": OLD_BRIEF, "2024-programme.txt": NEW_BRIEF}
+    )
 
 
 def _kinds(output: str) -> dict[str, str]:

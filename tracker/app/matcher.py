@@ -120,9 +120,10 @@ def matcher_config(db: Database, *, embeddings: bool = False) -> MatcherConfig:
     fitted with the embedding column; a model fitted on the store's reviews is lexical, and
     with embeddings it runs with the embedding veto.
     """
-    if embeddings and read_choice(db).current is None:
+    current = read_choice(db).current
+    if embeddings and current is None:
         return MatcherConfig(model=shipped_model(semantic=True))
-    return MatcherConfig(model=chosen_model(db))
+    return MatcherConfig(model=_load(db, current))
 
 
 def model_origin(db: Database, name: str | None) -> str:

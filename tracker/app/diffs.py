@@ -41,6 +41,7 @@ Store = Database | Engine
 __all__ = [
     "KINDS",
     "ChangeKind",
+    "Diff",
     "DiffOptions",
     "Encoder",
     "Granularity",

@@ -35,7 +35,7 @@ from tracker.fsutil import write_atomically
 from tracker.store import reviews as store
 from tracker.store.db import read_snapshot
 from tracker.store.models import Claim
-from tracker.store.reviews import Decision
+from tracker.store.reviews import Decision as Decision
 from tracker.store.reviews import StoredClaim as StoredClaim
 
 CONFIG_VAR = "TRACKER_CONFIG"

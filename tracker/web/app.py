@@ -35,7 +35,8 @@ if TYPE_CHECKING:
     from jinja2 import Environment
     from werkzeug.wrappers import Response as BaseResponse
 
-    from tracker.app.diffs import MatcherConfig
+    from tracker.app.diffs import Diff, MatcherConfig
+    from tracker.app.review import Decision
     from tracker.store.db import Database
 
 VERDICT_KEYS = (("same", "s"), ("related", "r"), ("different", "d"))
@@ -231,18 +232,27 @@ def _diff_pages(app: Flask, pages: Pages, db: Database, config: StoreConfig) -> 
         old, new = request.args.get("from", "").strip(), request.args.get("to", "").strip()
         return (old, new) if old and new else None
 
-    @app.get("/diff")
-    def diff() -> Response:
+    def reviewed(nav: str) -> Response | tuple[tuple[str, str], Diff, list[Decision]]:
+        """The page that asks for two selections, or the chosen ones with their diff (the
+        store's decisions honoured) and those decisions."""
         from tracker.app.diffs import DiffOptions
         from tracker.app.review import decisions, reviewed_diff
-        from tracker.report.html import build_context
 
         chosen = selections()
-        listed = browse.list_briefs(engine)
         if chosen is None:
-            return pages.render("web/choose.html", nav="diff", listed=listed, action="/diff")
+            listed = browse.list_briefs(engine)
+            return pages.render("web/choose.html", nav=nav, listed=listed, action=f"/{nav}")
         result = reviewed_diff(engine, chosen[0], chosen[1], DiffOptions(), config=config())
-        decided = decisions(engine, old_spec=chosen[0], new_spec=chosen[1])
+        return chosen, result, decisions(engine, old_spec=chosen[0], new_spec=chosen[1])
+
+    @app.get("/diff")
+    def diff() -> Response:
+        from tracker.report.html import build_context
+
+        got = reviewed("diff")
+        if isinstance(got, Response):
+            return got
+        chosen, result, decided = got
         return pages.render(
             "web/diff.html",
             nav="diff",
@@ -254,16 +264,13 @@ def _diff_pages(app: Flask, pages: Pages, db: Database, config: StoreConfig) -> 
 
     @app.get("/queue")
     def queue() -> Response:
-        from tracker.app.diffs import DiffOptions
-        from tracker.app.review import decisions, review_queue, reviewed_diff
+        from tracker.app.review import review_queue
         from tracker.report.html import ChangeView, build_context
 
-        chosen = selections()
-        listed = browse.list_briefs(engine)
-        if chosen is None:
-            return pages.render("web/choose.html", nav="queue", listed=listed, action="/queue")
-        result = reviewed_diff(engine, chosen[0], chosen[1], DiffOptions(), config=config())
-        decided = decisions(engine, old_spec=chosen[0], new_spec=chosen[1])
+        got = reviewed("queue")
+        if isinstance(got, Response):
+            return got
+        chosen, result, decided = got
         # The CLI's queue and order (tracker review FROM TO), each item shown as its card of
         # the report: a pair's own card, a lead's on the card of the claim left alone.
         items = review_queue(result)

@@ -22,9 +22,6 @@ the pair clears the threshold and either
   several places (a summary and the body, a target and its table), and a one-to-one
   assignment would keep only one of those links.
 
-A likely pair (at ``restatement``) of two claims that are both in pairs already is linked too
-(``restated``): a position stated twice in both briefs has four links.
-
 Review decisions are fixed points (``fixed``): a confirmed pair is matched whatever its
 probability, and its two claims leave the assignment, which aligns the other claims around
 it. (A rejected pair never reaches this module: the matcher drops it from the candidates,
@@ -47,8 +44,6 @@ SPLIT_CONTAINMENT = 0.7
 # ...and its own probability with that partner is at least this share of the pair's: a part
 # of a list sentence is about as likely a match as the sentence's main counterpart.
 SPLIT_RELATIVE = 0.75
-# A "restated" link's log-odds are at most this far below those of the weaker pair it bridges.
-RESTATED_LOGIT_GAP = 2.0
 # Components with more cells than this are aligned greedily (dense Hungarian is O(n³)).
 MAX_DENSE_CELLS = 250_000
 
@@ -67,7 +62,7 @@ class Edge:
 class Alignment:
     """Matched pairs with how each was made, and the best candidate of each claim left out."""
 
-    pairs: list[tuple[Edge, str]]  # (edge, "one-to-one" | "split" | "merge" | "restated")
+    pairs: list[tuple[Edge, str]]  # (edge, "one-to-one" | "split" | "merge")
     unmatched_old: list[int]
     unmatched_new: list[int]
     lead_old: dict[int, Edge]  # unmatched old claim → its best candidate
@@ -190,8 +185,7 @@ def align(
     Pairs below ``threshold`` are never matched. A claim left unmatched keeps its best
     candidate at or above ``lead_floor`` as a lead (below the threshold, or whose partner
     went to a more likely pair). A leftover claim joins its partner's pair as a split or merge
-    when it is mostly contained in it, or when their probability is at least ``restatement``;
-    two claims both in pairs already are linked as ``restated`` at that probability too.
+    when it is mostly contained in it, or when their probability is at least ``restatement``.
 
     ``fixed`` pairs (confirmed by a reviewer; each must be among the candidates) are matched
     first, in the order given: the first fixed pair of a claim is one-to-one, a later one
@@ -248,25 +242,6 @@ def align(
 
     matched_old = set(old_match) | extra_old | set(fixed_old)
     matched_new = set(new_match) | extra_new | set(fixed_new)
-    # A position stated twice on both sides (a target in the summary and the body of both
-    # years) has four links, and the assignment and joins above keep two or three: a likely
-    # pair of two claims that are both in pairs already is linked as well. Out of fold on
-    # train, these links at the shipped bar were right about as often as the pairs above.
-    # A link much less likely than both pairs it bridges is a neighbouring position, not the
-    # same one restated: in a brief diffed with itself every claim has its own partner at
-    # p ≈ 1, and two related claims of it must not be linked across.
-    best_old: dict[int, float] = {}
-    best_new: dict[int, float] = {}
-    for e, _ in pairs:
-        best_old[e.old] = max(best_old.get(e.old, 0.0), e.probability)
-        best_new[e.new] = max(best_new.get(e.new, 0.0), e.probability)
-    made = {(e.old, e.new) for e, _ in pairs}
-    for k in ranked_usable[u_p[ranked_usable] >= restatement].tolist():
-        i, j, p = int(u_old[k]), int(u_new[k]), float(u_p[k])
-        if i not in best_old or j not in best_new or (i, j) in made:
-            continue
-        if _logit(p) >= _logit(min(best_old[i], best_new[j])) - RESTATED_LOGIT_GAP:
-            pairs.append((Edge(i, j, p, float(u_c[k])), "restated"))
     free_old = np.ones(n_old, dtype=bool)
     free_old[list(matched_old)] = False
     free_new = np.ones(n_new, dtype=bool)

@@ -106,10 +106,8 @@ def build_timeline(
                     _link(a, b, ch)
             elif ch.relation == "split":
                 _absorb(b, into=_partner(a, forward=True), units=units)
-            elif ch.relation == "merge":
+            else:  # merge
                 _absorb(a, into=_partner(b, forward=False), units=units)
-            # "restated": both claims are in other pairs of this step already, so each is on
-            # a chain; the extra link between two restatements joins nothing new.
 
     _bridge_gaps(periods, units, options, bridge_if, encoder, reviews, config)
     chains = _chains(periods, units)

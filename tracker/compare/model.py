@@ -117,7 +117,6 @@ class Change:
     quantities: tuple[QuantityChange, ...] = ()
     stance: tuple[StanceChange, ...] = ()
     # "one-to-one", or "split" (one old claim → several new) / "merge" (several old → one new)
-    # / "restated" (an extra link between two claims both in other pairs)
     relation: str = "one-to-one"
     # Near-identical claims of other briefs in the same selection, grouped under this one.
     also_old: tuple[ClaimRef, ...] = ()

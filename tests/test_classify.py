@@ -74,6 +74,46 @@ def test_two_measures_in_one_claim_pair_with_their_own() -> None:
     assert moved(old, new) == [(5e9, 6e9)]
 
 
+def test_a_measured_fact_and_a_goal_of_the_same_thing_are_not_a_move() -> None:
+    # "were 18% below" is where emissions stood; "cutting ... 55% below ... by 2036" is where
+    # a plan wants them: two figures, listed side by side, not a position moving 18 → 55.
+    old = "Emissions in 2022 were about 18% below the 2010 baseline, the agency said."
+    new = "The ministry has proposed cutting emissions 55% below 2010 levels by 2036."
+    assert moved(old, new) == []
+    changes = quantity_changes(claim(old), claim(new))
+    shares = [q for q in changes if (q.old or q.new).kind == "percent"]
+    assert len(shares) == 2 and all(q.other_measure for q in shares)
+    # Two goals of one thing still move, and so do two facts.
+    assert (26.0, 46.0) in moved(
+        "The plan aims to cut emissions 26% below 2013 levels by 2030.",
+        "The plan aims to cut emissions 46% below 2013 levels by 2030.",
+    )
+    assert (12.0, 15.0) in moved(
+        "Output of the mines rose 12% last year.", "Output of the mines rose 15% last year."
+    )
+
+
+def test_a_goal_word_outranks_a_past_tense_verb() -> None:
+    # "was raised to 46%" states the new goal, not a measurement.
+    assert (26.0, 46.0) in moved(
+        "The emissions target is 26% below 2013 levels.",
+        "The emissions target was raised to 46% below 2013 levels.",
+    )
+
+
+def test_a_year_both_claims_name_is_no_move_however_often_or_however_written() -> None:
+    # The old claim names 2040 twice and the new one once: the second 2040 once paired with
+    # the new claim's 2028 as a move.
+    old = "States should reach net zero by 2040 and publish a plan for net zero by 2040."
+    new = "States should halve coal use by 2028 and reach net zero by 2040."
+    assert moved(old, new) == []
+    # "the 2045 strategy" and "by 2045" are one year too.
+    assert (
+        moved("We will submit 2045 strategies soon.", "We will reach net zero by 2045 or 2035.")
+        == []
+    )
+
+
 # -- stance -------------------------------------------------------------------------------
 
 

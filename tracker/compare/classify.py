@@ -9,7 +9,7 @@ from rapidfuzz import fuzz
 
 from tracker.claims.lexicon import CESSATION, NEGATORS
 from tracker.compare.features import LIGHT_VERBS, StanceMark, claim_tokens, stance_marks
-from tracker.compare.measures import claim_words, measures, same_measure
+from tracker.compare.measures import Measure, claim_words, measures, same_measure
 from tracker.compare.model import (
     Aspect,
     ChangeKind,
@@ -43,24 +43,25 @@ def quantity_changes(old: ClaimRef, new: ClaimRef) -> tuple[QuantityChange, ...]
     measure the same thing (``measures``): an R&D budget and an FDI stock are listed side by
     side as context (``other_measure``), never as a move.
     """
-    Item = tuple[QuantityRef, frozenset[str]]
+    Item = tuple[QuantityRef, Measure]
 
     def grouped(claim: ClaimRef) -> dict[tuple[str, str], list[Item]]:
         out: dict[tuple[str, str], list[Item]] = {}
         for q, m in zip(claim.quantities, measures(claim.text, claim.quantities), strict=True):
-            out.setdefault((q.kind, q.unit), []).append((q, m if _measured(q) else frozenset()))
+            out.setdefault((q.kind, q.unit), []).append((q, m if _measured(q) else Measure()))
         return out
 
     if not old.quantities and not new.quantities:  # most claims state no figure at all
         return ()
     old_g, new_g = grouped(old), grouped(new)
+    _drop_shared_years(old_g, new_g)
     # Every word of each claim, for a measure named elsewhere in it; only two figures of one
     # kind, one on each side, ever ask for it (a figure on one side is listed as it is).
     both = bool(old.quantities) and bool(new.quantities)
     old_w = claim_words(old.text) if both else frozenset()
     new_w = claim_words(new.text) if both else frozenset()
     # Each change with the measures of its sides, for the merge below.
-    changes: list[tuple[QuantityChange, frozenset[str], frozenset[str]]] = []
+    changes: list[tuple[QuantityChange, Measure, Measure]] = []
     # Keys sorted only by first appearance, so the output follows the text.
     keys = list(dict.fromkeys([*old_g, *new_g]))
     for key in keys:
@@ -80,10 +81,10 @@ def quantity_changes(old: ClaimRef, new: ClaimRef) -> tuple[QuantityChange, ...]
         changes.extend((QuantityChange(o[0], n[0]), o[1], n[1]) for o, n in paired)
         # What is left on both sides measures different things: context, not a move.
         other = bool(olds) and bool(news)
-        changes.extend((QuantityChange(o[0], None, other), o[1], frozenset()) for o in olds)
-        changes.extend((QuantityChange(None, n[0], other), frozenset(), n[1]) for n in news)
+        changes.extend((QuantityChange(o[0], None, other), o[1], Measure()) for o in olds)
+        changes.extend((QuantityChange(None, n[0], other), Measure(), n[1]) for n in news)
     # A unit change of the same kind (e.g. "% " → "% of GDP") reads better as one pair.
-    merged: list[tuple[QuantityChange, frozenset[str], frozenset[str]]] = []
+    merged: list[tuple[QuantityChange, Measure, Measure]] = []
     for ch, ch_old_m, ch_new_m in changes:
         partner = next(
             (
@@ -113,6 +114,28 @@ def quantity_changes(old: ClaimRef, new: ClaimRef) -> tuple[QuantityChange, ...]
         else:
             merged[merged.index(partner)] = (QuantityChange(p_old, ch.new), partner[1], ch_new_m)
     return tuple(row[0] for row in merged)
+
+
+def _drop_shared_years(*sides: dict[tuple[str, str], list[tuple[QuantityRef, Measure]]]) -> None:
+    """Take out of both sides' groups every year that both claims name, however written.
+
+    A year is one date whether a claim writes "2050", "by 2050" or names it twice; left in,
+    a second "by 2050" of one claim pairs with the other claim's "by 2025" as a move.
+    """
+    years = [
+        {q.value for key, items in g.items() if key[0] == "year" for q, _ in items} for g in sides
+    ]
+    shared = set.intersection(*years) if years else set()
+    for g in sides:
+        for key in [k for k in g if k[0] == "year"]:
+            seen: set[float] = set()
+            kept = []
+            for item in g[key]:
+                value = item[0].value
+                if value not in shared and value not in seen:
+                    kept.append(item)
+                seen.add(value)
+            g[key] = kept
 
 
 def _bearing(marks: tuple[StanceMark, ...], cls: str, shared: frozenset[str]) -> set[str]:

@@ -6,12 +6,19 @@ $8 billion are two facts, not a move from 5 to 8. The claims store a quantity's 
 and raw text but not its neighbourhood, so the measure is read at diff time from the claim's
 text: the content words nearest the figure on each side, within its clause (a comma,
 semicolon, parenthesis, dash or a joining word such as "and" ends it), as stems.
+
+The same clause says how the figure is stated: as a goal (a target word, a modal, a deadline)
+or as a fact already measured (a past-tense verb of measurement). A goal and a fact are two
+figures even of one thing: "emissions were 20% below 2013" and "cut emissions 60% below 2013
+by 2035" do not show a position moving from 20 to 60.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
 
 from tracker.claims.normalize import normalize
 from tracker.compare.features import content_tokens
@@ -62,16 +69,54 @@ _NOT_MEASURE = frozenset(
 )
 
 
+# A figure stated as a goal: a word of aim or commitment in its clause...
+_GOAL = re.compile(
+    r"\b(?:targets?|targeted|targeting|goals?|aim(?:s|ed|ing)?|pledge[sd]?|pledging|"
+    r"commit(?:s|ted|ting|ments?)?|plan(?:s|ned|ning)?|propos(?:e|es|ed|ing|als?)|"
+    r"seek(?:s|ing)?|intend(?:s|ed)?|ambitions?|objectives?|will|would|shall|aspires?)\b",
+    re.IGNORECASE,
+)
+# ...or a deadline ("by 2030", "by fiscal 2035").
+_DEADLINE = re.compile(r"\bby\s+(?:the\s+end\s+of\s+)?(?:fiscal\s+|FY\s*)?(?:19|20)\d\d\b", re.I)
+# A figure stated as a measured fact: a past-tense verb of measurement in its clause.
+_FACT = re.compile(
+    r"\b(?:was|were|exceeded|exceeding|reached|delivered|totall?ed|stood|fell|rose|grew|"
+    r"recorded|amounted|achieved|increased|decreased|declined|dropped)\b",
+    re.IGNORECASE,
+)
+
+Stated = Literal["goal", "fact"]
+
+
+@dataclass(frozen=True, slots=True)
+class Measure:
+    """What a figure counts (stems of its nearest content words; empty: nothing known) and
+    how its clause states it (``None`` when it says neither)."""
+
+    words: frozenset[str] = frozenset()
+    stated: Stated | None = None
+
+
+def _stated(clause: str) -> Stated | None:
+    # A goal word outranks a fact verb: "the target was raised to 46%" states a goal.
+    if _GOAL.search(clause) or _DEADLINE.search(clause):
+        return "goal"
+    if _FACT.search(clause):
+        return "fact"
+    return None
+
+
 def _words(fragment: str) -> list[str]:
     stems = content_tokens(normalize(_AMPERSAND.sub(r"\1\2", fragment)))
     return [t for t in stems if not t.startswith("a:") and t not in _NOT_MEASURE]
 
 
-def measure(text: str, start: int, end: int) -> frozenset[str]:
-    """The measure of the figure at ``text[start:end]``: stems of its nearest content words.
+def measure(text: str, start: int, end: int) -> Measure:
+    """The measure of the figure at ``text[start:end]``: stems of its nearest content words,
+    and whether its clause states it as a goal or a fact.
 
-    Actors ("Japan", "U.S.") and words of statement ("about", "reached") are left out; an
-    empty set means the figure's clause names nothing it could be told apart by.
+    Actors ("Japan", "U.S.") and words of statement ("about", "reached") are left out of the
+    words; an empty set means the figure's clause names nothing it could be told apart by.
     """
     before = text[max(0, start - 120) : start]
     cuts = [m.end() for m in _BOUNDARY.finditer(before)]
@@ -79,21 +124,24 @@ def measure(text: str, start: int, end: int) -> frozenset[str]:
     after = text[end : end + 120]
     stop = _BOUNDARY.search(after)
     after = after[: stop.start()] if stop else after
-    return frozenset(_words(before)[-MEASURE_WORDS:] + _words(after)[:MEASURE_WORDS])
+    return Measure(
+        frozenset(_words(before)[-MEASURE_WORDS:] + _words(after)[:MEASURE_WORDS]),
+        _stated(f"{before} {after}"),
+    )
 
 
-def measures(text: str, quantities: Sequence[QuantityRef]) -> tuple[frozenset[str], ...]:
+def measures(text: str, quantities: Sequence[QuantityRef]) -> tuple[Measure, ...]:
     """The measure of each quantity of a claim (in order), found by its raw text.
 
     Quantities are stored in text order, so each raw text is looked for after the previous
     one; a raw text not found (a claim edited by hand) measures nothing known.
     """
-    out: list[frozenset[str]] = []
+    out: list[Measure] = []
     pos = 0
     for q in quantities:
         at = text.find(q.raw, pos) if q.raw else -1
         if at < 0 or q.kind not in MEASURED_KINDS:
-            out.append(frozenset())
+            out.append(Measure())
             continue
         out.append(measure(text, at, at + len(q.raw)))
         pos = at + len(q.raw)
@@ -106,18 +154,21 @@ def claim_words(text: str) -> frozenset[str]:
 
 
 def same_measure(
-    a: frozenset[str],
-    b: frozenset[str],
+    a: Measure,
+    b: Measure,
     a_claim: frozenset[str] = frozenset(),
     b_claim: frozenset[str] = frozenset(),
 ) -> bool:
     """Whether figure ``a`` (of a claim with words ``a_claim``) and ``b`` measure one thing.
 
-    Yes when either names nothing or they share a word. Otherwise yes only when one figure's
-    words occur anywhere in the other claim: "defence spending ... the national cap of 1% of
-    GDP" and "defence spending to 2% of GDP" name the cap and the spending next to their
-    figures, but both speak of spending. An R&D budget against an FDI stock is no.
+    Never when one is stated as a goal and the other as a fact. Otherwise yes when either
+    names nothing or they share a word, and else only when one figure's words occur anywhere
+    in the other claim: "defence spending ... the national cap of 1% of GDP" and "defence
+    spending to 2% of GDP" name the cap and the spending next to their figures, but both
+    speak of spending. An R&D budget against an FDI stock is no.
     """
-    if not a or not b or not a.isdisjoint(b):
+    if a.stated and b.stated and a.stated != b.stated:
+        return False
+    if not a.words or not b.words or not a.words.isdisjoint(b.words):
         return True
-    return not b.isdisjoint(a_claim) or not a.isdisjoint(b_claim)
+    return not b.words.isdisjoint(a_claim) or not a.words.isdisjoint(b_claim)

@@ -9,10 +9,17 @@ reports; a few new claims are also sampled with their best old candidates (pairs
 other side). Judged per chosen claim, this makes the labels exhaustive for that claim's
 plausible partners, which is what recall on the test split is measured against.
 
+``--reported`` writes instead every pair the shipped matcher reports (modified or unchanged)
+that has no label yet, test units first: the labels then cover all of its pairs, so the
+precision of what it reports is measured on every pair rather than on those the sampled
+claims happen to reach (and the train units gain labels where the matcher decides).
+
 The tasks hold claim text, so they are written outside the repository (``--out``); only the
 labels, by claim hash, come back into ``data/pair_labels.tsv``.
 
     .venv/bin/python benchmarks/label_tasks.py --out /work/labelling --batch 150
+    .venv/bin/python benchmarks/label_tasks.py --out /work/labelling7 --reported --pdf \
+        --skip-labelled
 """
 
 from __future__ import annotations
@@ -28,6 +35,7 @@ from rapidfuzz import fuzz, process
 from tracker.compare.candidates import candidate_pairs, vectorize
 from tracker.compare.engine import compare
 from tracker.compare.features import claim_features
+from tracker.compare.model import ClaimRef
 from tracker.compare.scoring import pair_measures
 
 PER_CLAIM = 3
@@ -92,6 +100,20 @@ def unit_tasks(unit: Unit, n_old: int, n_new: int) -> list[tuple[int, int]]:
     return list(dict.fromkeys(tasks))
 
 
+def task_claims(unit: Unit, n_old: int, n_new: int) -> list[tuple[ClaimRef, ClaimRef]]:
+    """The claim pairs of :func:`unit_tasks`."""
+    return [(unit.old.claims[i], unit.new.claims[j]) for i, j in unit_tasks(unit, n_old, n_new)]
+
+
+def reported(unit: Unit) -> list[tuple[ClaimRef, ClaimRef]]:
+    """Every pair the shipped matcher reports on the unit (modified or unchanged)."""
+    return [
+        (c.old, c.new)
+        for c in compare(unit.old, unit.new).changes
+        if c.old is not None and c.new is not None
+    ]
+
+
 def _clean(text: str) -> str:
     return " ".join(text.split())
 
@@ -109,6 +131,9 @@ def main() -> None:
     parser.add_argument(
         "--skip-labelled", action="store_true", help="leave out pairs already in the labels file"
     )
+    parser.add_argument(
+        "--reported", action="store_true", help="the pairs the shipped matcher reports instead"
+    )
     args = parser.parse_args()
 
     per_source = {
@@ -118,7 +143,7 @@ def main() -> None:
         "sample": (40, 6),
         "doc": (14, 3),
     }
-    by_source: dict[str, list[list[tuple[str, str, str, str, str]]]] = {}
+    by_source: dict[tuple[bool, str], list[list[tuple[str, str, str, str, str]]]] = {}
     seen: set[tuple[str, str, str]] = set()
     if args.skip_labelled and LABELS.exists():
         for line in LABELS.read_text(encoding="utf-8").splitlines():
@@ -133,21 +158,22 @@ def main() -> None:
             n_old = args.claims or len(unit.old.claims)
             n_new = args.claims or len(unit.new.claims)
         unit_rows = []
-        for i, j in unit_tasks(unit, n_old, n_new):
-            a, b = unit.old.claims[i], unit.new.claims[j]
+        for a, b in reported(unit) if args.reported else task_claims(unit, n_old, n_new):
             key = (unit.name, claim_hash(a.text), claim_hash(b.text))
             if key in seen:
                 continue
             seen.add(key)
             unit_rows.append((unit.name, key[1], key[2], _clean(a.text), _clean(b.text)))
-        by_source.setdefault(unit.source, []).append(unit_rows)
-    # Units round-robin across sources, so that the first batches judged cover every source.
-    queues = list(by_source.values())
+        by_source.setdefault((unit.split == "train", unit.source), []).append(unit_rows)
+    # Test units first (with --reported they measure precision); within a split, units go
+    # round-robin across sources, so that the first batches judged cover every source.
     rows = []
-    while any(queues):
-        for queue in queues:
-            if queue:
-                rows.extend(queue.pop(0))
+    for first_split in (False, True):
+        queues = [q for (train, _), q in sorted(by_source.items()) if train == first_split]
+        while any(queues):
+            for queue in queues:
+                if queue:
+                    rows.extend(queue.pop(0))
     args.out.mkdir(parents=True, exist_ok=True)
     todo = args.out / "todo"
     todo.mkdir(exist_ok=True)

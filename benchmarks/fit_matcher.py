@@ -58,14 +58,20 @@ THRESHOLD_GRID = tuple(round(0.2 + 0.025 * k, 3) for k in range(29))
 RESTATEMENT_GRID = (0.95, 0.9, 0.85, 0.8, 0.75)  # tried in this order
 
 
+# Labellers of the audit of reported pairs (``label_tasks.py --reported``) are named so.
+# Those labels exist because a matcher reported the pair: they count for precision, and for
+# training, but not for recall, which would otherwise favour the matcher that chose them.
+AUDIT_PREFIX = "audit"
+
+
 def read_labels(path: Path = LABELS) -> dict[str, dict[tuple[str, str], str]]:
-    """unit → (old hash, new hash) → label."""
+    """unit → (old hash, new hash) → label; audit labels (``AUDIT_PREFIX``) end in ``*``."""
     out: dict[str, dict[tuple[str, str], str]] = defaultdict(dict)
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.startswith("#") or line.startswith("unit\t"):
             continue
-        unit, old, new, label = line.split("\t")[:4]
-        out[unit][(old, new)] = label
+        unit, old, new, label, who = line.split("\t")[:5]
+        out[unit][(old, new)] = label + ("*" if who.startswith(AUDIT_PREFIX) else "")
     return out
 
 
@@ -77,24 +83,28 @@ class UnitPairs:
     index: list[tuple[int, int]]
     labels: list[str]
     matrix: np.ndarray
+    # Pairs labelled in the audit of reported pairs: counted for precision, not recall.
+    audited: frozenset[tuple[int, int]] = frozenset()
 
 
 def _indices(
     unit: Unit, labels: dict[tuple[str, str], str]
-) -> tuple[list[tuple[int, int]], list[str]]:
+) -> tuple[list[tuple[int, int]], list[str], frozenset[tuple[int, int]]]:
     by_old: dict[str, list[int]] = defaultdict(list)
     by_new: dict[str, list[int]] = defaultdict(list)
     for i, c in enumerate(unit.old.claims):
         by_old[claim_hash(c.text)].append(i)
     for j, c in enumerate(unit.new.claims):
         by_new[claim_hash(c.text)].append(j)
-    index, out = [], []
+    index, out, audited = [], [], set()
     for (ho, hn), label in sorted(labels.items()):
         for i in by_old.get(ho, [])[:1]:
             for j in by_new.get(hn, [])[:1]:
                 index.append((i, j))
-                out.append(label)
-    return index, out
+                out.append(label.rstrip("*"))
+                if label.endswith("*"):
+                    audited.add((i, j))
+    return index, out, frozenset(audited)
 
 
 # Set by --embeddings: the evidence gets the embedding column, and every diff run reads it.
@@ -114,11 +124,11 @@ def labelled_pairs(all_labels: dict[str, dict[tuple[str, str], str]]) -> list[Un
         labels = all_labels.get(unit.name)
         if not labels:
             continue
-        index, names = _indices(unit, labels)
+        index, names, audited = _indices(unit, labels)
         if not index:
             continue
         matrix = fitting.evidence_rows(unit.old.claims, unit.new.claims, index, config, ENCODER)
-        found.append(UnitPairs(unit, index, names, matrix))
+        found.append(UnitPairs(unit, index, names, matrix, audited))
     return found
 
 
@@ -163,8 +173,9 @@ def _against_labels(
     found: list[UnitPairs], made_of: Callable[[UnitPairs], set[tuple[int, int]]]
 ) -> dict[str, float]:
     """Precision of the labelled pairs a matcher reports (right = same or related) and its
-    recall of the labelled "same" pairs, over the units of ``found``."""
-    reported = right = same_total = same_found = 0
+    recall of the sampled (not audit) labelled "same" pairs, over the units of ``found``;
+    ``unlabelled``: reported pairs with no label, which the precision cannot see."""
+    reported = right = same_total = same_found = unlabelled = 0
     for up in found:
         made = made_of(up)
         label_of = dict(zip(up.index, up.labels, strict=True))
@@ -172,8 +183,10 @@ def _against_labels(
             if pair in label_of:
                 reported += 1
                 right += label_of[pair] in POSITIVE
+            else:
+                unlabelled += 1
         for pair, label in label_of.items():
-            if label == "same":
+            if label == "same" and pair not in up.audited:
                 same_total += 1
                 same_found += pair in made
     return {
@@ -183,6 +196,7 @@ def _against_labels(
         "same": same_total,
         "found": same_found,
         "recall": same_found / same_total if same_total else float("nan"),
+        "unlabelled": unlabelled,
     }
 
 
@@ -382,10 +396,10 @@ def run(args: argparse.Namespace, out: Path) -> None:
         s = evaluate_system(group, config)
         b = evaluate_baseline(group)
         print(
-            f"  {name:7s} matcher: precision {s['precision']:.3f} of {s['reported']}, "
-            f"recall {s['recall']:.3f} of {s['same']} same"
-            f"   | rapidfuzz: precision {b['precision']:.3f} of {b['reported']},"
-            f" recall {b['recall']:.3f}"
+            f"  {name:7s} matcher: precision {s['precision']:.3f} of {s['reported']}"
+            f" (+{s['unlabelled']} unlabelled), recall {s['recall']:.3f} of {s['same']} same"
+            f"   | rapidfuzz: precision {b['precision']:.3f} of {b['reported']}"
+            f" (+{b['unlabelled']}), recall {b['recall']:.3f}"
         )
     if not args.dry_run and not args.evaluate:
         out.write_text(json.dumps(model.to_json(), indent=1) + "\n", encoding="utf-8")

@@ -330,3 +330,30 @@ print(sorted(set(loaded) & {{"huggingface_hub", "torch", "transformers",
     assert proc.returncode == 0, proc.stderr
     # httpx is tracker's own fetcher, imported by the CLI's ingest commands; no hub client.
     assert proc.stdout.strip() in ("[]", "['httpx']")
+
+
+def test_the_web_app_diffs_with_the_embeddings_it_was_started_with(
+    store: str, encoder: Encoder
+) -> None:
+    # `tracker --embeddings DIR serve` hands its encoder to the app: its diff page pairs the
+    # paraphrase as `tracker --embeddings DIR diff` does, and names the model that decided.
+    from tracker.store.db import open_database
+    from tracker.web.app import create_app
+    from tracker.web.security import Guard
+
+    database = open_database(store)
+    try:
+        pages = {
+            name: create_app(database, Guard(host="127.0.0.1", token=None), encoder=enc)
+            .test_client()
+            .get("/diff?from=2022&to=2024")
+            .get_data(as_text=True)
+            for name, enc in (("lexical", None), ("semantic", encoder))
+        }
+    finally:
+        database.engine.dispose()
+    assert shipped_model(semantic=True).version in pages["semantic"]
+    assert shipped_model(semantic=True).version not in pages["lexical"]
+    assert shipped_model().version in pages["lexical"]
+    # The paraphrase ("Japan plans … 2027" / "By 2027 …") is one modified pair only with them.
+    assert pages["semantic"].count("modified") > pages["lexical"].count("modified")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import click
 
-from tracker.cli.app import cli, err, handle_errors, open_db, out
+from tracker.cli.app import cli, err, handle_errors, open_db, open_encoder, out
 
 
 @cli.command(
@@ -15,6 +17,7 @@ from tracker.cli.app import cli, err, handle_errors, open_db, out
   tracker serve --port 9000
   tracker serve --host 0.0.0.0              # prints a generated access token
   tracker serve --host 0.0.0.0 --token "$TOKEN"
+  tracker --embeddings "$MODEL" serve       # diffs as tracker --embeddings diff makes them
 """,
 )
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
@@ -53,7 +56,8 @@ def serve(
         token = new_token()
         err.write(f"access token (generated): {token}")
     db = open_db(ctx.find_root(), must_exist=True)
-    app = create_app(db, Guard(host=host, token=token), reviewer=reviewer)
+    encoder = open_encoder(ctx)
+    app = create_app(db, Guard(host=host, token=token), reviewer=reviewer, encoder=encoder)
     try:
         server = bind(app, host, port)
     except OSError as exc:
@@ -65,9 +69,12 @@ def serve(
         markup=False,
         highlight=False,
     )
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        out.print("stopped", markup=False)
-    finally:
-        server.server_close()
+    # Each claim's embedding is computed once for the life of the server: every page of a
+    # diff or history would otherwise encode all of its claims again.
+    with encoder.remembering() if encoder else contextlib.nullcontext():
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            out.print("stopped", markup=False)
+        finally:
+            server.server_close()

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from jinja2 import Environment
     from werkzeug.wrappers import Response as BaseResponse
 
-    from tracker.app.diffs import Diff, MatcherConfig
+    from tracker.app.diffs import Diff, Encoder, MatcherConfig
     from tracker.app.review import Decision
     from tracker.store.db import Database
 
@@ -98,9 +98,13 @@ def _form_int(name: str) -> int:
     return int(value)
 
 
-def create_app(db: Database, guard: Guard, *, reviewer: str | None = None) -> Flask:
+def create_app(
+    db: Database, guard: Guard, *, reviewer: str | None = None, encoder: Encoder | None = None
+) -> Flask:
     """The web app over ``db``, protected by ``guard``; verdicts are recorded as ``reviewer``
-    (default: ``tracker.app.review.default_reviewer()``, as the CLI does)."""
+    (default: ``tracker.app.review.default_reviewer()``, as the CLI does). With ``encoder``
+    (``tracker --embeddings DIR serve``) diffs and histories use the sentence embeddings as
+    ``tracker diff`` does with the same option."""
     app = Flask("tracker.web", static_folder=None, template_folder=None)
     app.config["MAX_CONTENT_LENGTH"] = 64 * 1024  # forms only: a few fields of text
     pages = Pages(guard)
@@ -117,13 +121,13 @@ def create_app(db: Database, guard: Guard, *, reviewer: str | None = None) -> Fl
         # CLI reads it per command, so a refit shows in the next page without a restart.
         from tracker.app.matcher import matcher_config
 
-        return matcher_config(db)
+        return matcher_config(db, embeddings=encoder is not None)
 
     _protect(app, guard, pages)
     _brief_pages(app, pages, db)
-    _diff_pages(app, pages, db, config)
+    _diff_pages(app, pages, db, config, encoder)
     _review_actions(app, db, by)
-    _other_pages(app, pages, db, config)
+    _other_pages(app, pages, db, config, encoder)
     return app
 
 
@@ -222,7 +226,9 @@ def _brief_pages(app: Flask, pages: Pages, db: Database) -> None:
         return redirect(f"/briefs/{brief_id}?" + _query({"saved": saved}), code=303)
 
 
-def _diff_pages(app: Flask, pages: Pages, db: Database, config: StoreConfig) -> None:
+def _diff_pages(
+    app: Flask, pages: Pages, db: Database, config: StoreConfig, encoder: Encoder | None
+) -> None:
     """The live diff, the review queue and the claim picker."""
     from tracker.app import browse
 
@@ -242,7 +248,9 @@ def _diff_pages(app: Flask, pages: Pages, db: Database, config: StoreConfig) -> 
         if chosen is None:
             listed = browse.list_briefs(engine)
             return pages.render("web/choose.html", nav=nav, listed=listed, action=f"/{nav}")
-        result = reviewed_diff(engine, chosen[0], chosen[1], DiffOptions(), config=config())
+        result = reviewed_diff(
+            engine, chosen[0], chosen[1], DiffOptions(), encoder=encoder, config=config()
+        )
         return chosen, result, decisions(engine, old_spec=chosen[0], new_spec=chosen[1])
 
     @app.get("/diff")
@@ -350,7 +358,9 @@ def _review_actions(app: Flask, db: Database, by: Callable[[], str]) -> None:
         return redirect(safe_next(request.form.get("next")), code=303)
 
 
-def _other_pages(app: Flask, pages: Pages, db: Database, config: StoreConfig) -> None:
+def _other_pages(
+    app: Flask, pages: Pages, db: Database, config: StoreConfig, encoder: Encoder | None
+) -> None:
     """History, search and the runs."""
     from tracker.app import browse
 
@@ -366,7 +376,9 @@ def _other_pages(app: Flask, pages: Pages, db: Database, config: StoreConfig) ->
             return pages.render("web/history_form.html", nav="history")
         from tracker.app.review import reviewed_history
 
-        tl = reviewed_history(engine, query or None, claim_id=claim_id, config=config())
+        tl = reviewed_history(
+            engine, query or None, claim_id=claim_id, encoder=encoder, config=config()
+        )
         return pages.render(
             "web/history.html",
             nav="history",

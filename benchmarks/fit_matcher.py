@@ -28,6 +28,7 @@ Then, on the *test* units only (``pairsets.TEST_UNITS``, frozen):
 from __future__ import annotations
 
 import argparse
+import bisect
 import contextlib
 import datetime as dt
 import json
@@ -169,35 +170,72 @@ def source_weights(found: list[UnitPairs]) -> np.ndarray:
 _PREPARED: dict[tuple[str, str], Prepared] = {}
 
 
-def _against_labels(
-    found: list[UnitPairs], made_of: Callable[[UnitPairs], set[tuple[int, int]]]
-) -> dict[str, float]:
-    """Precision of the labelled pairs a matcher reports (right = same or related) and its
-    recall of the sampled (not audit) labelled "same" pairs, over the units of ``found``;
-    ``unlabelled``: reported pairs with no label, which the precision cannot see."""
-    reported = right = same_total = same_found = unlabelled = 0
+# Probability bands in which the precision of reported pairs is estimated separately (the
+# baseline has no probability: one band).
+PRECISION_BANDS = (0.75, 0.85, 0.95)
+
+
+def _tally(
+    found: list[UnitPairs],
+    made_of: Callable[[UnitPairs], dict[tuple[int, int], float | None]],
+) -> Counter[str]:
+    """Raw counts behind :func:`_against_labels` (they add up over folds)."""
+    t: Counter[str] = Counter()
     for up in found:
         made = made_of(up)
         label_of = dict(zip(up.index, up.labels, strict=True))
-        for pair in made:
+        for pair, p in made.items():
+            band = 0 if p is None else bisect.bisect_right(PRECISION_BANDS, p)
+            t[f"in{band}"] += 1
             if pair in label_of:
-                reported += 1
-                right += label_of[pair] in POSITIVE
+                ok = label_of[pair] in POSITIVE
+                t["reported"] += 1
+                t["right"] += ok
+                t[f"labelled{band}"] += 1
+                t[f"right{band}"] += ok
             else:
-                unlabelled += 1
+                t["unlabelled"] += 1
         for pair, label in label_of.items():
             if label == "same" and pair not in up.audited:
-                same_total += 1
-                same_found += pair in made
+                t["same"] += 1
+                t["found"] += pair in made
+    return t
+
+
+def _summary(t: Counter[str]) -> dict[str, float]:
+    """Precision, recall and the counts of a tally (see :func:`_against_labels`)."""
+    bands = [b for b in range(len(PRECISION_BANDS) + 1) if t[f"labelled{b}"]]
+    covered = sum(t[f"in{b}"] for b in bands)
+    expected_right = sum(t[f"in{b}"] * t[f"right{b}"] / t[f"labelled{b}"] for b in bands)
     return {
-        "reported": reported,
-        "right": right,
-        "precision": right / reported if reported else float("nan"),
-        "same": same_total,
-        "found": same_found,
-        "recall": same_found / same_total if same_total else float("nan"),
-        "unlabelled": unlabelled,
+        "reported": t["reported"],
+        "right": t["right"],
+        "unlabelled": t["unlabelled"],
+        "covered": covered,
+        "expected_right": expected_right,
+        "precision": expected_right / covered if covered else float("nan"),
+        "labelled_precision": t["right"] / t["reported"] if t["reported"] else float("nan"),
+        "same": t["same"],
+        "found": t["found"],
+        "recall": t["found"] / t["same"] if t["same"] else float("nan"),
     }
+
+
+def _against_labels(
+    found: list[UnitPairs],
+    made_of: Callable[[UnitPairs], dict[tuple[int, int], float | None]],
+) -> dict[str, float]:
+    """Precision of the pairs a matcher reports (right = same or related) and its recall of
+    the sampled (not audit) labelled "same" pairs, over the units of ``found``.
+
+    Labels do not cover every reported pair (``unlabelled``), and they cover the likely ones
+    best: the audit labelled what one matcher reported, which another matcher at a lower
+    threshold extends with unlabelled, less likely pairs. So ``precision`` is stratified: the
+    share right is taken per probability band (``PRECISION_BANDS``) among its labelled pairs
+    and weighted by how many pairs the band reports, labelled or not (``covered``: those of
+    bands with any label). ``labelled_precision`` is the plain share over labelled pairs.
+    """
+    return _summary(_tally(found, made_of))
 
 
 def _reported(up: UnitPairs, config: MatcherConfig) -> dict[tuple[int, int], float]:
@@ -213,8 +251,13 @@ def _reported(up: UnitPairs, config: MatcherConfig) -> dict[tuple[int, int], flo
 
 
 def evaluate_system(found: list[UnitPairs], config: MatcherConfig) -> dict[str, float]:
-    """Run the whole matcher on each unit; precision of labelled reported pairs, recall of same."""
-    return _against_labels(found, lambda up: set(_reported(up, config)))
+    """Run the whole matcher on each unit; precision of its reported pairs, recall of same."""
+    return _summary(system_tally(found, config))
+
+
+def system_tally(found: list[UnitPairs], config: MatcherConfig) -> Counter[str]:
+    """The counts of :func:`evaluate_system`, to add up over folds."""
+    return _tally(found, lambda up: dict(_reported(up, config)))
 
 
 def reported_reliability(
@@ -237,12 +280,12 @@ def reported_reliability(
 def evaluate_baseline(found: list[UnitPairs], cutoff: float = 80.0) -> dict[str, float]:
     """rapidfuzz token_set_ratio + Hungarian with a cut-off, on the same labels."""
 
-    def made(up: UnitPairs) -> set[tuple[int, int]]:
+    def made(up: UnitPairs) -> dict[tuple[int, int], float | None]:
         a = [c.norm_text for c in up.unit.old.claims]
         b = [c.norm_text for c in up.unit.new.claims]
         sim = process.cdist(a, b, scorer=fuzz.token_set_ratio, workers=2)
         ri, ci = linear_sum_assignment(sim, maximize=True)
-        return {(int(i), int(j)) for i, j in zip(ri, ci, strict=True) if sim[i, j] >= cutoff}
+        return {(int(i), int(j)): None for i, j in zip(ri, ci, strict=True) if sim[i, j] >= cutoff}
 
     return _against_labels(found, made)
 
@@ -317,20 +360,13 @@ def run(args: argparse.Namespace, out: Path) -> None:
             for (_, held), fold_model in zip(folds, fold_models, strict=True):
                 units_held = sorted({int(k) for k in groups[held]})
                 config = replace(MatcherConfig(model=fold_model), threshold=t, restatement=r)
-                got = evaluate_system([train[k] for k in units_held], config)
-                total["reported"] += got["reported"]
-                total["right"] += got["right"]
-                total["same"] += got["same"]
-                total["found"] += got["found"]
-            return dict(total)
+                total.update(system_tally([train[k] for k in units_held], config))
+            return _summary(total)
 
         threshold = THRESHOLD_GRID[-1]
         for t in THRESHOLD_GRID:
             one_to_one = out_of_fold(t, math.inf)
-            if (
-                one_to_one["reported"]
-                and one_to_one["right"] / one_to_one["reported"] >= args.precision
-            ):
+            if one_to_one["covered"] and one_to_one["precision"] >= args.precision:
                 threshold = t
                 break
         # The pairs the restatement rule adds are runner-up candidates, whose probabilities
@@ -341,11 +377,15 @@ def run(args: argparse.Namespace, out: Path) -> None:
         restatement = math.inf
         for r in RESTATEMENT_GRID:
             got = out_of_fold(threshold, r)
-            added = got["reported"] - one_to_one["reported"]
-            right = got["right"] - one_to_one["right"]
+            # Pairs added and how many of them are right, each band's share right standing
+            # for its unlabelled pairs (as in the precision of _against_labels).
+            added = got["covered"] - one_to_one["covered"]
+            right = got["expected_right"] - one_to_one["expected_right"]
+            labelled = got["reported"] - one_to_one["reported"]
             recall = got["found"] / got["same"]
             print(
-                f"  {r:g}: {added:.0f} labelled pairs added, {right:.0f} right; recall {recall:.3f}"
+                f"  {r:g}: {added:.0f} pairs added ({labelled:.0f} labelled), {right:.0f} right;"
+                f" recall {recall:.3f}"
             )
             if added and right / added < args.join_precision:
                 break
@@ -384,8 +424,8 @@ def run(args: argparse.Namespace, out: Path) -> None:
             a = evaluate_system(train, config.with_threshold(t))
             b = evaluate_system(test, config.with_threshold(t))
             print(
-                f"  {t:.2f}  train P {a['precision']:.3f} ({a['reported']}) R {a['recall']:.3f}"
-                f"  | test P {b['precision']:.3f} ({b['reported']}) R {b['recall']:.3f}"
+                f"  {t:.2f}  train P {a['precision']:.3f} ({a['covered']}) R {a['recall']:.3f}"
+                f"  | test P {b['precision']:.3f} ({b['covered']}) R {b['recall']:.3f}"
             )
     print("\nwhole matcher on the test split:")
     by_source: dict[str, list[UnitPairs]] = defaultdict(list)
@@ -396,10 +436,11 @@ def run(args: argparse.Namespace, out: Path) -> None:
         s = evaluate_system(group, config)
         b = evaluate_baseline(group)
         print(
-            f"  {name:7s} matcher: precision {s['precision']:.3f} of {s['reported']}"
-            f" (+{s['unlabelled']} unlabelled), recall {s['recall']:.3f} of {s['same']} same"
-            f"   | rapidfuzz: precision {b['precision']:.3f} of {b['reported']}"
-            f" (+{b['unlabelled']}), recall {b['recall']:.3f}"
+            f"  {name:7s} matcher: precision {s['precision']:.3f} of {s['covered']}"
+            f" ({s['labelled_precision']:.3f} of {s['reported']} labelled),"
+            f" recall {s['recall']:.3f} of {s['same']} same"
+            f"   | rapidfuzz: precision {b['precision']:.3f} of {b['covered']}"
+            f" ({b['reported']} labelled), recall {b['recall']:.3f}"
         )
     if not args.dry_run and not args.evaluate:
         out.write_text(json.dumps(model.to_json(), indent=1) + "\n", encoding="utf-8")

@@ -194,3 +194,28 @@ def test_copy_takes_the_review_decisions_along(db: Database, tmp_path: Path) -> 
         assert copy_database(src, db).decisions == 0  # already there
     finally:
         src.engine.dispose()
+
+
+def test_copy_takes_the_fitted_models_and_the_choice_along(db: Database, tmp_path: Path) -> None:
+    """A store copied for a team runs the model it had chosen; a store that chose its own
+    keeps it."""
+    from tracker.app import matcher
+
+    src = open_database(str(tmp_path / "src" / "tracker.db"))
+    try:
+        for path in sorted(SAMPLE.iterdir()):
+            ingest_file(src, path)
+        fitted = matcher.fit(src)
+        report = copy_database(src, db)
+        assert (report.models, report.model_choice) == (1, True)
+        assert matcher.chosen_model(db).version == fitted.model.version
+        assert matcher.read_choice(db) == matcher.read_choice(src)
+        again = copy_database(src, db)
+        assert (again.models, again.model_choice) == (0, False)
+        # The copy goes back on its own; copying again does not undo that.
+        matcher.use_previous(db)
+        copy_database(src, db)
+        assert matcher.read_choice(db).current is None
+        assert matcher.read_choice(src).current == fitted.name
+    finally:
+        src.engine.dispose()

@@ -4,6 +4,7 @@ previous model is kept, and every report names the model it used."""
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import numpy as np
@@ -74,9 +75,11 @@ def test_fit_learns_from_verdicts_and_use_previous_reverts(
     assert f"+ {len(leads)} review verdicts" in output
     assert "before (" in output and "after  (" in output and "reliability" in output
     assert output.count("  0.9-1.0  before") == 1
-    folder = Path(store_path).parent / "matcher"
-    [model_file] = folder.glob("model-*.json")
-    fitted = json.loads(model_file.read_text(encoding="utf-8"))
+    # The model is kept in the database, not in a file beside it.
+    assert not (Path(store_path).parent / "matcher").exists()
+    name = app.read_choice(db).current
+    assert name is not None and name.startswith("model-") and f"saved {name}" in output
+    fitted = app.chosen_model(db).to_json()
     assert fitted["meta"]["review_pairs"] == len(leads)
     assert fitted["threshold"] == shipped_model().threshold
     assert fitted.get("restatement") == shipped_model().to_json().get("restatement")
@@ -89,7 +92,7 @@ def test_fit_learns_from_verdicts_and_use_previous_reverts(
     assert model_of(runner, store_path, "diff", "2021", "2023", "2024") == fitted["version"]
     assert model_of(runner, store_path, "history", "nuclear") == fitted["version"]
     code, output = run(runner, store_path, "matcher", "show")
-    assert code == 0 and f"in use: {model_file}" in output and fitted["version"] in output
+    assert code == 0 and f"in use: {name} in the store" in output and fitted["version"] in output
 
     # The verdicts ("same", weighted heavily) raised the model's probability of those pairs.
     rows = app.store_rows(db).rows
@@ -137,4 +140,50 @@ def test_two_stores_in_one_folder_keep_their_own_model(runner: CliRunner, store_
     assert fitted != shipped_model().version
     # The other store beside it has chosen nothing: it still uses the shipped model.
     assert model_of(runner, other, "diff", "2021", "2024") == shipped_model().version
-    assert (Path(store_path).parent / "matcher" / "tracker.db.chosen.json").exists()
+
+
+def test_the_model_travels_with_the_database(
+    runner: CliRunner, store_path: str, tmp_path: Path
+) -> None:
+    # A team shares one database: whoever opens it, from wherever, runs the model it chose.
+    # A copy of the SQLite file in another folder stands for a second machine.
+    code, output = run(runner, store_path, "matcher", "fit")
+    assert code == 0, output
+    fitted = model_of(runner, store_path, "diff", "2021", "2024")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    copy = str(elsewhere / "copy.db")
+    with sqlite3.connect(store_path) as src, sqlite3.connect(copy) as dest:
+        src.backup(dest)  # the WAL too: a plain file copy could miss the newest pages
+    assert model_of(runner, copy, "diff", "2021", "2024") == fitted
+    # Going back on one store is seen by everyone using it, and not by the copy.
+    assert run(runner, store_path, "matcher", "use", "previous")[0] == 0
+    assert model_of(runner, store_path, "diff", "2021", "2024") == shipped_model().version
+    assert model_of(runner, copy, "diff", "2021", "2024") == fitted
+
+
+def test_a_choice_file_of_an_older_tracker_is_read_then_taken_into_the_store(
+    runner: CliRunner, store_path: str
+) -> None:
+    # An older tracker wrote models and the choice as files beside the store.
+    db = open_database(store_path)
+    folder = Path(store_path).parent / "matcher"
+    folder.mkdir()
+    older = shipped_model().to_json()
+    older["version"] = "lr-older-file"
+    (folder / "model-older.json").write_text(json.dumps(older), encoding="utf-8")
+    pointer = folder / "tracker.db.chosen.json"
+    pointer.write_text('{"current": "model-older.json", "previous": null}', encoding="utf-8")
+    assert model_of(runner, store_path, "diff", "2021", "2024") == "lr-older-file"
+    # The first choice made in the database takes that model along: going back reaches it
+    # even once its file is gone.
+    code, output = run(runner, store_path, "matcher", "fit")
+    assert code == 0, output
+    (folder / "model-older.json").unlink()
+    pointer.unlink()
+    assert app.read_choice(db).previous == "model-older.json"
+    assert run(runner, store_path, "matcher", "use", "previous")[0] == 0
+    assert model_of(runner, store_path, "diff", "2021", "2024") == "lr-older-file"
+    assert run(runner, store_path, "matcher", "use", "previous")[0] == 0
+    assert run(runner, store_path, "matcher", "use", "previous")[0] == 0
+    assert model_of(runner, store_path, "diff", "2021", "2024") == "lr-older-file"

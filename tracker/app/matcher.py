@@ -1,12 +1,16 @@
 """Matcher use cases: refit the pair model on the shipped labels plus the store's review
 verdicts, choose which model a store uses, and say which one that is.
 
-Models live in files beside the store, not in the database: ``matcher/`` beside an SQLite
-file, else beside the archive folder (a PostgreSQL store shared by a team has one archive
-folder). ``matcher/model-<UTC time>.json`` holds each fitted model and ``matcher/chosen.json``
-points at the one in use and the one before it (``null``: the model shipped with tracker),
-so ``tracker matcher use previous`` can always go back one step, and no model is ever
-deleted.
+Fitted models and the choice among them live in the database (``tracker.store.pair_models``),
+so every machine that uses a shared store runs the same model. Each fit is kept under its
+own name (``model-<UTC time>.json``) and never deleted, and the choice is a log whose newest
+entry is the model in use and the one before it the previous model (none: the model shipped
+with tracker), so ``tracker matcher use previous`` can always go back one step.
+
+Stores of an older tracker kept both in files (``matcher/`` beside an SQLite file, else
+beside the archive folder; the choice in ``matcher/<db file>.chosen.json`` or
+``matcher/chosen.json``). Such a choice is still read, and the first choice made in the
+database takes its models along.
 """
 
 from __future__ import annotations
@@ -25,15 +29,16 @@ from typing import Any
 import numpy as np
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 
 from tracker.claims.identity import claim_hash
 from tracker.compare import fitting
 from tracker.compare.evidence import FEATURE_NAMES
 from tracker.compare.fitting import PairScores as PairScores
 from tracker.compare.matcher import MatcherConfig
-from tracker.compare.probability import PairModel, load_model, shipped_model
+from tracker.compare.probability import PairModel, load_model, model_from_json, shipped_model
 from tracker.errors import TrackerError
-from tracker.fsutil import write_atomically
+from tracker.store import pair_models
 from tracker.store import reviews as store
 from tracker.store.db import Database, read_snapshot
 from tracker.store.models import Claim
@@ -53,39 +58,33 @@ def _sqlite_file(db: Database) -> Path | None:
     return None
 
 
-def model_folder(db: Database) -> Path:
-    """Where a store keeps its fitted models: ``matcher/`` beside an SQLite database, else
-    beside its archive folder."""
+def legacy_folder(db: Database) -> Path:
+    """Where an older tracker kept a store's fitted models: ``matcher/`` beside an SQLite
+    database, else beside its archive folder."""
     file = _sqlite_file(db)
     return (file.parent if file else db.archive_root.resolve().parent) / FOLDER
 
 
 @dataclass(frozen=True)
 class Choice:
-    """Which model a store uses (``current``) and which it used before (``previous``); a
-    file name in the model folder, or None for the shipped model."""
+    """Which model a store uses (``current``) and which it used before (``previous``): a
+    model's name, or None for the shipped model."""
 
     current: str | None = None
     previous: str | None = None
 
 
-def _pointer(db: Database) -> Path:
-    """The file naming the store's model. Two SQLite stores in one folder share ``matcher/``
-    (model files have unique names) but each has its own choice, named after its file."""
+def _legacy_choice(db: Database) -> Choice | None:
+    """The choice file of an older tracker, if the store has one."""
+    folder = legacy_folder(db)
     file = _sqlite_file(db)
-    return model_folder(db) / (f"{file.name}.{POINTER}" if file else POINTER)
-
-
-def read_choice(db: Database) -> Choice:
-    """The store's choice of model; the shipped model when it has made none."""
-    path = _pointer(db)
-    if not path.exists() and (model_folder(db) / POINTER).exists():
-        # Written before choices were per file: it is this store's until it chooses again.
-        path = model_folder(db) / POINTER
+    path = folder / (f"{file.name}.{POINTER}" if file else POINTER)
+    if not path.exists() and (folder / POINTER).exists():
+        path = folder / POINTER  # written before choices were per database file
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        return Choice()
+        return None
     except (OSError, ValueError) as exc:
         raise TrackerError(f"{path}: not a model choice ({exc})") from None
     if not isinstance(data, dict):
@@ -97,15 +96,43 @@ def read_choice(db: Database) -> Choice:
     return Choice(current, previous)
 
 
-def _write_choice(db: Database, choice: Choice) -> None:
-    data = {"current": choice.current, "previous": choice.previous}
-    path = _pointer(db)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomically(path, (json.dumps(data, indent=1) + "\n").encode("utf-8"))
+def read_choice(db: Database) -> Choice:
+    """The store's choice of model; the shipped model when it has made none."""
+    with read_snapshot(db.engine) as session:
+        stored = pair_models.choice(session)
+    if stored is not None:
+        return Choice(stored.current, stored.previous)
+    return _legacy_choice(db) or Choice()
 
 
 def _load(db: Database, name: str | None) -> PairModel:
-    return shipped_model() if name is None else load_model(model_folder(db) / name)
+    if name is None:
+        return shipped_model()
+    with read_snapshot(db.engine) as session:
+        text = pair_models.body(session, name)
+    if text is None:  # a model of an older tracker's choice file
+        return load_model(legacy_folder(db) / name)
+    try:
+        return model_from_json(json.loads(text))
+    except (ValueError, KeyError, TypeError) as exc:
+        raise TrackerError(f"matcher model {name} in the store: not a model ({exc})") from None
+
+
+def _choose(db: Database, session: Session, name: str | None, now: dt.datetime) -> None:
+    """Log ``name`` as the model in use. The first choice made in the database takes the
+    older tracker's choice file along (its models too), so ``use previous`` still reaches it."""
+    if pair_models.choice(session) is None:
+        legacy = _legacy_choice(db)
+        if legacy is not None:
+            for old in dict.fromkeys((legacy.previous, legacy.current)):
+                if old is not None and pair_models.body(session, old) is None:
+                    path = legacy_folder(db) / old
+                    model = load_model(path)  # refuse a missing or broken file
+                    text = path.read_text(encoding="utf-8")
+                    pair_models.save(session, old, model.version, now, text)
+            pair_models.choose(session, legacy.previous, now)
+            pair_models.choose(session, legacy.current, now)
+    pair_models.choose(session, name, now)
 
 
 def chosen_model(db: Database) -> PairModel:
@@ -127,19 +154,24 @@ def matcher_config(db: Database, *, embeddings: bool = False) -> MatcherConfig:
 
 
 def model_origin(db: Database, name: str | None) -> str:
-    """ "shipped with tracker" or the model file's path, for messages."""
-    return "shipped with tracker" if name is None else str(model_folder(db) / name)
+    """ "shipped with tracker", "NAME in the store" or an older tracker's model file, for
+    messages."""
+    if name is None:
+        return "shipped with tracker"
+    with read_snapshot(db.engine) as session:
+        stored = pair_models.body(session, name) is not None
+    return f"{name} in the store" if stored else str(legacy_folder(db) / name)
 
 
-def use_previous(db: Database) -> Choice:
+def use_previous(db: Database, *, now: dt.datetime | None = None) -> Choice:
     """Go back to the model used before the current one (the two swap places)."""
     choice = read_choice(db)
     if choice.current is None and choice.previous is None:
         raise TrackerError("this store has only ever used the shipped model: nothing to revert")
-    _load(db, choice.previous)  # refuse to point at a missing or broken file
-    swapped = Choice(current=choice.previous, previous=choice.current)
-    _write_choice(db, swapped)
-    return swapped
+    _load(db, choice.previous)  # refuse to point at a missing or broken model
+    with Session(db.engine) as session, session.begin():
+        _choose(db, session, choice.previous, now or dt.datetime.now(dt.UTC))
+    return Choice(current=choice.previous, previous=choice.current)
 
 
 # -- training rows -------------------------------------------------------------------------
@@ -239,7 +271,7 @@ class FitResult:
     after: fitting.PairScores  # the new model, same rows and threshold
     before_model: PairModel
     model: PairModel
-    path: Path
+    name: str  # the model's name in the store
     shipped_train: int
     review_pairs: int
     review_missing: int
@@ -250,8 +282,8 @@ def fit(
 ) -> FitResult:
     """Fit a new pair model on the shipped train rows plus the store's review verdicts (a
     right pair, ``same`` or ``related``, is the positive class), measure it and the model in
-    use on the shipped test rows, save it in the model folder and make it the store's model
-    (the one before it stays, for ``use_previous``).
+    use on the shipped test rows, save it in the store and make it the store's model (the
+    one before it stays, for ``use_previous``).
 
     The threshold, the restatement bar and the out-of-fold recalibration are kept from the
     model in use: the shipped rows carry no claims, so the whole-matcher search for them that
@@ -288,16 +320,18 @@ def fit(
         restatement=before_model.restatement,
     )
     name = f"model-{stamp.strftime('%Y%m%dT%H%M%S%fZ')}.json"
-    path = model_folder(db) / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomically(path, (json.dumps(model.to_json(), indent=1) + "\n").encode("utf-8"))
-    _write_choice(db, Choice(current=name, previous=choice.current))
+    text = json.dumps(model.to_json(), indent=1) + "\n"
+    # The model and the choice of it in one transaction: a store never names a model it
+    # does not hold.
+    with Session(db.engine) as session, session.begin():
+        pair_models.save(session, name, model.version, stamp, text)
+        _choose(db, session, name, stamp)
     return FitResult(
         before=fitting.pair_scores(before_model, test.matrix, test.labels),
         after=fitting.pair_scores(model, test.matrix, test.labels),
         before_model=before_model,
         model=model,
-        path=path,
+        name=name,
         shipped_train=len(train.labels),
         review_pairs=len(reviewed.rows.labels),
         review_missing=reviewed.missing,

@@ -27,8 +27,8 @@ if TYPE_CHECKING:
 def matcher_group() -> None:
     """The pair model a store's diffs use: refit it on review verdicts, or revert.
 
-    Models are files in matcher/ beside the SQLite database (else beside the archive
-    folder); every report names the model it used.
+    Fitted models and the choice among them are kept in the database, so every machine
+    using a shared store runs the same one; every report names the model it used.
     """
 
 
@@ -82,7 +82,7 @@ def fit_cmd(ctx: click.Context, weight: float) -> None:
         nb, pb, yb = before.get(b, (0, float("nan"), float("nan")))
         na, pa, ya = after.get(b, (0, float("nan"), float("nan")))
         lines.append(f"  {b}  before {nb:5d} {pb:.3f} {yb:.3f}   after {na:5d} {pa:.3f} {ya:.3f}")
-    lines.append(f"wrote {result.path}; this store's diffs now use {result.model.version}")
+    lines.append(f"saved {result.name} in the store; its diffs now use {result.model.version}")
     for line in lines:
         out.write(shown(line))
 

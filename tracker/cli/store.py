@@ -302,6 +302,9 @@ def db_copy(ctx: click.Context, source: str, destination: str, from_archive: str
     )
     if report.decisions:
         out.print(f"review decisions: {report.decisions} row(s) copied")
+    if report.models or report.model_choice:
+        chosen = "; the model choice came along" if report.model_choice else ""
+        out.print(f"matcher models: {report.models} copied{chosen}")
     if report.source_archive == report.destination_archive:
         out.print(f"archive: SRC and DEST share {report.destination_archive}; no raw file to copy")
     elif report.archive_files or report.archive_missing:

@@ -10,6 +10,8 @@ transaction, as an ingest archives before it stores: a brief in the destination 
 its raw file, and a copy stopped by an archive that cannot be written is finished by running
 it again. Review decisions go over last, in one transaction: they name claims by text hash,
 not id, so they need no renumbering, and rows the destination already holds are skipped.
+Fitted matcher models follow (those the destination lacks, by name), with the source's model
+choice when the destination has never chosen one.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from sqlalchemy import Row, insert, select
 from sqlalchemy.orm import Session
 
 from tracker.errors import StoreError
-from tracker.store import reviews
+from tracker.store import pair_models, reviews
 from tracker.store.archive import is_archive_name
 from tracker.store.db import (
     Database,
@@ -55,6 +57,8 @@ class CopyReport:
     archive_files: int = 0
     archive_missing: int = 0
     decisions: int = 0  # review decision rows copied (history included)
+    models: int = 0  # fitted matcher models copied
+    model_choice: bool = False  # the source's model choice came along (dest had none)
     # The two archive folders the raw files went between (equal: nothing to copy).
     source_archive: Path | None = None
     destination_archive: Path | None = None
@@ -138,9 +142,13 @@ def copy_database(
             if on_brief is not None:
                 on_brief(values["title"], "copied")
         decided = reviews.rows(source)
+        fitted = pair_models.export(source)
     if decided:
         with Session(dest.engine) as session, session.begin():
             report.decisions = reviews.add(session, decided)
+    if fitted.models or fitted.choices:
+        with Session(dest.engine) as session, session.begin():
+            report.models, report.model_choice = pair_models.merge(session, fitted)
     return report
 
 

@@ -235,3 +235,33 @@ class OutboxItem(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class MatcherModel(Base):
+    """A pair model fitted for this store (``tracker matcher fit``), as its JSON file text.
+
+    Kept in the database, not beside it, so that every machine using a shared store runs the
+    same model. Rows are never deleted: ``tracker matcher use previous`` may go back to any.
+    """
+
+    __tablename__ = "matcher_models"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    version: Mapped[str] = mapped_column(String(200))
+    fitted_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    body: Mapped[str] = mapped_column(Text)
+
+
+class MatcherChoice(Base):
+    """Which model the store's diffs use, from this row on (``model`` null: the shipped one).
+
+    Rows are only ever appended: the newest is the model in use, the one before it the
+    previous model, so a choice is never lost to a concurrent one.
+    """
+
+    __tablename__ = "matcher_choices"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    model: Mapped[str | None] = mapped_column(String(100))
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

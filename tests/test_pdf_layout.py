@@ -75,6 +75,24 @@ PROSE = [
 ]
 
 
+def test_text_drawn_twice_for_a_shadow_is_read_once() -> None:
+    # A drop shadow: the same lines drawn again later in the page, three points to the left
+    # and a few down (as a real NDC does; PDFium itself merges copies closer than that).
+    # Each word comes out once; a real repeat ("the the", the "ll" of "will") and the
+    # digits of a table stay.
+    lines = [
+        "The harbour board will dredge the the northern channel before the winter storms.",
+        "Inspectors recommended that the city replace all cranes on the east pier soon.",
+    ]
+    items = _body(lines)
+    shadow = [(x - 2.9, y + 2.5, words, size) for x, y, words, size in items]
+    table = [(72, 200, "1,669 1,607 1,660", 11), (72, 214, "1,669 1,607 1,606", 11)]
+    text, claims = _claims(_pdf([[*items, *table, *shadow]]))
+    assert claims[:2] == lines
+    assert "1,669 1,607 1,660" in text and "1,669 1,607 1,606" in text
+    assert text.count("dredge") == 1 and "the the northern" in text
+
+
 def test_running_headers_footers_and_page_numbers_are_dropped() -> None:
     pages = [_body(PROSE), _body(PROSE[::-1]), _body(PROSE)]
     text, claims = _claims(_pdf(pages))

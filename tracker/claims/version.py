@@ -11,4 +11,5 @@ it): what produced those is not recorded, so they count as older than any versio
 # 4: nested lists keep the chain of their lead-ins; full-width wrapped lines are no headings;
 #    PDF: ruled tables read by their rules, form questions beside their answers, page
 #    numbers on a page's edge lines, justified lines, asterisk note markers; captions.
-EXTRACTOR_VERSION = 4
+# 5: PDF: a word drawn twice in one place (a drop shadow, fake bold) is read once.
+EXTRACTOR_VERSION = 5

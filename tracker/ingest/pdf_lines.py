@@ -10,6 +10,7 @@ start. Invisible text (the OCR layer of a scan) is left out.
 from __future__ import annotations
 
 import ctypes
+import math
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +22,12 @@ MARKER = re.compile(r"^[\d*†‡§,]+$")
 # Asterisks as note markers ("2030**.", "*Including", "TWh **"): a PDF has no Markdown, and
 # left in they read as bold markup ("**132.74 TWh …") or fused markers.
 _ASTERISKS = re.compile(r"^\*+$|(?<=[\w%)])\*+(?=[.,;:)]*$)|^\*+(?=[\w(])")
+
+
+# A word drawn again within this share of the font size across and up from the same word is
+# a shadow or fake-bold copy.
+SHADOW_ACROSS = 0.35
+SHADOW_UP = 0.4
 
 
 @dataclass
@@ -184,7 +191,35 @@ def _words(textpage: Any, raw: Any) -> list[Word]:
         edge = loose.right
         chars.append(ch)
     close()
-    return words
+    return _without_copies(words)
+
+
+def _without_copies(words: list[Word]) -> list[Word]:
+    """The words of a page without the copies of words drawn twice in one place.
+
+    Some PDFs fake bold type or a drop shadow by drawing the text twice, a point or two
+    apart, as another text object later in the page: read as it is, every word came out
+    twice ("ASSUMPTIONS ASSUMPTIONS", "Methodology Methodology for for"). A copy is the same
+    text within about a third of the font size of an earlier word, across and up, and not
+    the word just before it. Whole words are compared, never single glyphs: in a dense table
+    a digit often lies that near the same digit of another cell.
+    """
+    # Words kept so far, by text and baseline (whole points), with their place in the page.
+    drawn: dict[tuple[str, int], list[tuple[float, float, int]]] = {}
+    kept: list[Word] = []
+    for index, word in enumerate(words):
+        row, rows = round(word.base), math.ceil(SHADOW_UP * word.size)
+        copy = any(
+            index - seen_at > 1
+            and abs(word.x0 - x_seen) < SHADOW_ACROSS * word.size
+            and abs(word.base - base_seen) < SHADOW_UP * word.size
+            for r in range(row - rows, row + rows + 1)
+            for x_seen, base_seen, seen_at in drawn.get((word.text, r), ())
+        )
+        if not copy:
+            drawn.setdefault((word.text, row), []).append((word.x0, word.base, index))
+            kept.append(word)
+    return kept
 
 
 def _lines(words: list[Word], height: float) -> list[Line]:

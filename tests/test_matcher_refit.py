@@ -187,3 +187,19 @@ def test_a_choice_file_of_an_older_tracker_is_read_then_taken_into_the_store(
     assert run(runner, store_path, "matcher", "use", "previous")[0] == 0
     assert run(runner, store_path, "matcher", "use", "previous")[0] == 0
     assert model_of(runner, store_path, "diff", "2021", "2024") == "lr-older-file"
+
+
+def test_a_model_file_of_an_older_tracker_that_is_gone_is_left_behind(
+    runner: CliRunner, store_path: str
+) -> None:
+    # The older choice names a previous model whose file was deleted: the first choice in
+    # the database still takes the current one along, and the fit goes on.
+    folder = Path(store_path).parent / "matcher"
+    folder.mkdir()
+    (folder / "model-kept.json").write_text(json.dumps(shipped_model().to_json()), "utf-8")
+    (folder / "tracker.db.chosen.json").write_text(
+        '{"current": "model-kept.json", "previous": "model-gone.json"}', encoding="utf-8"
+    )
+    code, output = run(runner, store_path, "matcher", "fit")
+    assert code == 0, output
+    assert app.read_choice(open_database(store_path)).previous == "model-kept.json"

@@ -121,17 +121,23 @@ def _load(db: Database, name: str | None) -> PairModel:
 def _choose(db: Database, session: Session, name: str | None, now: dt.datetime) -> None:
     """Log ``name`` as the model in use. The first choice made in the database takes the
     older tracker's choice file along (its models too), so ``use previous`` still reaches it."""
-    if pair_models.choice(session) is None:
-        legacy = _legacy_choice(db)
-        if legacy is not None:
-            for old in dict.fromkeys((legacy.previous, legacy.current)):
-                if old is not None and pair_models.body(session, old) is None:
-                    path = legacy_folder(db) / old
-                    model = load_model(path)  # refuse a missing or broken file
-                    text = path.read_text(encoding="utf-8")
-                    pair_models.save(session, old, model.version, now, text)
-            pair_models.choose(session, legacy.previous, now)
-            pair_models.choose(session, legacy.current, now)
+    legacy = _legacy_choice(db) if pair_models.choice(session) is None else None
+    if legacy is not None:
+        kept: set[str | None] = {None}
+        for old in dict.fromkeys((legacy.previous, legacy.current)):
+            if old is None or pair_models.body(session, old) is not None:
+                kept.add(old)
+                continue
+            path = legacy_folder(db) / old
+            try:
+                model = load_model(path)
+            except TrackerError:
+                continue  # a model file gone or broken: that step cannot be gone back to
+            pair_models.save(session, old, model.version, now, path.read_text(encoding="utf-8"))
+            kept.add(old)
+        for old in (legacy.previous, legacy.current):
+            if old in kept:
+                pair_models.choose(session, old, now)
     pair_models.choose(session, name, now)
 
 

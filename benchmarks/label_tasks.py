@@ -20,6 +20,8 @@ labels, by claim hash, come back into ``data/pair_labels.tsv``.
     .venv/bin/python benchmarks/label_tasks.py --out /work/labelling --batch 150
     .venv/bin/python benchmarks/label_tasks.py --out /work/labelling7 --reported --pdf \
         --skip-labelled
+    .venv/bin/python benchmarks/label_tasks.py --out /work/labelling8 --reported --pdf \
+        --skip-labelled --embeddings "$MODEL"     # the embedding model's pairs
 """
 
 from __future__ import annotations
@@ -35,8 +37,11 @@ from rapidfuzz import fuzz, process
 from tracker.compare.candidates import candidate_pairs, vectorize
 from tracker.compare.engine import compare
 from tracker.compare.features import claim_features
+from tracker.compare.matcher import MatcherConfig
 from tracker.compare.model import ClaimRef
+from tracker.compare.probability import shipped_model
 from tracker.compare.scoring import pair_measures
+from tracker.compare.semantic import Encoder, load_encoder
 
 PER_CLAIM = 3
 LABELS = Path(__file__).resolve().parent / "data" / "pair_labels.tsv"
@@ -105,11 +110,13 @@ def task_claims(unit: Unit, n_old: int, n_new: int) -> list[tuple[ClaimRef, Clai
     return [(unit.old.claims[i], unit.new.claims[j]) for i, j in unit_tasks(unit, n_old, n_new)]
 
 
-def reported(unit: Unit) -> list[tuple[ClaimRef, ClaimRef]]:
-    """Every pair the shipped matcher reports on the unit (modified or unchanged)."""
+def reported(unit: Unit, encoder: Encoder | None = None) -> list[tuple[ClaimRef, ClaimRef]]:
+    """Every pair the shipped matcher reports on the unit (modified or unchanged); with an
+    ``encoder``, the shipped model fitted with the embedding column."""
+    config = MatcherConfig(model=shipped_model(semantic=True)) if encoder else None
     return [
         (c.old, c.new)
-        for c in compare(unit.old, unit.new).changes
+        for c in compare(unit.old, unit.new, encoder=encoder, config=config).changes
         if c.old is not None and c.new is not None
     ]
 
@@ -134,7 +141,11 @@ def main() -> None:
     parser.add_argument(
         "--reported", action="store_true", help="the pairs the shipped matcher reports instead"
     )
+    parser.add_argument(
+        "--embeddings", type=Path, help="with --reported: the embedding model's pairs (its DIR)"
+    )
     args = parser.parse_args()
+    encoder = load_encoder(args.embeddings) if args.embeddings else None
 
     per_source = {
         "us": (22, 4),
@@ -158,7 +169,7 @@ def main() -> None:
             n_old = args.claims or len(unit.old.claims)
             n_new = args.claims or len(unit.new.claims)
         unit_rows = []
-        for a, b in reported(unit) if args.reported else task_claims(unit, n_old, n_new):
+        for a, b in reported(unit, encoder) if args.reported else task_claims(unit, n_old, n_new):
             key = (unit.name, claim_hash(a.text), claim_hash(b.text))
             if key in seen:
                 continue

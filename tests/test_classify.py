@@ -114,6 +114,24 @@ def test_a_year_both_claims_name_is_no_move_however_often_or_however_written() -
     )
 
 
+def test_two_years_pair_only_in_the_same_role() -> None:
+    # Claims dated 2024 (claim_ref's default). A baseline moved is a change of the position...
+    assert moved(
+        "Emissions will fall 40% by 2030 compared to 1990 levels.",
+        "Emissions will fall 40% by 2030 compared to 2005 levels.",
+    ) == [(1990.0, 2005.0)]
+    # ...and so is a year the claim looks forward to; but a baseline is no target year, and
+    # the year in a name ("the 2006 guidelines") is neither.
+    assert (2030.0, 2035.0) in moved(
+        "The grid is to run on 60% renewables in 2030.",
+        "The grid is to run on 60% renewables in 2035.",
+    )
+    assert moved(
+        "Emissions are to fall 40% from 1990 levels.",
+        "Emissions are to fall 40% in 2030 under the 2006 guidelines.",
+    ) == []
+
+
 # -- stance -------------------------------------------------------------------------------
 
 

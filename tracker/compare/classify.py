@@ -28,11 +28,16 @@ WORDING_RATIO = 98.0
 def _measured(q: QuantityRef) -> bool:
     """Whether a figure's neighbourhood decides what it measures.
 
-    A count names what it counts in its unit ("troops"), and years and ranks keep their own
-    context rules (``QuantityChange.moved``); shares, amounts and bare scaled numbers
-    ("1.2 billion") say what they measure only in the words around them.
+    A count names what it counts in its unit ("troops"), and ranks and deadlines keep their
+    own context rules (``QuantityChange.moved``); shares, amounts and bare scaled numbers
+    ("1.2 billion") say what they measure only in the words around them, and a plain year
+    what it is (a baseline, a deadline, a date) only there too.
     """
-    return q.kind in ("percent", "money") or (q.kind == "count" and not q.unit)
+    return (
+        q.kind in ("percent", "money")
+        or (q.kind == "count" and not q.unit)
+        or (q.kind == "year" and q.unit == "year")
+    )
 
 
 def quantity_changes(old: ClaimRef, new: ClaimRef) -> tuple[QuantityChange, ...]:
@@ -47,7 +52,8 @@ def quantity_changes(old: ClaimRef, new: ClaimRef) -> tuple[QuantityChange, ...]
 
     def grouped(claim: ClaimRef) -> dict[tuple[str, str], list[Item]]:
         out: dict[tuple[str, str], list[Item]] = {}
-        for q, m in zip(claim.quantities, measures(claim.text, claim.quantities), strict=True):
+        found = measures(claim.text, claim.quantities, claim.date.year)
+        for q, m in zip(claim.quantities, found, strict=True):
             out.setdefault((q.kind, q.unit), []).append((q, m if _measured(q) else Measure()))
         return out
 

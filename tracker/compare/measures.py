@@ -88,13 +88,43 @@ _FACT = re.compile(
 Stated = Literal["goal", "fact"]
 
 
+# What a year is to its claim. A baseline: "compared to 1990", "from 2005 levels", "since
+# 2013". A deadline: a year the claim looks forward to ("in 2030" in a 2020 brief; "by 2030"
+# is a deadline unit of its own). A date: a year at or before the brief's, after "in".
+_BASELINE_BEFORE = re.compile(
+    r"(?:compared\s+(?:to|with)|relative\s+to|from|below|above|since|than|against|"
+    r"base(?:line)?\s+year(?:\s+of)?)\s+(?:the\s+)?(?:(?:fiscal|calendar)\s+(?:year\s+)?)?$",
+    re.IGNORECASE,
+)
+_BASELINE_AFTER = re.compile(r"^\s*(?:levels?|baselines?|base\s+year)\b", re.IGNORECASE)
+_IN_BEFORE = re.compile(
+    r"\b(?:in|for|until|through)\s+(?:the\s+)?(?:(?:fiscal|calendar)\s+(?:year\s+)?)?$",
+    re.IGNORECASE,
+)
+YearRole = Literal["baseline", "deadline", "date"]
+
+
 @dataclass(frozen=True, slots=True)
 class Measure:
-    """What a figure counts (stems of its nearest content words; empty: nothing known) and
-    how its clause states it (``None`` when it says neither)."""
+    """What a figure counts (stems of its nearest content words; empty: nothing known), how
+    its clause states it (``None`` when it says neither) and, for a year, its role."""
 
     words: frozenset[str] = frozenset()
     stated: Stated | None = None
+    role: YearRole | None = None
+
+
+def year_role(text: str, start: int, end: int, brief_year: int | None) -> YearRole | None:
+    """The role of the year at ``text[start:end]``: a baseline, a deadline, a date, or None
+    when its words do not say ("the 2006 IPCC Guidelines", "Vision 2045")."""
+    before, after = text[max(0, start - 40) : start], text[end : end + 20]
+    if _BASELINE_BEFORE.search(before) or _BASELINE_AFTER.match(after):
+        return "baseline"
+    if _IN_BEFORE.search(before):
+        value = int(text[start:end][-4:]) if text[start:end][-4:].isdigit() else None
+        if value is not None and brief_year is not None:
+            return "deadline" if value > brief_year else "date"
+    return None
 
 
 def _stated(clause: str) -> Stated | None:
@@ -130,8 +160,11 @@ def measure(text: str, start: int, end: int) -> Measure:
     )
 
 
-def measures(text: str, quantities: Sequence[QuantityRef]) -> tuple[Measure, ...]:
-    """The measure of each quantity of a claim (in order), found by its raw text.
+def measures(
+    text: str, quantities: Sequence[QuantityRef], brief_year: int | None = None
+) -> tuple[Measure, ...]:
+    """The measure of each quantity of a claim (in order), found by its raw text; a plain
+    year gets its role instead (``year_role``, against the brief's year).
 
     Quantities are stored in text order, so each raw text is looked for after the previous
     one; a raw text not found (a claim edited by hand) measures nothing known.
@@ -140,6 +173,10 @@ def measures(text: str, quantities: Sequence[QuantityRef]) -> tuple[Measure, ...
     pos = 0
     for q in quantities:
         at = text.find(q.raw, pos) if q.raw else -1
+        if at >= 0 and q.kind == "year" and q.unit == "year":
+            out.append(Measure(role=year_role(text, at, at + len(q.raw), brief_year)))
+            pos = at + len(q.raw)
+            continue
         if at < 0 or q.kind not in MEASURED_KINDS:
             out.append(Measure())
             continue
@@ -161,13 +198,16 @@ def same_measure(
 ) -> bool:
     """Whether figure ``a`` (of a claim with words ``a_claim``) and ``b`` measure one thing.
 
-    Never when one is stated as a goal and the other as a fact. Otherwise yes when either
+    Never when one is stated as a goal and the other as a fact, nor for two years of
+    different roles (a baseline and a deadline). Otherwise yes when either
     names nothing or they share a word, and else only when one figure's words occur anywhere
     in the other claim: "defence spending ... the national cap of 1% of GDP" and "defence
     spending to 2% of GDP" name the cap and the spending next to their figures, but both
     speak of spending. An R&D budget against an FDI stock is no.
     """
     if a.stated and b.stated and a.stated != b.stated:
+        return False
+    if a.role != b.role:  # a baseline year is no deadline, a year of a name no date
         return False
     if not a.words or not b.words or not a.words.isdisjoint(b.words):
         return True

@@ -114,16 +114,16 @@ class Measure:
     role: YearRole | None = None
 
 
-def year_role(text: str, start: int, end: int, brief_year: int | None) -> YearRole | None:
-    """The role of the year at ``text[start:end]``: a baseline, a deadline, a date, or None
-    when its words do not say ("the 2006 IPCC Guidelines", "Vision 2045")."""
+def year_role(
+    text: str, start: int, end: int, value: float, brief_year: int | None
+) -> YearRole | None:
+    """The role of the year ``value`` written at ``text[start:end]``: a baseline, a deadline,
+    a date, or None when its words do not say ("the 2006 IPCC Guidelines", "Vision 2045")."""
     before, after = text[max(0, start - 40) : start], text[end : end + 20]
     if _BASELINE_BEFORE.search(before) or _BASELINE_AFTER.match(after):
         return "baseline"
-    if _IN_BEFORE.search(before):
-        value = int(text[start:end][-4:]) if text[start:end][-4:].isdigit() else None
-        if value is not None and brief_year is not None:
-            return "deadline" if value > brief_year else "date"
+    if _IN_BEFORE.search(before) and brief_year is not None:
+        return "deadline" if value > brief_year else "date"
     return None
 
 
@@ -174,7 +174,8 @@ def measures(
     for q in quantities:
         at = text.find(q.raw, pos) if q.raw else -1
         if at >= 0 and q.kind == "year" and q.unit == "year":
-            out.append(Measure(role=year_role(text, at, at + len(q.raw), brief_year)))
+            role = year_role(text, at, at + len(q.raw), q.value, brief_year)
+            out.append(Measure(role=role))
             pos = at + len(q.raw)
             continue
         if at < 0 or q.kind not in MEASURED_KINDS:

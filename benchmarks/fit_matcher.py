@@ -37,6 +37,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 from pairsets import Unit, claim_hash, units
@@ -65,14 +66,24 @@ RESTATEMENT_GRID = (0.95, 0.9, 0.85, 0.8, 0.75)  # tried in this order
 AUDIT_PREFIX = "audit"
 
 
-def read_labels(path: Path = LABELS) -> dict[str, dict[tuple[str, str], str]]:
-    """unit → (old hash, new hash) → label; audit labels (``AUDIT_PREFIX``) end in ``*``."""
-    out: dict[str, dict[tuple[str, str], str]] = defaultdict(dict)
+class Label(NamedTuple):
+    """A pair's label, and whether the audit of reported pairs gave it (``AUDIT_PREFIX``)."""
+
+    label: str
+    audited: bool
+
+
+Labels = dict[str, dict[tuple[str, str], Label]]  # unit → (old hash, new hash) → label
+
+
+def read_labels(path: Path = LABELS) -> Labels:
+    """Every label of the labels file, by unit and pair of claim hashes."""
+    out: Labels = defaultdict(dict)
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.startswith("#") or line.startswith("unit\t"):
             continue
         unit, old, new, label, who = line.split("\t")[:5]
-        out[unit][(old, new)] = label + ("*" if who.startswith(AUDIT_PREFIX) else "")
+        out[unit][(old, new)] = Label(label, who.startswith(AUDIT_PREFIX))
     return out
 
 
@@ -89,7 +100,7 @@ class UnitPairs:
 
 
 def _indices(
-    unit: Unit, labels: dict[tuple[str, str], str]
+    unit: Unit, labels: dict[tuple[str, str], Label]
 ) -> tuple[list[tuple[int, int]], list[str], frozenset[tuple[int, int]]]:
     by_old: dict[str, list[int]] = defaultdict(list)
     by_new: dict[str, list[int]] = defaultdict(list)
@@ -102,8 +113,8 @@ def _indices(
         for i in by_old.get(ho, [])[:1]:
             for j in by_new.get(hn, [])[:1]:
                 index.append((i, j))
-                out.append(label.rstrip("*"))
-                if label.endswith("*"):
+                out.append(label.label)
+                if label.audited:
                     audited.add((i, j))
     return index, out, frozenset(audited)
 
@@ -117,7 +128,7 @@ def columns() -> tuple[str, ...]:
     return (*FEATURE_NAMES, EMBEDDING_COSINE) if ENCODER else FEATURE_NAMES
 
 
-def labelled_pairs(all_labels: dict[str, dict[tuple[str, str], str]]) -> list[UnitPairs]:
+def labelled_pairs(all_labels: Labels) -> list[UnitPairs]:
     """Evidence rows of every labelled pair, unit by unit."""
     config = MatcherConfig()
     found: list[UnitPairs] = []

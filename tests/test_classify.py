@@ -272,3 +272,64 @@ def test_making_the_fullest_use_of_what_was_to_be_reduced_is_a_direction_flip() 
         "The ministry will cut its reliance on imported coal as far as it can.",
         "The ministry now wants to make the fullest possible use of imported coal.",
     ) == ["direction"]
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        # The modals bear on different verbs ("provide" / "focus"): "continue" is aspect.
+        (
+            "Budgets should continue to provide targeted support to poorer households.",
+            "Budget policy will continue to focus on growth and support for households.",
+        ),
+        # "will" governs "promote", "could" governs "include": no shared predicate.
+        (
+            "We will promote secure and diverse digital supply chains.",
+            "This could include promoting digital skills in schools.",
+        ),
+    ],
+)
+def test_a_modal_bears_on_its_own_verb(old: str, new: str) -> None:
+    assert dimensions(old, new) == []
+
+
+def test_a_modal_flip_past_an_aspect_verb_is_found() -> None:
+    assert dimensions(
+        "We will continue to strengthen our ties with the islands.",
+        "The partners intend to continue to strengthen their ties with the islands.",
+    ) == ["modality"]
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        # "away from coal": the transition speeds up, coal goes down; "end new coal" agrees.
+        (
+            "We will accelerate the transition away from unabated coal power.",
+            "We will end new unabated coal power projects abroad.",
+        ),
+        # "increasing the pace" and "reducing emissions from the fleet" bear on different
+        # things; "global" belongs to another phrase on each side.
+        (
+            "This requires increasing the pace of global decarbonisation of road transport.",
+            "We will keep reducing emissions from the global road fleet.",
+        ),
+        # "limited scope for solar": the scope is limited, not the deployment of solar.
+        (
+            "The government is increasing the deployment of solar panels.",
+            "Dense cities leave limited scope for solar panels.",
+        ),
+    ],
+)
+def test_a_direction_word_bears_on_its_object_not_a_later_phrase(old: str, new: str) -> None:
+    assert dimensions(old, new) == []
+
+
+def test_no_or_limited_is_a_bound_not_a_refusal() -> None:
+    assert (
+        dimensions(
+            "Scenarios that limit warming to 2 degrees need deep cuts.",
+            "Pathways limit warming to 1.5 degrees with no or limited overshoot.",
+        )
+        == []
+    )

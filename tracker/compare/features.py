@@ -99,10 +99,57 @@ SCOPE_WORDS: dict[StanceClass, int] = {
     "negative": 3,
     "up": 3,
     "down": 3,
-    "firm": 2,
-    "tentative": 2,
+    "firm": 1,  # the governed verb (_BEFORE_VERB)
+    "tentative": 1,
     "support": 4,
 }
+# A modal bears on the verb it governs, past auxiliaries, adverbs and aspect verbs (which
+# say how long a position holds, not what it is): "will continue to provide" bears on
+# "provide", "should not be used" on "used". A verb with no content token ("could include")
+# leaves it bearing on nothing.
+_ASPECT = frozenset({"continue", "continues", "continued", "continuing", "remain", "remains"})
+_BEFORE_VERB = _ASPECT | {
+    "to",
+    "be",
+    "been",
+    "being",
+    "have",
+    "has",
+    "also",
+    "now",
+    "further",
+    "still",
+    "again",
+    "jointly",
+    "then",
+    "soon",
+}
+# Verbs spelt like an adverb ("will apply", "must comply").
+_LY_VERBS = frozenset({"apply", "supply", "comply", "rely", "reply", "imply", "multiply", "ally"})
+# A direction word bears on its object and the object's "of"/"on" complement ("reduce its
+# dependence on nuclear power"), not on a phrase another preposition starts ("the transition
+# away from coal", "reducing emissions from the global fleet").
+_ARGUMENT_START = frozenset(
+    {
+        "from",
+        "away",
+        "for",
+        "in",
+        "with",
+        "by",
+        "at",
+        "into",
+        "through",
+        "under",
+        "across",
+        "within",
+        "against",
+        "between",
+        "among",
+        "over",
+        "to",
+    }
+)
 # A clause ends here: a stance word never bears on words past it.
 _CLAUSE_END = frozenset({";", ":", "(", ")", "but", "while", "whereas", "although", "however"})
 _STANCE_TOKEN = re.compile(r"[a-z][a-z0-9']*|\d+(?:\.\d+)?%?|[;:()\u2014]|--")
@@ -151,6 +198,7 @@ _NOT_NEGATION = frozenset(
         ("not", "merely"),
         ("spare", "no"),
         ("and", "without"),  # "with and without the provision": both cases, no refusal
+        ("no", "or"),  # "with no or limited overshoot": none or a little, a bound
     }
 )
 # Negative words that refuse only when an infinitive follows ("declined to comment"); as
@@ -215,8 +263,10 @@ def stance_marks(norm_text: str) -> tuple[StanceMark, ...]:
     """The stance words of a claim, each with the content tokens it bears on.
 
     A stance word bears on the next few content words of its clause (``SCOPE_WORDS``; actors
-    left out, since naming a country is not taking a position on it). Only matched pairs
-    need this, so it is computed at diff time.
+    left out, since naming a country is not taking a position on it): a modal on the verb it
+    governs (``_BEFORE_VERB``), a direction word on its object up to a preposition that opens
+    another phrase (``_ARGUMENT_START``). Only matched pairs need this, so it is computed at
+    diff time.
     """
     words = _STANCE_TOKEN.findall(norm_text.replace("-", " ").replace("/", " "))
     words = [w.removesuffix("'s").strip("'") for w in words]
@@ -229,8 +279,16 @@ def stance_marks(norm_text: str) -> tuple[StanceMark, ...]:
         for later in words[i + 1 :]:
             if later in _CLAUSE_END or later == "\u2014" or later == "--":
                 break
+            if cls in ("up", "down") and later in _ARGUMENT_START and (scope or later == "away"):
+                break
             if later in ACTOR_OF or _CLASS_OF.get(later) in ("negative", "firm", "tentative"):
                 continue
+            if cls in ("firm", "tentative"):
+                if later in _BEFORE_VERB or (later.endswith("ly") and later not in _LY_VERBS):
+                    continue
+                token = word_token(later)
+                scope.extend([token] if token else [])
+                break
             token = word_token(later)
             if token:
                 scope.append(token)

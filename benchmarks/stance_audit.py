@@ -18,6 +18,11 @@ the flags without a label, with both claims, to be judged and appended.
     .venv/bin/python benchmarks/stance_audit.py --show-unlabelled
     .venv/bin/python benchmarks/stance_audit.py --dump flags.tsv   # every flag shown, by key
     .venv/bin/python benchmarks/stance_audit.py --all-series       # every series, NDC PDFs too
+    .venv/bin/python benchmarks/stance_audit.py --manifestos       # + the US and UK pairs
+
+Flags are also counted by the split of ``pairsets`` (a unit of ``TEST_UNITS`` is test): the
+stance rules are written by hand, from flags of train units only; the test units' flags say
+whether a rule carries over.
 """
 
 from __future__ import annotations
@@ -85,6 +90,9 @@ def main() -> None:
     parser.add_argument(
         "--all-series", action="store_true", help="every series of ../shared/documents"
     )
+    parser.add_argument(
+        "--manifestos", action="store_true", help="the US platform and UK manifesto pairs too"
+    )
     args = parser.parse_args()
     series = {s for s in args.series.split(",") if s}
     if args.all_series:
@@ -102,7 +110,9 @@ def main() -> None:
     dump: list[str] = []
     q_shown = q_on_labelled = q_on_wrong = 0
 
-    for unit in units({"seeds", "sample", "doc"}, pdf=pdf):
+    by_split: Counter[tuple[str, str]] = Counter()
+    sources = {"seeds", "sample", "doc"} | ({"us", "uk"} if args.manifestos else set())
+    for unit in units(sources, pdf=pdf):
         if not _wanted(unit.name, series):
             continue
         for change in compare(unit.old, unit.new).changes:
@@ -128,6 +138,8 @@ def main() -> None:
                 if key in labels:
                     labelled[flag.dimension] += 1
                     right[flag.dimension] += labels[key]
+                    by_split[(unit.split, "labelled")] += 1
+                    by_split[(unit.split, "right")] += labels[key]
                     verdicts.append(labels[key])
                 else:
                     unlabelled.append(_describe(key, words, change))
@@ -141,6 +153,9 @@ def main() -> None:
         m = sum(labelled.values()) if row == "all" else labelled[row]
         r = sum(right.values()) if row == "all" else right[row]
         print(f"{row:<10} {n:>6} {m:>9} {r:>6} {_share(r, m):>10}")
+    for split in ("train", "test"):
+        m, r = by_split[(split, "labelled")], by_split[(split, "right")]
+        print(f"{split} units: {r} of {m} labelled flags right ({_share(r, m)})")
     print(
         f"\npairs with a stance flag: {pairs_flagged}, fully labelled {pairs_labelled}, "
         f"every flag right {pairs_right} ({_share(pairs_right, pairs_labelled)})"

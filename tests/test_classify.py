@@ -333,3 +333,18 @@ def test_no_or_limited_is_a_bound_not_a_refusal() -> None:
         )
         == []
     )
+
+
+def test_a_contracted_negation_is_a_negation() -> None:
+    assert dimensions(
+        "The council will close the depot.", "The council won't close the depot."
+    ) == ["polarity"]
+    assert dimensions("We can accept the offer.", "We cannot accept the offer.") == ["polarity"]
+    # Both sides negative: no one left in poverty / parents don't have to raise children in it.
+    assert (
+        dimensions(
+            "No one with children who works full time should be left in poverty.",
+            "Parents who work full time don't have to raise their children in poverty.",
+        )
+        == []
+    )

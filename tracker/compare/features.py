@@ -259,6 +259,20 @@ def _is_stance_use(words: list[str], i: int, cls: StanceClass) -> bool:
     return True
 
 
+# Contracted negations, spelt out: "won't cut" is "will not cut", "don't have to" is "do not
+# have to" ("cannot" is one word, and "can" and "not" too).
+_CONTRACTED = {"won't": ("will", "not"), "can't": ("can", "not"), "cannot": ("can", "not")}
+_CONTRACTED |= {"shan't": ("shall", "not"), "ain't": ("is", "not")}
+
+
+def _uncontracted(word: str) -> tuple[str, ...]:
+    if word in _CONTRACTED:
+        return _CONTRACTED[word]
+    if word.endswith("n't") and len(word) > 3:
+        return (word[:-3], "not")
+    return (word,)
+
+
 def stance_marks(norm_text: str) -> tuple[StanceMark, ...]:
     """The stance words of a claim, each with the content tokens it bears on.
 
@@ -269,7 +283,7 @@ def stance_marks(norm_text: str) -> tuple[StanceMark, ...]:
     diff time.
     """
     words = _STANCE_TOKEN.findall(norm_text.replace("-", " ").replace("/", " "))
-    words = [w.removesuffix("'s").strip("'") for w in words]
+    words = [p for w in words for p in _uncontracted(w.removesuffix("'s").strip("'"))]
     marks: list[StanceMark] = []
     for i, word in enumerate(words):
         cls = _CLASS_OF.get(word)

@@ -348,3 +348,28 @@ def test_a_contracted_negation_is_a_negation() -> None:
         )
         == []
     )
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        # A plain negator flips only against its own verb and object, never against
+        # "support" of a word it happens to share.
+        (
+            "Paid leave means workers don't have to choose between family and work.",
+            "We support family and work balance through paid leave.",
+        ),
+        # The verb is shared, its object is not: taxes against the cost of care.
+        (
+            "Damage awards raise the cost of care for every family.",
+            "We will not raise taxes to pay for care.",
+        ),
+        # "no" before an actor negates no position.
+        (
+            "We will make sure no Americans are left out of the recovery.",
+            "The recovery must reach towns that were left out for decades.",
+        ),
+    ],
+)
+def test_descriptive_negation_is_no_polarity_flip(old: str, new: str) -> None:
+    assert dimensions(old, new) == []

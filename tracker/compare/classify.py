@@ -182,16 +182,27 @@ def stance_changes(old: ClaimRef, new: ClaimRef) -> tuple[StanceChange, ...]:
         flipped = neg_a | neg_b
         negating, affirming = (ma, mb) if neg_a else (mb, ma)
         # "oppose X" flips only against "support X"; "refused to exempt" flips against the
-        # same words stated plainly ("reduced tariffs"); "not approve" against the same
-        # predicate: after a negator the negated verb itself must be shared, not only its
-        # object ("must not impede the delivery of aid" says nothing against "the delivery
-        # of aid to Yemen").
+        # same words stated plainly ("reduced tariffs"); "not approve the deal" against the
+        # same predicate: after a negator the negated verb and its object must both be
+        # shared ("must not impede the delivery of aid" says nothing against "the delivery
+        # of aid to Yemen", "will not raise taxes" nothing against "awards that raise the
+        # cost of care"), and a plain negator never flips against "support" alone
+        # ("workers don't have to choose between family and work" against "we support
+        # family leave"). Most negation in rewritten text describes, it does not refuse.
         negates = any(
-            m.predicate and (m.head in flipped if m.word in NEGATORS else bool(m.scope & flipped))
+            m.predicate
+            and (
+                m.head in flipped and m.object in flipped
+                if m.word in NEGATORS
+                else bool(m.scope & flipped)
+            )
             for m in negating
             if m.cls == "negative"
         )
-        if not negates and not _bearing(affirming, "support", frozenset(flipped)):
+        opposes = any(
+            m.cls == "negative" and m.word not in NEGATORS and m.scope & flipped for m in negating
+        )
+        if not negates and not (opposes and _bearing(affirming, "support", frozenset(flipped))):
             flipped = set()
     else:
         flipped = set()

@@ -91,9 +91,10 @@ _CLASS_OF: dict[str, StanceClass] = {
 # Content words after a stance word that it bears on: a modal bears on its verb and object
 # ("will publish the data"), a negator or a direction verb on a little more ("will reduce its
 # dependence on nuclear power").
-# "no" and "without" negate the noun right after them ("no justification", "without
-# contribution from credits"), not a predicate.
-NO_SCOPE_WORDS = 1
+# "no" and "without" negate the noun right after them and the word after it ("no
+# justification", "without customs checks", "without contribution from credits"), not a
+# predicate.
+NO_SCOPE_WORDS = 2
 _NOUN_NEGATORS = frozenset({"no", "without"})
 SCOPE_WORDS: dict[StanceClass, int] = {
     "negative": 3,
@@ -225,6 +226,8 @@ class StanceMark:
     # The first content token it bears on: for a negator, the predicate it negates ("not
     # impede the delivery": "imped"), as opposed to that predicate's object.
     head: str | None = None
+    # The content token after the head: for a negator, the negated predicate's object.
+    object: str | None = None
 
 
 def _is_stance_use(words: list[str], i: int, cls: StanceClass) -> bool:
@@ -295,6 +298,8 @@ def stance_marks(norm_text: str) -> tuple[StanceMark, ...]:
                 break
             if cls in ("up", "down") and later in _ARGUMENT_START and (scope or later == "away"):
                 break
+            if word in _NOUN_NEGATORS and later in ACTOR_OF:
+                break  # "no Americans": the negated noun is an actor, no position
             if later in ACTOR_OF or _CLASS_OF.get(later) in ("negative", "firm", "tentative"):
                 continue
             if cls in ("firm", "tentative"):
@@ -311,6 +316,13 @@ def stance_marks(norm_text: str) -> tuple[StanceMark, ...]:
         nxt = words[i + 1] if i + 1 < len(words) else ""
         predicate = word in NEGATORS or nxt in ("to", "from")
         marks.append(
-            StanceMark(cls, word, frozenset(scope), predicate, scope[0] if scope else None)
+            StanceMark(
+                cls,
+                word,
+                frozenset(scope),
+                predicate,
+                scope[0] if scope else None,
+                scope[1] if len(scope) > 1 else None,
+            )
         )
     return tuple(marks)

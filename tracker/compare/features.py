@@ -88,9 +88,9 @@ _CLASS_OF: dict[str, StanceClass] = {
     **{w: "negative" for w in NEGATIVE},
     **{w: "support" for w in SUPPORT},
 }
-# Content words after a stance word that it bears on: a modal bears on its verb and object
-# ("will publish the data"), a negator or a direction verb on a little more ("will reduce its
-# dependence on nuclear power").
+# Content words after a stance word that it bears on: a negator or a direction verb on a few
+# ("will reduce its dependence on nuclear power"); a modal only on the verb it governs
+# (``_BEFORE_VERB`` below).
 # "no" and "without" negate the noun right after them and the word after it ("no
 # justification", "without customs checks", "without contribution from credits"), not a
 # predicate.
@@ -100,8 +100,6 @@ SCOPE_WORDS: dict[StanceClass, int] = {
     "negative": 3,
     "up": 3,
     "down": 3,
-    "firm": 1,  # the governed verb (_BEFORE_VERB)
-    "tentative": 1,
     "support": 4,
 }
 # A modal bears on the verb it governs, past auxiliaries, adverbs and aspect verbs (which

@@ -54,6 +54,7 @@ from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import GroupKFold
 
 from tracker.compare import fitting
+from tracker.compare.align import Alignment
 from tracker.compare.evidence import EMBEDDING_COSINE, FEATURE_NAMES
 from tracker.compare.fitting import POSITIVE, TARGET, reliability
 from tracker.compare.matcher import MatcherConfig, Prepared, assign, prepare
@@ -260,16 +261,34 @@ def _against_labels(
     return _summary(_tally(found, made_of))
 
 
-def _reported(up: UnitPairs, config: MatcherConfig) -> dict[tuple[int, int], float]:
-    """The pairs the whole matcher reports on one unit, with their probabilities.
-
-    Candidates are scored once per unit and model; only the assignment runs per threshold.
-    """
+def _alignment(up: UnitPairs, config: MatcherConfig) -> Alignment:
+    """The whole matcher's alignment of one unit. Candidates are scored once per unit and
+    model; only the assignment runs per threshold."""
     key = (up.unit.name, str(config.model.weights.tobytes()))
     if key not in _PREPARED:
         _PREPARED[key] = prepare(up.unit.old.claims, up.unit.new.claims, config, encoder=ENCODER)
-    alignment = assign(_PREPARED[key], config).alignment
-    return {(e.old, e.new): e.probability for e, _ in alignment.pairs}
+    return assign(_PREPARED[key], config).alignment
+
+
+def _reported(up: UnitPairs, config: MatcherConfig) -> dict[tuple[int, int], float]:
+    """The pairs the whole matcher reports on one unit, with their probabilities."""
+    return {(e.old, e.new): e.probability for e, _ in _alignment(up, config).pairs}
+
+
+def shown_as_lead(found: list[UnitPairs], config: MatcherConfig) -> tuple[int, int]:
+    """(labelled "same" pairs the matcher reports or shows as a lead, all of them): what an
+    analyst reading the report, "possibly related" lines included, gets to see."""
+    seen = total = 0
+    for up in found:
+        alignment = _alignment(up, config)
+        shown = {(e.old, e.new) for e, _ in alignment.pairs}
+        shown |= {(e.old, e.new) for e in alignment.lead_old.values()}
+        shown |= {(e.old, e.new) for e in alignment.lead_new.values()}
+        for pair, label in zip(up.index, up.labels, strict=True):
+            if label == "same" and pair not in up.audited:
+                total += 1
+                seen += pair in shown
+    return seen, total
 
 
 def evaluate_system(found: list[UnitPairs], config: MatcherConfig) -> dict[str, float]:
@@ -544,10 +563,12 @@ def run(args: argparse.Namespace, out: Path) -> None:
     for name, group in [("all", test), *sorted(by_source.items())]:
         s = evaluate_system(group, config)
         b = evaluate_baseline(group)
+        seen, same = shown_as_lead(group, config)
         print(
             f"  {name:7s} matcher: precision {s['precision']:.3f} of {s['covered']}"
             f" ({s['labelled_precision']:.3f} of {s['reported']} labelled),"
             f" recall {s['recall']:.3f} of {s['same']} same"
+            f" ({seen / same if same else float('nan'):.3f} with leads)"
             f"   | rapidfuzz: precision {b['precision']:.3f} of {b['covered']}"
             f" ({b['reported']} labelled), recall {b['recall']:.3f}"
         )

@@ -373,3 +373,15 @@ def test_a_contracted_negation_is_a_negation() -> None:
 )
 def test_descriptive_negation_is_no_polarity_flip(old: str, new: str) -> None:
     assert dimensions(old, new) == []
+
+
+def test_condemning_is_opposing_so_both_sides_are_negative() -> None:
+    # Deploring the shelling and reporting a withdrawal from the deal: both sides oppose,
+    # nothing was reversed.
+    assert (
+        dimensions(
+            "We deplore the shelling of Black Sea ports.",
+            "Exports resumed despite the shelling and the withdrawal from the Black Sea deal.",
+        )
+        == []
+    )

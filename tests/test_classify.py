@@ -385,3 +385,18 @@ def test_condemning_is_opposing_so_both_sides_are_negative() -> None:
         )
         == []
     )
+
+
+def test_a_negated_include_flips_only_against_include() -> None:
+    # "include" is no content word (it marks lists), but it is a predicate a claim negates.
+    assert dimensions(
+        "Emissions from forest land will be included in the base year.",
+        "Emissions from forest land are not included in the base year.",
+    ) == ["polarity"]
+    assert (
+        dimensions(
+            "The country supports agreed rules for reporting aviation emissions.",
+            "The country does not include aviation emissions in its target.",
+        )
+        == []
+    )

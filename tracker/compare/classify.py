@@ -8,7 +8,13 @@ import re
 from rapidfuzz import fuzz
 
 from tracker.claims.lexicon import CESSATION, NEGATORS
-from tracker.compare.features import LIGHT_VERBS, StanceMark, claim_tokens, stance_marks
+from tracker.compare.features import (
+    LIGHT_VERBS,
+    StanceMark,
+    claim_tokens,
+    stance_marks,
+    stance_only_tokens,
+)
 from tracker.compare.measures import Measure, claim_words, measures, same_measure
 from tracker.compare.model import (
     Aspect,
@@ -172,7 +178,7 @@ def stance_changes(old: ClaimRef, new: ClaimRef) -> tuple[StanceChange, ...]:
         t
         for t in set(claim_tokens(old)) & set(claim_tokens(new))
         if not t.startswith("a:") and t not in LIGHT_VERBS
-    )
+    ) | (stance_only_tokens(old.norm_text) & stance_only_tokens(new.norm_text))
     out: list[StanceChange] = []
     neg_a, neg_b = _bearing(ma, "negative", shared), _bearing(mb, "negative", shared)
     # A claim that stops what the other negates ("oppose X" / "end X") opposes it too.

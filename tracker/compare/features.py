@@ -260,6 +260,22 @@ def _is_stance_use(words: list[str], i: int, cls: StanceClass) -> bool:
     return True
 
 
+# Verbs the matcher's tokens leave out ("including" marks a list) that are still predicates
+# a claim can negate ("the NDC does not include aviation" / "will be included").
+_STANCE_ONLY = {"include": "includ", "includes": "includ", "included": "includ"}
+
+
+def _stance_token(word: str) -> str:
+    return word_token(word) or _STANCE_ONLY.get(word, "")
+
+
+def stance_only_tokens(norm_text: str) -> frozenset[str]:
+    """The stance tokens of a claim that are no content tokens (see ``_STANCE_ONLY``): what
+    two claims share besides their content tokens when a stance word bears on it."""
+    words = _STANCE_TOKEN.findall(norm_text)
+    return frozenset(_STANCE_ONLY[w] for w in words if w in _STANCE_ONLY)
+
+
 # Contracted negations, spelt out: "won't cut" is "will not cut", "don't have to" is "do not
 # have to" ("cannot" is one word, and "can" and "not" too).
 _CONTRACTED = {"won't": ("will", "not"), "can't": ("can", "not"), "cannot": ("can", "not")}
@@ -303,10 +319,10 @@ def stance_marks(norm_text: str) -> tuple[StanceMark, ...]:
             if cls in ("firm", "tentative"):
                 if later in _BEFORE_VERB or (later.endswith("ly") and later not in _LY_VERBS):
                     continue
-                token = word_token(later)
+                token = _stance_token(later)
                 scope.extend([token] if token else [])
                 break
-            token = word_token(later)
+            token = _stance_token(later)
             if token:
                 scope.append(token)
                 if len(scope) == (NO_SCOPE_WORDS if word in _NOUN_NEGATORS else SCOPE_WORDS[cls]):

@@ -400,3 +400,22 @@ def test_a_negated_include_flips_only_against_include() -> None:
         )
         == []
     )
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        # "not" after a noun contrasts two things; it refuses nothing.
+        (
+            "Our health service used to be an example to the world.",
+            "It is a national health service, not a world health service.",
+        ),
+        # A ban and "shall not be used" both oppose the use.
+        (
+            "Controlled drugs shall not be used for assisted suicide.",
+            "The ban on the use of controlled drugs for assisted suicide should be restored.",
+        ),
+    ],
+)
+def test_a_contrast_or_two_negatives_is_no_polarity_flip(old: str, new: str) -> None:
+    assert dimensions(old, new) == []

@@ -276,6 +276,40 @@ def stance_only_tokens(norm_text: str) -> frozenset[str]:
     return frozenset(_STANCE_ONLY[w] for w in words if w in _STANCE_ONLY)
 
 
+# Sentential "not" follows an auxiliary or a modal ("do not", "will not", "are not"), or
+# comes first or before "to" ("pledged not to raise"); elsewhere it contrasts two things ("a
+# national service, not a world one"; "not for public use, but for transfer") and negates no
+# predicate, though the claim still counts as negative.
+_AUXILIARIES = frozenset(
+    {
+        "do",
+        "does",
+        "did",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "am",
+        "has",
+        "have",
+        "had",
+        "will",
+        "would",
+        "shall",
+        "should",
+        "can",
+        "could",
+        "may",
+        "might",
+        "must",
+        "ought",
+        "need",
+    }
+)
+
+
 # Contracted negations, spelt out: "won't cut" is "will not cut", "don't have to" is "do not
 # have to" ("cannot" is one word, and "can" and "not" too).
 _CONTRACTED = {"won't": ("will", "not"), "can't": ("can", "not"), "cannot": ("can", "not")}
@@ -329,6 +363,10 @@ def stance_marks(norm_text: str) -> tuple[StanceMark, ...]:
                     break
         nxt = words[i + 1] if i + 1 < len(words) else ""
         predicate = word in NEGATORS or nxt in ("to", "from")
+        if word == "not" and not (
+            i == 0 or nxt == "to" or any(w in _AUXILIARIES for w in words[max(0, i - 2) : i])
+        ):
+            predicate = False
         marks.append(
             StanceMark(
                 cls,

@@ -419,3 +419,22 @@ def test_a_negated_include_flips_only_against_include() -> None:
 )
 def test_a_contrast_or_two_negatives_is_no_polarity_flip(old: str, new: str) -> None:
     assert dimensions(old, new) == []
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        # "that limit": the barriers limit access, the claim does not.
+        (
+            "Trade barriers that limit market access hurt our farmers.",
+            "New agreements will expand market access for our farmers.",
+        ),
+        # "oppose tax increases" is against a rise, as "cut taxes" is.
+        (
+            "We oppose tax increases on working families.",
+            "We will cut taxes on working families.",
+        ),
+    ],
+)
+def test_a_described_or_opposed_move_is_no_direction_flip(old: str, new: str) -> None:
+    assert "direction" not in dimensions(old, new)

@@ -324,6 +324,19 @@ def _uncontracted(word: str) -> tuple[str, ...]:
     return (word,)
 
 
+# A direction verb in a relative clause ("barriers that limit access", "a policy which
+# would weaken the treaty") describes the noun before it, not the claim's own position; one
+# an opposing word bears on ("oppose tax increases") is that opposition, not a move up.
+_RELATIVE = frozenset({"that", "which", "who", "whose"})
+
+
+def _describes(words: list[str], i: int) -> bool:
+    before = words[max(0, i - 3) : i]
+    if any(w in _RELATIVE for w in before[-2:]):
+        return True
+    return any(_CLASS_OF.get(w) == "negative" for w in before)
+
+
 def stance_marks(norm_text: str) -> tuple[StanceMark, ...]:
     """The stance words of a claim, each with the content tokens it bears on.
 
@@ -339,6 +352,9 @@ def stance_marks(norm_text: str) -> tuple[StanceMark, ...]:
     for i, word in enumerate(words):
         cls = _CLASS_OF.get(word)
         if cls is None or not _is_stance_use(words, i, cls):
+            continue
+        # (Stop words stay: polarity reads them, "stop X" opposes X wherever it stands.)
+        if cls in ("up", "down") and word not in CESSATION and _describes(words, i):
             continue
         scope: list[str] = []
         for later in words[i + 1 :]:

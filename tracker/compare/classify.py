@@ -8,13 +8,7 @@ import re
 from rapidfuzz import fuzz
 
 from tracker.claims.lexicon import CESSATION, NEGATORS
-from tracker.compare.features import (
-    LIGHT_VERBS,
-    StanceMark,
-    claim_tokens,
-    stance_marks,
-    stance_only_tokens,
-)
+from tracker.compare.features import claim_tokens
 from tracker.compare.measures import Measure, claim_words, measures, same_measure
 from tracker.compare.model import (
     Aspect,
@@ -24,6 +18,7 @@ from tracker.compare.model import (
     QuantityRef,
     StanceChange,
 )
+from tracker.compare.stance import LIGHT_VERBS, StanceMark, stance_marks, stance_only_tokens
 
 # Normalised texts at least this similar (0–100) read as the same claim restated.
 UNCHANGED_RATIO = 90.0
@@ -165,7 +160,7 @@ def stance_changes(old: ClaimRef, new: ClaimRef) -> tuple[StanceChange, ...]:
     """Polarity (refused ↔ reduced), direction (reduce ↔ maximize), modality (will ↔ aim).
 
     A flip is flagged only on what both claims speak of: a stance word bears on the next few
-    content words of its clause (``features.stance_marks``), and a dimension flips when a
+    content words of its clause (``stance.stance_marks``), and a dimension flips when a
     content word both claims share is borne on one way in one claim and the other way in the
     other ("reduce its dependence on nuclear power" → "maximize the use of nuclear power":
     down → up on "nuclear power"). Polarity flips when one claim negates shared words and the

@@ -340,11 +340,11 @@ def test_a_contracted_negation_is_a_negation() -> None:
         "The council will close the depot.", "The council won't close the depot."
     ) == ["polarity"]
     assert dimensions("We can accept the offer.", "We cannot accept the offer.") == ["polarity"]
-    # Both sides negative: no one left in poverty / parents don't have to raise children in it.
+    # Both sides negative: no one left in poverty / a parent shouldn't raise children in it.
     assert (
         dimensions(
             "No one with children who works full time should be left in poverty.",
-            "Parents who work full time don't have to raise their children in poverty.",
+            "A parent in full-time work shouldn't have to raise children in poverty.",
         )
         == []
     )
@@ -356,7 +356,7 @@ def test_a_contracted_negation_is_a_negation() -> None:
         # A plain negator flips only against its own verb and object, never against
         # "support" of a word it happens to share.
         (
-            "Paid leave means workers don't have to choose between family and work.",
+            "With paid leave, staff don't have to pick between family and work.",
             "We support family and work balance through paid leave.",
         ),
         # The verb is shared, its object is not: taxes against the cost of care.
@@ -407,8 +407,8 @@ def test_a_negated_include_flips_only_against_include() -> None:
     [
         # "not" after a noun contrasts two things; it refuses nothing.
         (
-            "Our health service used to be an example to the world.",
-            "It is a national health service, not a world health service.",
+            "Our health service was once the envy of the world.",
+            "It is a health service for the nation, not a health service for the world.",
         ),
         # A ban and "shall not be used" both oppose the use.
         (

@@ -188,7 +188,7 @@ def stance_changes(old: ClaimRef, new: ClaimRef) -> tuple[StanceChange, ...]:
         # shared ("must not impede the delivery of aid" says nothing against "the delivery
         # of aid to Yemen", "will not raise taxes" nothing against "awards that raise the
         # cost of care"), and a plain negator never flips against "support" alone
-        # ("workers don't have to choose between family and work" against "we support
+        # ("staff don't have to pick between family and work" against "we support
         # family leave"). Most negation in rewritten text describes, it does not refuse.
         negates = any(
             m.predicate

@@ -105,15 +105,10 @@ _SUBJECTS = frozenset({"we", "i", "it", "they", "he", "she", "to"}) | MODALS
 _DETERMINERS = frozenset(
     {"the", "a", "an", "its", "their", "our", "his", "her", "this", "these", "those", "that"}
 )
+_BE = frozenset({"is", "are", "was", "were", "be", "been"})
 # Verbs and be-forms before "against" that make it a position ("voted against").
-_AGAINST_AFTER = frozenset(
+_AGAINST_AFTER = _BE | frozenset(
     {
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
         "stand",
         "stands",
         "stood",
@@ -226,33 +221,10 @@ def stance_only_tokens(norm_text: str) -> frozenset[str]:
 # comes first or before "to" ("pledged not to raise"); elsewhere it contrasts two things ("a
 # national service, not a world one"; "not for public use, but for transfer") and negates no
 # predicate, though the claim still counts as negative.
-_AUXILIARIES = frozenset(
-    {
-        "do",
-        "does",
-        "did",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "am",
-        "has",
-        "have",
-        "had",
-        "will",
-        "would",
-        "shall",
-        "should",
-        "can",
-        "could",
-        "may",
-        "might",
-        "must",
-        "ought",
-        "need",
-    }
+_AUXILIARIES = (
+    _BE
+    | {"am", "do", "does", "did", "has", "have", "had", "ought", "need"}
+    | (MODALS - NEGATORS - {"cannot"})  # will, would, shall, should, must, may, might, can, could
 )
 
 

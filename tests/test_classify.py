@@ -226,6 +226,48 @@ def test_without_is_a_negation_of_the_noun_after_it() -> None:
 
 
 @pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("We will approve new drilling licences.", "We will approve no new drilling licences."),
+        ("New coal plants will be built.", "No new coal plants will be built."),
+    ],
+)
+def test_no_flips_against_the_same_phrase_in_the_same_frame(old: str, new: str) -> None:
+    assert dimensions(old, new) == ["polarity"]
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        # The negated noun is named, but in another frame: descriptions, not reversals.
+        (
+            "Farmers pay the water levy every spring.",
+            "Without the water levy, farmers would lose their income.",
+        ),
+        (
+            "The union defends the right to strike in the public sector.",
+            "The court found no right to strike in the public sector statute.",
+        ),
+        (
+            "The region saw little lasting growth in wages.",
+            "The region saw no lasting growth in wages.",
+        ),
+        # "oppose X" against "support Y" on a word they share.
+        (
+            "We support the expansion of the rail depot.",
+            "We oppose the closure of the rail depot.",
+        ),
+    ],
+)
+def test_a_noun_negated_or_opposed_elsewhere_is_no_flip(old: str, new: str) -> None:
+    assert dimensions(old, new) == []
+
+
+def test_oppose_flips_against_support_of_the_same_thing() -> None:
+    assert dimensions("We support the new runway.", "We oppose the new runway.") == ["polarity"]
+
+
+@pytest.mark.parametrize(
     ("old", "new", "dimension"),
     [
         ("The board will approve the deal.", "The board will not approve the deal.", "polarity"),

@@ -18,7 +18,14 @@ from tracker.compare.model import (
     QuantityRef,
     StanceChange,
 )
-from tracker.compare.stance import LIGHT_VERBS, StanceMark, stance_marks, stance_only_tokens
+from tracker.compare.stance import (
+    LIGHT_VERBS,
+    NOUN_NEGATORS,
+    StanceMark,
+    affirms,
+    stance_marks,
+    stance_only_tokens,
+)
 
 # Normalised texts at least this similar (0–100) read as the same claim restated.
 UNCHANGED_RATIO = 90.0
@@ -182,6 +189,7 @@ def stance_changes(old: ClaimRef, new: ClaimRef) -> tuple[StanceChange, ...]:
     if (neg_a and not any_b) or (neg_b and not any_a):
         flipped = neg_a | neg_b
         negating, affirming = (ma, mb) if neg_a else (mb, ma)
+        affirming_text = new.norm_text if neg_a else old.norm_text
         # "oppose X" flips only against "support X"; "refused to exempt" flips against the
         # same words stated plainly ("reduced tariffs"); "not approve the deal" against the
         # same predicate: after a negator the negated verb and its object must both be
@@ -189,21 +197,29 @@ def stance_changes(old: ClaimRef, new: ClaimRef) -> tuple[StanceChange, ...]:
         # of aid to Yemen", "will not raise taxes" nothing against "awards that raise the
         # cost of care"), and a plain negator never flips against "support" alone
         # ("staff don't have to pick between family and work" against "we support
-        # family leave"). Most negation in rewritten text describes, it does not refuse.
+        # family leave"); "no X" and "without X" flip only against X stated in the same
+        # frame ("approve no new licences" / "approve new licences", ``stance.affirms``).
+        # Most negation in rewritten text describes, it does not refuse.
         negates = any(
             m.predicate
             and (
-                m.head in flipped and m.object in flipped
+                affirms(m, affirming_text)
+                if m.word in NOUN_NEGATORS
+                else m.head in flipped and m.object in flipped
                 if m.word in NEGATORS
                 else bool(m.scope & flipped)
             )
             for m in negating
             if m.cls == "negative"
         )
+        # "oppose X" against "support X": the thing opposed and the thing supported have one
+        # head ("oppose the abolition of the credit" says nothing against "support the
+        # establishment of a savings commission").
+        supported = {m.head for m in affirming if m.cls == "support" and m.head in flipped}
         opposes = any(
-            m.cls == "negative" and m.word not in NEGATORS and m.scope & flipped for m in negating
+            m.cls == "negative" and m.word not in NEGATORS and m.head in supported for m in negating
         )
-        if not negates and not (opposes and _bearing(affirming, "support", frozenset(flipped))):
+        if not negates and not opposes:
             flipped = set()
     else:
         flipped = set()

@@ -41,7 +41,7 @@ _CLASS_OF: dict[str, StanceClass] = {
 # justification", "without customs checks", "without contribution from credits"), not a
 # predicate.
 NO_SCOPE_WORDS = 2
-_NOUN_NEGATORS = frozenset({"no", "without"})
+NOUN_NEGATORS = frozenset({"no", "without"})
 SCOPE_WORDS: dict[StanceClass, int] = {
     "negative": 3,
     "up": 3,
@@ -167,6 +167,9 @@ class StanceMark:
     head: str | None = None
     # The content token after the head: for a negator, the negated predicate's object.
     object: str | None = None
+    # The word before the stance word ("" at the start): what "no" negates a noun in
+    # ("will approve no new licences": "approve").
+    frame: str = ""
 
 
 def _is_stance_use(words: list[str], i: int, cls: StanceClass) -> bool:
@@ -255,6 +258,43 @@ def _describes(words: list[str], i: int) -> bool:
     return any(_CLASS_OF.get(w) == "negative" for w in before)
 
 
+def _words(norm_text: str) -> list[str]:
+    """The words stance is read from: hyphens and slashes split, contractions spelt out."""
+    words = _STANCE_TOKEN.findall(norm_text.replace("-", " ").replace("/", " "))
+    return [p for w in words for p in _uncontracted(w.removesuffix("'s").strip("'"))]
+
+
+def affirms(mark: StanceMark, norm_text: str) -> bool:
+    """Whether a claim states plainly, in the same frame, the noun phrase that a noun
+    negator negates: a reversal, not a description.
+
+    "without customs checks" is reversed by "with customs checks", and "will approve no new
+    licences" by "will approve new licences": the phrase itself, in its order (head, then
+    object), after "with" or after the word the negator followed (determiners between are
+    skipped). A claim that only shares the words describes something else: "children without
+    fathers" / "a responsible father", "with no substantial improvement" / "with little
+    substantial improvement", "have no individual right" / "uphold the right".
+    """
+    if mark.head is None:
+        return False
+    frame = "with" if mark.word == "without" else mark.frame
+    words = _words(norm_text)
+    content = [(i, t) for i, t in ((i, _stance_token(w)) for i, w in enumerate(words)) if t]
+    for k, (i, token) in enumerate(content):
+        if token != mark.head:
+            continue
+        if mark.object is not None and (k + 1 >= len(content) or content[k + 1][1] != mark.object):
+            continue
+        # Back over the words before the phrase that are no content words ("the", "new"),
+        # to the frame word or the claim's start.
+        j = i - 1
+        while j >= 0 and words[j] != frame and not _stance_token(words[j]):
+            j -= 1
+        if (words[j] if j >= 0 else "") == frame:
+            return True
+    return False
+
+
 def stance_marks(norm_text: str) -> tuple[StanceMark, ...]:
     """The stance words of a claim, each with the content tokens it bears on.
 
@@ -264,8 +304,7 @@ def stance_marks(norm_text: str) -> tuple[StanceMark, ...]:
     another phrase (``_ARGUMENT_START``). Only matched pairs need this, so it is computed at
     diff time.
     """
-    words = _STANCE_TOKEN.findall(norm_text.replace("-", " ").replace("/", " "))
-    words = [p for w in words for p in _uncontracted(w.removesuffix("'s").strip("'"))]
+    words = _words(norm_text)
     marks: list[StanceMark] = []
     for i, word in enumerate(words):
         cls = _CLASS_OF.get(word)
@@ -280,7 +319,7 @@ def stance_marks(norm_text: str) -> tuple[StanceMark, ...]:
                 break
             if cls in ("up", "down") and later in _ARGUMENT_START and (scope or later == "away"):
                 break
-            if word in _NOUN_NEGATORS and later in ACTOR_OF:
+            if word in NOUN_NEGATORS and later in ACTOR_OF:
                 break  # "no Americans": the negated noun is an actor, no position
             if later in ACTOR_OF or _CLASS_OF.get(later) in ("negative", "firm", "tentative"):
                 continue
@@ -293,7 +332,7 @@ def stance_marks(norm_text: str) -> tuple[StanceMark, ...]:
             token = _stance_token(later)
             if token:
                 scope.append(token)
-                if len(scope) == (NO_SCOPE_WORDS if word in _NOUN_NEGATORS else SCOPE_WORDS[cls]):
+                if len(scope) == (NO_SCOPE_WORDS if word in NOUN_NEGATORS else SCOPE_WORDS[cls]):
                     break
         nxt = words[i + 1] if i + 1 < len(words) else ""
         predicate = word in NEGATORS or nxt in ("to", "from")
@@ -309,6 +348,7 @@ def stance_marks(norm_text: str) -> tuple[StanceMark, ...]:
                 predicate,
                 scope[0] if scope else None,
                 scope[1] if len(scope) > 1 else None,
+                words[i - 1] if i else "",
             )
         )
     return tuple(marks)

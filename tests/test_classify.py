@@ -263,6 +263,24 @@ def test_a_noun_negated_or_opposed_elsewhere_is_no_flip(old: str, new: str) -> N
     assert dimensions(old, new) == []
 
 
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        (
+            "The cabinet is declining to adopt a levy on imported coal.",
+            "A levy on imported coal will start in 2028.",
+        ),
+        ("The ministry fails to publish the grid audit.", "The ministry publishes the grid audit."),
+    ],
+)
+def test_every_form_of_a_refusal_verb_refuses(old: str, new: str) -> None:
+    assert dimensions(old, new) == ["polarity"]
+
+
+def test_a_refusal_verb_without_an_infinitive_describes() -> None:
+    assert dimensions("Coal imports are declining.", "Coal imports will rise.") == []
+
+
 def test_oppose_flips_against_support_of_the_same_thing() -> None:
     assert dimensions("We support the new runway.", "We oppose the new runway.") == ["polarity"]
 

@@ -143,7 +143,9 @@ _NOT_NEGATION = frozenset(
 )
 # Negative words that refuse only when an infinitive follows ("declined to comment"); as
 # plain verbs they describe a fall ("exports declined").
-_NEEDS_TO = frozenset({"decline", "declined", "fail", "failed", "ruled"})
+_NEEDS_TO = frozenset(
+    {"decline", "declines", "declined", "declining", "fail", "fails", "failed", "failing"}
+)
 
 
 # Light verbs: sharing "take" or "make" is not sharing a predicate ("must take the first

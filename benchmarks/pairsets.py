@@ -65,6 +65,23 @@ UK_PAIRS = (
     ("LD", "2005", "2010"),
     ("SNP", "2015", "2017"),
 )
+# Consecutive UK manifestos that no label of the matcher and no stance rule was read from:
+# the held-out set of ``stance_audit.py --held-out`` (source ``ukx``, never a default source,
+# so no labelling or fitting run reads them unasked).
+STANCE_HELD_OUT_UK = (
+    ("Con", "1992", "1997"),
+    ("Con", "2010", "2015"),
+    ("Con", "2015", "2017"),
+    ("Lab", "1992", "1997"),
+    ("Lab", "2005", "2010"),
+    ("Lab", "2010", "2015"),
+    ("Lab", "2017", "2019"),
+    ("LD", "1997", "2001"),
+    ("LD", "2001", "2005"),
+    ("SNP", "2017", "2019"),
+    ("UKIP", "2015", "2017"),
+    ("PC", "2001", "2005"),
+)
 YEAR_PAIRS = (("2021", "2023"), ("2023", "2024"), ("2021", "2024"))
 
 # The frozen held-out split, chosen before any model was fitted: about a third of the units of
@@ -156,7 +173,8 @@ def _ingest_manifest(db: Database, folder: Path) -> list[dict[str, str]]:
 def units(
     sources: set[str] | None = None, tmp: Path | None = None, *, pdf: bool = True
 ) -> Iterator[Unit]:
-    """Every unit of the chosen sources (all by default), loaded into temporary databases.
+    """Every unit of the chosen sources (by default all but ``ukx``, the stance held-out
+    set), loaded into temporary databases.
 
     ``pdf=False`` leaves out the series published as PDF (the NDCs).
     """
@@ -168,12 +186,14 @@ def units(
                 name = f"us:{party}:{d0}-{d1}"
                 db = _pair_db(base, name, _us_rows(party, d0), _us_rows(party, d1), d0, d1)
                 yield Unit(name, "us", *_load(db, d0[:4], d1[:4]))
-        if "uk" in want:
+        for source, pairs in (("uk", UK_PAIRS), ("ukx", STANCE_HELD_OUT_UK)):
+            if source not in want:
+                continue
             rows = _uk_rows()
-            for party, y0, y1 in UK_PAIRS:
-                name = f"uk:{party}:{y0}-{y1}"
+            for party, y0, y1 in pairs:
+                name = f"{source}:{party}:{y0}-{y1}"
                 db = _pair_db(base, name, rows[(party, y0)], rows[(party, y1)], y0, y1)
-                yield Unit(name, "uk", *_load(db, y0, y1))
+                yield Unit(name, source, *_load(db, y0, y1))
         if "seeds" in want:
             db = open_database(str(base / "seeds.db"))
             _ingest_manifest(db, require(SEEDS))
@@ -202,8 +222,9 @@ def units(
 
 
 def split_of(name: str) -> str:
-    """``test`` for a unit of the frozen held-out split, else ``train``."""
-    if name in TEST_UNITS:
+    """``test`` for a unit of the frozen held-out split (and the stance held-out set,
+    ``ukx``), else ``train``."""
+    if name in TEST_UNITS or name.startswith("ukx:"):
         return "test"
     if name.startswith("doc:") and f"doc:{name.split(':')[1]}:*" in TEST_UNITS:
         return "test"

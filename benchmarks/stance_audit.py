@@ -19,10 +19,13 @@ the flags without a label, with both claims, to be judged and appended.
     .venv/bin/python benchmarks/stance_audit.py --dump flags.tsv   # every flag shown, by key
     .venv/bin/python benchmarks/stance_audit.py --all-series       # every series, NDC PDFs too
     .venv/bin/python benchmarks/stance_audit.py --manifestos       # + the US and UK pairs
+    .venv/bin/python benchmarks/stance_audit.py --held-out         # only the held-out UK pairs
 
 Flags are also counted by the split of ``pairsets`` (a unit of ``TEST_UNITS`` is test): the
 stance rules are written by hand, from flags of train units only; the test units' flags say
-whether a rule carries over.
+whether a rule carries over. ``--held-out`` audits only ``pairsets.STANCE_HELD_OUT_UK``
+(source ``ukx``): consecutive UK manifestos whose flags were labelled by helpers and read
+for no rule, so their precision is the held-out measure of the rules as they stand.
 """
 
 from __future__ import annotations
@@ -93,6 +96,11 @@ def main() -> None:
     parser.add_argument(
         "--manifestos", action="store_true", help="the US platform and UK manifesto pairs too"
     )
+    parser.add_argument(
+        "--held-out",
+        action="store_true",
+        help="only the held-out UK manifesto pairs (pairsets.STANCE_HELD_OUT_UK)",
+    )
     args = parser.parse_args()
     series = {s for s in args.series.split(",") if s}
     if args.all_series:
@@ -112,6 +120,8 @@ def main() -> None:
 
     by_split: Counter[tuple[str, str]] = Counter()
     sources = {"seeds", "sample", "doc"} | ({"us", "uk"} if args.manifestos else set())
+    if args.held_out:
+        sources = {"ukx"}
     for unit in units(sources, pdf=pdf):
         if not _wanted(unit.name, series):
             continue

@@ -12,6 +12,7 @@ from tests.conftest import claim_ref
 from tracker.claims.quantities import extract_quantities
 from tracker.compare.classify import classify, quantity_changes, stance_changes
 from tracker.compare.model import ClaimRef, QuantityRef
+from tracker.report.describe import quantity_phrase
 
 
 def claim(text: str, ordinal: int = 0) -> ClaimRef:
@@ -42,6 +43,26 @@ def test_a_troop_figure_glued_to_a_dash_that_moved_is_a_quantity_change() -> Non
     assert [(q.old.value, q.new.value) for q in quantities if q.old and q.new] == [
         (50000.0, 54000.0)
     ]
+
+
+def test_an_emissions_cap_that_moved_is_a_quantity_change_in_tonnes() -> None:
+    old = claim("The plan caps national emissions at 523 Mt in 2030.")
+    new = claim("The plan caps national emissions at 470 MtCO2e in 2030.")
+    kind, aspects, quantities, _ = classify(old, new)
+    assert (kind, "quantity" in aspects) == ("modified", True)
+    [change] = [q for q in quantities if q.moved]
+    assert (change.old.value, change.new.value, change.unit) == (523e6, 470e6, "t CO2e")  # type: ignore[union-attr]
+    assert quantity_phrase(change) == "523 Mt → 470 MtCO2e (−53 Mt CO2e)"
+
+
+def test_an_intensity_target_replaced_by_a_cap_is_one_change_without_arithmetic() -> None:
+    # The target changed form (per dollar of output, then an absolute amount): one change
+    # from the one figure to the other, and no difference computed across two units.
+    old = claim("Emissions per dollar of output are to fall to 0.11 kgCO2e/S$ by 2030.")
+    new = claim("Emissions are to peak at no more than 60 MtCO2e by 2030.")
+    [change] = [q for q in quantity_changes(old, new) if q.moved]
+    assert change.delta is None
+    assert quantity_phrase(change) == "0.11 kgCO2e/S$ → 60 MtCO2e"
 
 
 def test_a_moved_number_the_extractor_cannot_read_is_never_unchanged() -> None:

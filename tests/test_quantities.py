@@ -494,6 +494,48 @@ def test_a_long_sentence_mixing_everything() -> None:
 
 
 # --------------------------------------------------------------------------------------
+# Greenhouse-gas amounts: the figures of an emissions target, in tonnes of CO2 equivalent.
+# --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a cap of 65 MtCO2e for the decade", [("emissions", 65e6, "t CO2e", "65 MtCO2e")]),
+        ("to 536 MtCO2eq by then", [("emissions", 536e6, "t CO2e", "536 MtCO2eq")]),
+        ("about 730 Mt CO2-eq. last year", [("emissions", 730e6, "t CO2e", "730 Mt CO2-eq")]),
+        ("cut to 523 Mt across the economy", [("emissions", 523e6, "t CO2e", "523 Mt")]),
+        ("a fall of 1.2 Gt CO2e", [("emissions", 1.2e9, "t CO2e", "1.2 Gt CO2e")]),
+        ("peaking at 815 megatonnes (Mt)", [("emissions", 815e6, "t CO2e", "815 megatonnes")]),
+        ("an inventory of 1.457 Gg CO2e", [("emissions", 1457.0, "t CO2e", "1.457 Gg CO2e")]),
+        (
+            "51.2 million tonnes of CO2 equivalent",
+            [("emissions", 51.2e6, "t CO2e", "51.2 million tonnes of CO2 equivalent")],
+        ),
+        (
+            "plants that emit 100,000 tonnes of carbon dioxide a year",
+            [("emissions", 1e5, "t CO2e", "100,000 tonnes of carbon dioxide")],
+        ),
+        (
+            "an intensity of 0.113 kgCO2e/S$",
+            [("emissions", 0.113e-3, "t CO2e/SGD", "0.113 kgCO2e/S$")],
+        ),
+        (
+            "8 tonnes of CO2e per capita",
+            [("emissions", 8.0, "t CO2e/capita", "8 tonnes of CO2e per capita")],
+        ),
+        # A plain tonne with no gas is a count of what it weighs.
+        ("the mill shipped 5 tonnes of steel", [("count", 5.0, "tonnes", "5 tonnes")]),
+        ("a lorry of 12 t of gravel", []),
+    ],
+)
+def test_emissions_are_read_in_tonnes_of_co2_equivalent(text: str, expected: list[Row]) -> None:
+    found = rows(text)
+    assert [(k, u, r) for k, _, u, r in found] == [(k, u, r) for k, _, u, r in expected]
+    assert [v for _, v, _, _ in found] == pytest.approx([v for _, v, _, _ in expected])
+
+
+# --------------------------------------------------------------------------------------
 # format_value and quantity_key.
 # --------------------------------------------------------------------------------------
 
@@ -523,6 +565,10 @@ def test_a_long_sentence_mixing_everything() -> None:
         ("the eleventh", "11th"),
         ("the 22nd", "22nd"),
         ("the 113th", "113th"),
+        ("65 MtCO2e", "65 Mt CO2e"),
+        ("51.2 million tonnes of CO2 equivalent", "51.2 Mt CO2e"),
+        ("1.457 Gg CO2e", "1.457 kt CO2e"),
+        ("0.113 kgCO2e/S$", "0.113 kg CO2e/SGD"),
     ],
 )
 def test_format_value(text: str, formatted: str) -> None:

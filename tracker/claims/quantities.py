@@ -1,4 +1,5 @@
-"""Quantities in English policy sentences: percentages, money, counts, years and ranks.
+"""Quantities in English policy sentences: percentages, money, emissions, counts, years and
+ranks.
 
 A claim such as "raise defence spending to 2% of GDP by 2027" changes meaning when one of its
 numbers changes, so the comparison engine pairs claims and then compares their quantities.
@@ -15,7 +16,8 @@ characters has already been claimed by an earlier pass, so the order of the pass
 whole disambiguation policy:
 
 1. money (``$4.5 billion``, ``20 trillion yen``): a currency marker beats everything else;
-2. percentages (``2% of GDP``, ``36-38 percent``, ``between 40 and 50 percent``);
+2. percentages (``2% of GDP``, ``36-38 percent``, ``between 40 and 50 percent``), then
+   greenhouse-gas amounts (``65 MtCO2e``, ``51.2 million tonnes of CO2 equivalent``);
 3. deadlines (``by 2030``, ``by the end of 2021``, ``until 2035``);
 4. day-and-month dates (``16 April``, ``8-14 April``): claimed but not reported, so that the
    day numbers can never become counts or ranks, while the year next to them still can;
@@ -62,7 +64,9 @@ class Quantity:
     * ``count``: the lower-cased head noun ("troops"), or ``""`` for a bare scaled number
       such as "1.2 billion";
     * ``year``: ``"year"``, or ``"by-year"`` for a deadline (by/until/before a year);
-    * ``rank``: ``"rank"``.
+    * ``rank``: ``"rank"``;
+    * ``emissions``: ``"t CO2e"`` (the value in tonnes: 65e6 for "65 MtCO2e"), or an
+      intensity ``"t CO2e/SGD"``, ``"t CO2e/capita"``, ``"t CO2e/GDP"``.
 
     ``raw`` is exactly ``text[start:end]`` of the text passed to :func:`extract_quantities`.
     """

@@ -24,12 +24,14 @@ from tracker.claims.quantity_patterns import (
     _CURRENCY_BY_WORD,
     _DATE,
     _DEADLINE,
+    _EMISSIONS,
     _FOOTNOTE,
     _HEAD_NOUN_WINDOW,
     _IRREGULAR_PLURALS,
     _LABEL_BEFORE,
     _LABEL_WORDS,
     _LINK_WORDS,
+    _MASS_FACTOR,
     _MAX_RAW,
     _MONEY_PREFIX,
     _MONEY_SUFFIX,
@@ -125,6 +127,50 @@ def _build_percent(text: str, m: re.Match[str]) -> _Span | None:
     if m.group("gdp") is not None:
         unit += " of GDP"
     return _span(m.start(), m.end(), value, unit, "percent")
+
+
+# What an intensity is per, as written ("S$", "per capita") to one spelling.
+_PER: dict[str, str] = {
+    "s$": "SGD",
+    "us$": "USD",
+    "$": "USD",
+    "gdp": "GDP",
+    "unit of gdp": "GDP",
+    "s$gdp": "SGD of GDP",
+    "s$ gdp": "SGD of GDP",
+    "capita": "capita",
+    "person": "capita",
+    "head": "capita",
+}
+
+
+def _build_emissions(text: str, m: re.Match[str]) -> _Span | None:
+    """A greenhouse-gas amount in tonnes of CO2 equivalent ("65 MtCO2e" is 65e6), or an
+    intensity of one ("0.113 kgCO2e/S$": unit ``t CO2e/SGD``).
+
+    A plain tonne or kilogram is an emission only with a gas after it ("100,000 tonnes of
+    carbon dioxide"); "5 tonnes of steel" is left to the count pass.
+    """
+    groups = m.groupdict()
+    gas = groups["gas1"] or groups["gas2"] or groups["gas3"]
+    if groups["abbr"] is not None:
+        key = groups["abbr"].casefold()
+        if key in ("t", "kg") and gas is None:
+            return None
+    else:
+        word = groups["word"].casefold()
+        key = next((p for p in ("kilo", "mega", "giga") if word.startswith(p)), "t")
+        if key == "t" and gas is None:
+            return None
+    value = _scaled(_midpoint(groups["a"], groups["b"]), groups["scale"])
+    per = groups["per1"] or groups["per2"]
+    unit = "t CO2e"
+    if per is not None:
+        spelt = " ".join(per.casefold().split())
+        unit += "/" + _PER.get(spelt, spelt)
+    return _span(
+        m.start(), m.end(), None if value is None else value * _MASS_FACTOR[key], unit, "emissions"
+    )
 
 
 def _build_deadline(text: str, m: re.Match[str]) -> _Span | None:
@@ -319,6 +365,7 @@ _PASSES: tuple[tuple[re.Pattern[str], _Builder], ...] = (
     (_MONEY_PREFIX, _build_money),
     (_MONEY_SUFFIX, _build_money),
     (_PERCENT, _build_percent),
+    (_EMISSIONS, _build_emissions),
     (_DEADLINE, _build_deadline),
     (_DATE, _build_date),
     (_YEAR_RANGE, _build_year_range),

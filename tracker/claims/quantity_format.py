@@ -32,6 +32,18 @@ def _with_scale(x: float) -> str:
     return _plain(x)
 
 
+_MASS_NAMES: tuple[tuple[float, str], ...] = ((1e9, "Gt"), (1e6, "Mt"), (1e3, "kt"), (1.0, "t"))
+
+
+def format_emissions(tonnes: float, unit: str = "t CO2e") -> str:
+    """An amount in tonnes with the prefix people write: "65 Mt CO2e", "0.113 kg CO2e/SGD"."""
+    rest = unit.removeprefix("t")  # " CO2e" or " CO2e/SGD"
+    for size, name in _MASS_NAMES:
+        if abs(tonnes) >= size:
+            return f"{_plain(tonnes / size)} {name}{rest}"
+    return f"{_plain(tonnes * 1000)} kg{rest}" if tonnes else f"0 t{rest}"
+
+
 def _ordinal(n: int) -> str:
     """1 -> "1st", 2 -> "2nd", 11 -> "11th", 23 -> "23rd"."""
     if 10 <= n % 100 <= 20:
@@ -44,7 +56,7 @@ def format_value(q: Quantity) -> str:
     """A short human form of a quantity's normalised value and unit.
 
     "2% of GDP", "0.5 pp", "$4.5 billion", "¥20 trillion", "55,000 troops", "1 million jobs",
-    "2030" (also for the deadline "by 2030"), "2nd".
+    "65 Mt CO2e", "2030" (also for the deadline "by 2030"), "2nd".
     """
     if not math.isfinite(q.value):
         return f"{q.value} {q.unit}".strip()
@@ -57,6 +69,8 @@ def format_value(q: Quantity) -> str:
         return f"{symbol}{amount}" if symbol else f"{amount} {q.unit}"
     if q.kind == "count":
         return f"{_with_scale(q.value)} {q.unit}".strip()
+    if q.kind == "emissions":
+        return format_emissions(q.value, q.unit)
     if q.kind == "year":
         # A deadline and a plain year read the same; the unit ("by-year") keeps them apart.
         return str(int(q.value))

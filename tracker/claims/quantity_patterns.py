@@ -142,6 +142,46 @@ _PERCENT = re.compile(
     rf"(?:\s{{0,2}}|-)(?P<unit>{_PP_UNIT}|{_PCT_UNIT})(?P<gdp>{_GDP})?"
 )
 
+# Greenhouse-gas amounts, the figures of an emissions target: "65 MtCO2e", "536 MtCO2eq",
+# "1.2 Gt CO2e", "523 Mt", "815 megatonnes", "51.2 million tonnes of CO2 equivalent",
+# "100,000 tonnes of carbon dioxide", "1.457 Gg CO2e" and intensities ("0.113 kgCO2e/S$",
+# "8 tonnes of CO2e per capita"). A plain tonne ("tonnes of steel") is a count, not an
+# emission: it needs a gas after it; kt, Mt, Gt and their spelt forms are emissions alone.
+_GAS = (
+    r"(?:CO2|CO\u2082)(?:\s?-?\s?(?i:eq|e|equivalents?)\b)?"
+    r"|(?i:carbon\s{1,2}dioxide|greenhouse\s{1,2}gas(?:es)?)(?:\s{1,2}(?i:equivalents?))?"
+    r"|GHGs?\b"
+)
+_EMISSIONS = re.compile(
+    rf"{_LB}{_num('a')}(?:\s?{_DASH}\s?{_num('b')})?"
+    rf"(?:\s{{1,3}}(?P<scale>{_SCALE_WORD}))?\s{{0,2}}"
+    r"(?:"
+    # An abbreviation, glued to the gas or not: "MtCO2e", "Mt CO2-eq", "Mt".
+    rf"(?P<abbr>MMT|[kMG]t|Gg|Tg|kg|t)(?:\s?(?P<gas1>{_GAS})|(?!\w))"
+    # A word: "megatonnes", "million tonnes of CO2 equivalent", "metric tons of carbon dioxide".
+    r"|(?P<word>(?i:(?:kilo|mega|giga)?(?:metric\s{1,2})?(?:tonnes?|tons?)))\b"
+    rf"(?:\s{{1,3}}(?i:of)\s{{1,3}}(?P<gas2>{_GAS})|\s{{0,2}}(?P<gas3>{_GAS}))?"
+    r")"
+    # An intensity: "/S$", "per capita", "per unit of GDP".
+    r"(?:\s?/\s?(?P<per1>S\$|US\$|\$|GDP|[A-Za-z]{2,12})"
+    r"|\s{1,3}(?i:per)\s{1,3}(?P<per2>(?i:capita|person|head|unit\s{1,2}of\s{1,2}GDP)"
+    r"|S\$\s?GDP|GDP))?"
+    r"(?!\w)"
+)
+_MASS_FACTOR: dict[str, Decimal] = {
+    "kg": Decimal("0.001"),
+    "t": Decimal(1),
+    "kt": Decimal(10) ** 3,
+    "gg": Decimal(10) ** 3,  # a gigagram is a thousand tonnes
+    "mt": Decimal(10) ** 6,
+    "mmt": Decimal(10) ** 6,  # million metric tons
+    "tg": Decimal(10) ** 6,
+    "gt": Decimal(10) ** 9,
+    "kilo": Decimal(10) ** 3,
+    "mega": Decimal(10) ** 6,
+    "giga": Decimal(10) ** 9,
+}
+
 # Deadlines: the cue word decides the unit, so it is part of the raw text.
 _DEADLINE = re.compile(
     r"\b(?i:by|until|till|before|no\s{1,2}later\s{1,2}than)\s{1,3}"

@@ -12,4 +12,6 @@ it): what produced those is not recorded, so they count as older than any versio
 #    PDF: ruled tables read by their rules, form questions beside their answers, page
 #    numbers on a page's edge lines, justified lines, asterisk note markers; captions.
 # 5: PDF: a word drawn twice in one place (a drop shadow, fake bold) is read once.
-EXTRACTOR_VERSION = 5
+# 6: greenhouse-gas amounts are quantities ("65 MtCO2e", "51.2 million tonnes of CO2
+#    equivalent"), in tonnes of CO2 equivalent; "815 megatonnes" is no longer a count.
+EXTRACTOR_VERSION = 6

@@ -37,12 +37,13 @@ def _measured(q: QuantityRef) -> bool:
     """Whether a figure's neighbourhood decides what it measures.
 
     A count names what it counts in its unit ("troops"), and ranks and deadlines keep their
-    own context rules (``QuantityChange.moved``); shares, amounts and bare scaled numbers
-    ("1.2 billion") say what they measure only in the words around them, and a plain year
+    own context rules (``QuantityChange.moved``); shares, amounts, emissions ("base-year
+    emissions of 730 Mt", "a 2030 cap of 65 Mt") and bare scaled numbers ("1.2 billion")
+    say what they measure only in the words around them, and a plain year
     what it is (a baseline, a deadline, a date) only there too.
     """
     return (
-        q.kind in ("percent", "money")
+        q.kind in ("percent", "money", "emissions")
         or (q.kind == "count" and not q.unit)
         or (q.kind == "year" and q.unit == "year")
     )

@@ -27,7 +27,7 @@ from tracker.compare.model import QuantityRef
 # Content words taken on each side of a figure.
 MEASURE_WORDS = 2
 # Figures whose measure is read; years and ranks keep their own context rules.
-MEASURED_KINDS = frozenset({"percent", "money", "count"})
+MEASURED_KINDS = frozenset({"percent", "money", "count", "emissions"})
 
 # Where the clause around a figure ends. Commas too: "an R&D budget of $5 billion, an FDI
 # stock of $8 billion" names two measures, one per comma phrase.

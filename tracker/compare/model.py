@@ -49,8 +49,8 @@ class QuantityChange:
 
     @property
     def moved(self) -> bool:
-        """A figure of the position that moved: both sides present, or a share or an amount
-        stated on one side only.
+        """A figure of the position that moved: both sides present, or a share, an amount or
+        an emissions figure stated on one side only.
 
         A year, rank or count named on one side only ("the first visit", "since 1969") is
         usually context rather than the position's figure: it is listed (as context) but
@@ -62,7 +62,7 @@ class QuantityChange:
         if self.old is not None and self.new is not None:
             return True
         side = self.old or self.new
-        return side is not None and side.kind in ("percent", "money")
+        return side is not None and side.kind in ("percent", "money", "emissions")
 
     @property
     def delta(self) -> float | None:

@@ -6,6 +6,7 @@ import math
 import re
 from collections.abc import Sequence
 
+from tracker.claims.quantity_format import format_emissions
 from tracker.compare.model import (
     KINDS,
     BriefRef,
@@ -47,6 +48,8 @@ def quantity_phrase(q: QuantityChange) -> str:
             suffix = f" ({'+' if delta > 0 else ''}{_num(delta)} years)"
         return f"{old} → {new}{suffix}"
     sign = "+" if delta > 0 else "−"
+    if q.unit.startswith("t CO2e"):
+        return f"{old} → {new} ({sign}{format_emissions(abs(delta), q.unit)})"
     if q.unit.startswith("%") or q.unit == "pp":
         unit = " pp"
     elif q.unit == "rank":
@@ -179,13 +182,15 @@ STATUS_TITLES: dict[str, str] = {
 
 
 def value_phrase(value: float, unit: str) -> str:
-    """ "2% of GDP", "60,000 troops", "USD 4.5 billion", "rank 3"."""
+    """ "2% of GDP", "60,000 troops", "USD 4.5 billion", "65 Mt CO2e", "rank 3"."""
     if unit.startswith("%"):
         return f"{_num(value)}{unit}"
     if unit == "pp":
         return f"{_num(value)} pp"
     if unit == "rank":
         return f"rank {_num(value)}"
+    if unit.startswith("t CO2e"):
+        return format_emissions(value, unit)
     if unit.isupper() and len(unit) == 3:  # a currency code
         for scale, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
             if abs(value) >= scale:

@@ -102,7 +102,7 @@ def test_report_is_standalone_and_accessible(sample_db: Database) -> None:
 
 
 def test_modified_pairs_show_quantity_badges_and_provenance(seeded_db: Database) -> None:
-    # At v4's threshold: the defence pair scores 0.745 against v5's 0.75 (test_compare).
+    # At v4's threshold: the defence pair scores 0.743 against v5's 0.75 (test_compare).
     html = render_html(diff(seeded_db, "2023", "2024", DiffOptions(min_score=0.7)))
     assert "1 percent of gross domestic product → 2% of GDP (+1 pp)" in html
     assert re.search(r"What are the Regional and Global Consequences[^<]*· <time", html)

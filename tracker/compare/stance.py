@@ -272,10 +272,11 @@ def affirms(mark: StanceMark, norm_text: str) -> bool:
 
     "without customs checks" is reversed by "with customs checks", and "will approve no new
     licences" by "will approve new licences": the phrase itself, in its order (head, then
-    object), after "with" or after the word the negator followed (determiners between are
-    skipped). A claim that only shares the words describes something else: "children without
-    fathers" / "a responsible father", "with no substantial improvement" / "with little
-    substantial improvement", "have no individual right" / "uphold the right".
+    object), after "with" or after the word the negator followed (words between that are no
+    content words, "the" or "new", are skipped). A claim that only shares the words
+    describes something else: "without the water levy, farmers would lose income" / "farmers
+    pay the water levy", "saw no lasting growth" / "saw little lasting growth", "found no
+    right to strike" / "defends the right to strike".
     """
     if mark.head is None:
         return False

@@ -227,3 +227,20 @@ def test_the_shortcuts_really_fire() -> None:
     plain = Mapped.of("One plain line of prose.", 40)
     assert markup.strip_inline(plain) is plain
     assert markup.strip_inline(Mapped.of("a  **b**", 0)).text == "a b"
+
+
+# -- stance words: a text with no apostrophe and no "cannot" is split as it stands -----------
+
+_STANCE_ALPHABET = st.sampled_from(
+    ["we", "will", "not", "cannot", "can't", "won't", "don't", "x's", "'", "-", "/", " ", "no"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_STANCE_ALPHABET, max_size=30).map("".join))
+def test_stance_words_fast_path_equals_spelling_every_word_out(text: str) -> None:
+    import tracker.compare.stance as stance
+
+    words = stance._STANCE_TOKEN.findall(text.replace("-", " ").replace("/", " "))
+    spelt = [p for w in words for p in stance._uncontracted(w.removesuffix("'s").strip("'"))]
+    assert stance._words(text) == spelt

@@ -186,10 +186,11 @@ def units(
                 name = f"us:{party}:{d0}-{d1}"
                 db = _pair_db(base, name, _us_rows(party, d0), _us_rows(party, d1), d0, d1)
                 yield Unit(name, "us", *_load(db, d0[:4], d1[:4]))
+        rows: dict[tuple[str, str], list[str]] = {}
         for source, pairs in (("uk", UK_PAIRS), ("ukx", STANCE_HELD_OUT_UK)):
             if source not in want:
                 continue
-            rows = _uk_rows()
+            rows = rows or _uk_rows()  # one read of the corpus for both
             for party, y0, y1 in pairs:
                 name = f"{source}:{party}:{y0}-{y1}"
                 db = _pair_db(base, name, rows[(party, y0)], rows[(party, y1)], y0, y1)

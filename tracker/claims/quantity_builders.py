@@ -39,6 +39,7 @@ from tracker.claims.quantity_patterns import (
     _NEXT_WORDS,
     _NOT_RANK_SUFFIXES,
     _ORDINALS,
+    _PER,
     _PERCENT,
     _PREV_WORDS,
     _RANK_DIGIT,
@@ -127,21 +128,6 @@ def _build_percent(text: str, m: re.Match[str]) -> _Span | None:
     if m.group("gdp") is not None:
         unit += " of GDP"
     return _span(m.start(), m.end(), value, unit, "percent")
-
-
-# What an intensity is per, as written ("S$", "per capita") to one spelling.
-_PER: dict[str, str] = {
-    "s$": "SGD",
-    "us$": "USD",
-    "$": "USD",
-    "gdp": "GDP",
-    "unit of gdp": "GDP",
-    "s$gdp": "SGD of GDP",
-    "s$ gdp": "SGD of GDP",
-    "capita": "capita",
-    "person": "capita",
-    "head": "capita",
-}
 
 
 def _build_emissions(text: str, m: re.Match[str]) -> _Span | None:

@@ -182,6 +182,20 @@ _MASS_FACTOR: dict[str, Decimal] = {
     "giga": Decimal(10) ** 9,
 }
 
+# What an intensity is per, as written ("S$", "per capita") to one spelling.
+_PER: dict[str, str] = {
+    "s$": "SGD",
+    "us$": "USD",
+    "$": "USD",
+    "gdp": "GDP",
+    "unit of gdp": "GDP",
+    "s$gdp": "SGD of GDP",
+    "s$ gdp": "SGD of GDP",
+    "capita": "capita",
+    "person": "capita",
+    "head": "capita",
+}
+
 # Deadlines: the cue word decides the unit, so it is part of the raw text.
 _DEADLINE = re.compile(
     r"\b(?i:by|until|till|before|no\s{1,2}later\s{1,2}than)\s{1,3}"

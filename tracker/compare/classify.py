@@ -11,6 +11,7 @@ from tracker.claims.lexicon import CESSATION, NEGATORS
 from tracker.compare.features import claim_tokens
 from tracker.compare.measures import Measure, claim_words, measures, same_measure
 from tracker.compare.model import (
+    AMOUNT_KINDS,
     Aspect,
     ChangeKind,
     ClaimRef,
@@ -43,7 +44,7 @@ def _measured(q: QuantityRef) -> bool:
     what it is (a baseline, a deadline, a date) only there too.
     """
     return (
-        q.kind in ("percent", "money", "emissions")
+        q.kind in AMOUNT_KINDS
         or (q.kind == "count" and not q.unit)
         or (q.kind == "year" and q.unit == "year")
     )

@@ -22,12 +22,12 @@ from typing import Literal
 
 from tracker.claims.normalize import normalize
 from tracker.compare.features import content_tokens
-from tracker.compare.model import QuantityRef
+from tracker.compare.model import AMOUNT_KINDS, QuantityRef
 
 # Content words taken on each side of a figure.
 MEASURE_WORDS = 2
 # Figures whose measure is read; years and ranks keep their own context rules.
-MEASURED_KINDS = frozenset({"percent", "money", "count", "emissions"})
+MEASURED_KINDS = AMOUNT_KINDS | {"count"}
 
 # Where the clause around a figure ends. Commas too: "an R&D budget of $5 billion, an FDI
 # stock of $8 billion" names two measures, one per comma phrase.

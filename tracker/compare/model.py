@@ -33,6 +33,11 @@ def confidence(probability: float) -> Confidence:
     return "probable" if probability >= WEAK_MATCH else "weak"
 
 
+# Figures that are an amount of something (a share, a sum of money, an emissions figure):
+# what they measure is in the words around them, and one stated on one side only is a move.
+AMOUNT_KINDS = frozenset({"percent", "money", "emissions"})
+
+
 @dataclass(frozen=True, slots=True)
 class QuantityChange:
     """One number that moved between the paired claims."""
@@ -62,7 +67,7 @@ class QuantityChange:
         if self.old is not None and self.new is not None:
             return True
         side = self.old or self.new
-        return side is not None and side.kind in ("percent", "money", "emissions")
+        return side is not None and side.kind in AMOUNT_KINDS
 
     @property
     def delta(self) -> float | None:

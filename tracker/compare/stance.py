@@ -218,6 +218,8 @@ def _stance_token(word: str) -> str:
 def stance_only_tokens(norm_text: str) -> frozenset[str]:
     """The stance tokens of a claim that are no content tokens (see ``_STANCE_ONLY``): what
     two claims share besides their content tokens when a stance word bears on it."""
+    if "includ" not in norm_text:  # every pair asks, and most claims hold none
+        return frozenset()
     words = _STANCE_TOKEN.findall(norm_text)
     return frozenset(_STANCE_ONLY[w] for w in words if w in _STANCE_ONLY)
 
@@ -284,7 +286,8 @@ def affirms(mark: StanceMark, norm_text: str) -> bool:
         return False
     frame = "with" if mark.word == "without" else mark.frame
     words = _words(norm_text)
-    content = [(i, t) for i, t in ((i, _stance_token(w)) for i, w in enumerate(words)) if t]
+    tokens = [_stance_token(w) for w in words]
+    content = [(i, t) for i, t in enumerate(tokens) if t]
     for k, (i, token) in enumerate(content):
         if token != mark.head:
             continue
@@ -293,7 +296,7 @@ def affirms(mark: StanceMark, norm_text: str) -> bool:
         # Back over the words before the phrase that are no content words ("the", "new"),
         # to the frame word or the claim's start.
         j = i - 1
-        while j >= 0 and words[j] != frame and not _stance_token(words[j]):
+        while j >= 0 and words[j] != frame and not tokens[j]:
             j -= 1
         if (words[j] if j >= 0 else "") == frame:
             return True

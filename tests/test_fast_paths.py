@@ -244,3 +244,66 @@ def test_stance_words_fast_path_equals_spelling_every_word_out(text: str) -> Non
     words = stance._STANCE_TOKEN.findall(text.replace("-", " ").replace("/", " "))
     spelt = [p for w in words for p in stance._uncontracted(w.removesuffix("'s").strip("'"))]
     assert stance._words(text) == spelt
+
+
+# -- stance: a pair whose stance words cannot oppose each other is not read for marks -------
+
+_STANCE_SENTENCE = st.lists(
+    st.sampled_from(
+        [
+            "we",
+            "will",
+            "may",
+            "aim",
+            "to",
+            "not",
+            "won't",
+            "no",
+            "without",
+            "cut",
+            "raise",
+            "reduce",
+            "increase",
+            "support",
+            "oppose",
+            "end",
+            "the",
+            "tariffs",
+            "nuclear",
+            "power",
+            "use",
+            "of",
+            "dependence",
+            "-",
+            "targets",
+            "plan",
+            "should",
+            "must",
+        ]
+    ),
+    min_size=1,
+    max_size=14,
+).map(" ".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_STANCE_SENTENCE, _STANCE_SENTENCE)
+def test_stance_precheck_changes_no_result(old: str, new: str) -> None:
+    import tracker.compare.classify as classify
+    from tests.conftest import claim_ref
+
+    a, b = claim_ref(old), claim_ref(new, brief=2)
+    fast = classify.stance_changes(a, b)
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(classify, "may_flip", lambda _a, _b: True)
+        assert classify.stance_changes(a, b) == fast
+
+
+def test_stance_precheck_skips_pairs_that_cannot_flip() -> None:
+    from tracker.compare.stance import may_flip, stance_classes
+
+    firm = stance_classes("we will raise the levy")
+    assert not may_flip(firm, stance_classes("we will raise the levy further"))
+    assert may_flip(firm, stance_classes("we may raise the levy"))  # firm → tentative
+    assert may_flip(firm, stance_classes("we will cut the levy"))  # up → down
+    assert may_flip(firm, stance_classes("we won't raise the levy"))  # a contracted negator

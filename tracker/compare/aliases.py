@@ -122,13 +122,16 @@ class Expander:
         by_token = self._by_token
         if not by_token or by_token.keys().isdisjoint(tokens):
             return tokens
-        hits = sorted({hit for t in set(tokens) for hit in by_token.get(t, ())})
+        present = set(tokens)
+        hits = sorted({hit for t in present for hit in by_token.get(t, ())})
         added: list[str] = []
         for _, alias in hits:
-            has_short = _contains(tokens, alias.short) and alias.used_in(text)
-            has_long = _contains(tokens, alias.long)
-            if has_short and not has_long:
+            # Most hits share only a first token ("national"): the set test rules them out
+            # before the scan for the form's tokens in order.
+            has_short = present.issuperset(alias.short) and _contains(tokens, alias.short)
+            has_long = present.issuperset(alias.long) and _contains(tokens, alias.long)
+            if has_short and not has_long and alias.used_in(text):
                 added.extend(alias.long)
-            elif has_long and not _contains(tokens, alias.short):
+            elif has_long and not has_short:
                 added.extend(alias.short)
         return tokens + tuple(added) if added else tokens

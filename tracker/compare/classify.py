@@ -3,6 +3,7 @@ stance — with the evidence (which numbers moved, which words flipped)."""
 
 from __future__ import annotations
 
+import functools
 import re
 
 from rapidfuzz import fuzz
@@ -24,6 +25,8 @@ from tracker.compare.stance import (
     NOUN_NEGATORS,
     StanceMark,
     affirms,
+    may_flip,
+    stance_classes,
     stance_marks,
     stance_only_tokens,
 )
@@ -71,11 +74,10 @@ def quantity_changes(old: ClaimRef, new: ClaimRef) -> tuple[QuantityChange, ...]
         return ()
     old_g, new_g = grouped(old), grouped(new)
     _drop_shared_years(old_g, new_g)
-    # Every word of each claim, for a measure named elsewhere in it; only two figures of one
-    # kind, one on each side, ever ask for it (a figure on one side is listed as it is).
-    both = bool(old.quantities) and bool(new.quantities)
-    old_w = claim_words(old.text) if both else frozenset()
-    new_w = claim_words(new.text) if both else frozenset()
+    # Every word of each claim, for a measure named elsewhere in it: read once, and only when
+    # two figures of one kind, one on each side, have measure words that do not decide.
+    old_w = functools.cache(lambda: claim_words(old.text))
+    new_w = functools.cache(lambda: claim_words(new.text))
     # Each change with the measures of its sides, for the merge below.
     changes: list[tuple[QuantityChange, Measure, Measure]] = []
     # Keys sorted only by first appearance, so the output follows the text.
@@ -175,6 +177,8 @@ def stance_changes(old: ClaimRef, new: ClaimRef) -> tuple[StanceChange, ...]:
     down → up on "nuclear power"). Polarity flips when one claim negates shared words and the
     other claim negates nothing: both sides opposing is no flip.
     """
+    if not may_flip(stance_classes(old.norm_text), stance_classes(new.norm_text)):
+        return ()
     ma, mb = stance_marks(old.norm_text), stance_marks(new.norm_text)
     if not ma and not mb:  # no stance word on either side: nothing to flip
         return ()

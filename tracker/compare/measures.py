@@ -16,7 +16,7 @@ by 2035" do not show a position moving from 20 to 60.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -191,13 +191,19 @@ def claim_words(text: str) -> frozenset[str]:
     return frozenset(_words(text))
 
 
+def _no_words() -> frozenset[str]:
+    return frozenset()
+
+
 def same_measure(
     a: Measure,
     b: Measure,
-    a_claim: frozenset[str] = frozenset(),
-    b_claim: frozenset[str] = frozenset(),
+    a_claim: Callable[[], frozenset[str]] = _no_words,
+    b_claim: Callable[[], frozenset[str]] = _no_words,
 ) -> bool:
-    """Whether figure ``a`` (of a claim with words ``a_claim``) and ``b`` measure one thing.
+    """Whether figure ``a`` (of a claim whose words ``a_claim()`` gives) and ``b`` measure
+    one thing. The claims' words are asked for only when the figures' own words do not
+    decide: reading them is most of what pairing figures costs, and few pairs need it.
 
     Never when one is stated as a goal and the other as a fact, nor for two years of
     different roles (a baseline and a deadline). Otherwise yes when either
@@ -212,4 +218,4 @@ def same_measure(
         return False
     if not a.words or not b.words or not a.words.isdisjoint(b.words):
         return True
-    return not b.words.isdisjoint(a_claim) or not a.words.isdisjoint(b_claim)
+    return not b.words.isdisjoint(a_claim()) or not a.words.isdisjoint(b_claim())

@@ -519,3 +519,48 @@ def test_a_contrast_or_two_negatives_is_no_polarity_flip(old: str, new: str) -> 
 )
 def test_a_described_or_opposed_move_is_no_direction_flip(old: str, new: str) -> None:
     assert "direction" not in dimensions(old, new)
+
+
+# -- a flip bears on one predicate: the same place in both texts (stance.aligned_words) ------
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        # "failed to reach" negates reaching; the other claim shares only the object.
+        (
+            "Half of the pupils fail to reach the expected standard in reading.",
+            "Half of the pupils were up to the standard in reading last year.",
+        ),
+        # "rather than" negates what follows it: both claims refuse the penalty.
+        (
+            "The fund will assist, not penalise, farmers who change crops.",
+            "The fund will assist, rather than penalise, farmers who change crops.",
+        ),
+        # The shared words stand elsewhere in the other claim: "work" there is another
+        # predicate, on another subject.
+        (
+            "Ministers admit the rules did not work for small ports.",
+            "Small ports and the new scheme will work together.",
+        ),
+    ],
+)
+def test_a_negation_off_the_shared_predicate_is_no_flip(old: str, new: str) -> None:
+    assert "polarity" not in dimensions(old, new)
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        (
+            "Emissions from forest land will be included in the base year.",
+            "Emissions from forest land are not included in the base year.",
+        ),
+        (
+            "Emissions from forest land have been included in the inventory.",
+            "Emissions from forest land have not yet been included in the inventory.",
+        ),
+    ],
+)
+def test_a_negation_edited_into_the_same_predicate_flips(old: str, new: str) -> None:
+    assert dimensions(old, new) == ["polarity"]

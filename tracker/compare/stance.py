@@ -8,7 +8,9 @@ only matched pairs need it.
 
 from __future__ import annotations
 
+import difflib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tracker.claims.lexicon import (
@@ -32,6 +34,10 @@ _CLASS_OF: dict[str, StanceClass] = {
     **{w: "down" for w in DOWN | CESSATION},
     **{w: "up" for w in UP},
     **{w: "negative" for w in NEGATIVE},
+    # "assist rather than penalize", "invest instead of cutting": the claim negates what
+    # follows (only before their second word, ``_CONTRASTIVE``).
+    "rather": "negative",
+    "instead": "negative",
     **{w: "support" for w in SUPPORT},
 }
 # Content words after a stance word that it bears on: a negator or a direction verb on a few
@@ -148,6 +154,13 @@ _NEEDS_TO = frozenset(
 )
 
 
+# Words that negate the predicate they govern, as "not" does: "failed to meet" is "did not
+# meet" (an implicative verb), where "refused to exempt" takes a position on the exemption.
+PREDICATE_NEGATORS = NEGATORS | {"fail", "fails", "failed", "failing"}
+# Contrastive negation: the word and the word that must follow it.
+_CONTRASTIVE = {"rather": "than", "instead": "of"}
+
+
 # Light verbs: sharing "take" or "make" is not sharing a predicate ("must take the first
 # step" / "could take steps"). Stems.
 LIGHT_VERBS = frozenset({"take", "make", "give", "get", "put", "keep", "set", "go", "come"})
@@ -172,6 +185,10 @@ class StanceMark:
     # The word before the stance word ("" at the start): what "no" negates a noun in
     # ("will approve no new licences": "approve").
     frame: str = ""
+    # Where the word and the tokens it bears on stand among the claim's words (``words``):
+    # which occurrence of a shared word it bears on, for ``aligned_words``.
+    at: int = -1
+    scope_at: tuple[int, ...] = ()
 
 
 def _is_stance_use(words: list[str], i: int, cls: StanceClass) -> bool:
@@ -199,6 +216,8 @@ def _is_stance_use(words: list[str], i: int, cls: StanceClass) -> bool:
         return nxt == "to"
     if word == "ruled":
         return nxt == "out"
+    if word in _CONTRASTIVE:
+        return nxt == _CONTRASTIVE[word]
     if word in _NEEDS_TO:
         return nxt == "to"
     if word == "phase":
@@ -344,7 +363,8 @@ def stance_marks(norm_text: str) -> tuple[StanceMark, ...]:
         if cls in ("up", "down") and word not in CESSATION and _describes(words, i):
             continue
         scope: list[str] = []
-        for later in words[i + 1 :]:
+        scope_at: list[int] = []
+        for at, later in enumerate(words[i + 1 :], start=i + 1):
             if later in _CLAUSE_END or later == "\u2014" or later == "--":
                 break
             if cls in ("up", "down") and later in _ARGUMENT_START and (scope or later == "away"):
@@ -357,11 +377,14 @@ def stance_marks(norm_text: str) -> tuple[StanceMark, ...]:
                 if later in _BEFORE_VERB or (later.endswith("ly") and later not in _LY_VERBS):
                     continue
                 token = _stance_token(later)
-                scope.extend([token] if token else [])
+                if token:
+                    scope.append(token)
+                    scope_at.append(at)
                 break
             token = _stance_token(later)
             if token:
                 scope.append(token)
+                scope_at.append(at)
                 if len(scope) == (NO_SCOPE_WORDS if word in NOUN_NEGATORS else SCOPE_WORDS[cls]):
                     break
         nxt = words[i + 1] if i + 1 < len(words) else ""
@@ -379,6 +402,29 @@ def stance_marks(norm_text: str) -> tuple[StanceMark, ...]:
                 scope[0] if scope else None,
                 scope[1] if len(scope) > 1 else None,
                 words[i - 1] if i else "",
+                i,
+                tuple(scope_at),
             )
         )
     return tuple(marks)
+
+
+def words(norm_text: str) -> tuple[str, ...]:
+    """The words of a claim as stance reads them: ``StanceMark.scope_at`` indexes these."""
+    return tuple(_words(norm_text))
+
+
+def aligned_words(old: Sequence[str], new: Sequence[str]) -> dict[int, int]:
+    """Which word of ``old`` stands where in ``new``: positions of the longest common
+    subsequence blocks (``difflib``, on stems, so "reduce" and "reducing" align).
+
+    Two claims share a predicate only where their texts align, not wherever a word recurs:
+    "cut taxes" in one claim and "taxes" as the object of another verb in the other share
+    the word, but the alignment pairs each occurrence with its counterpart in order.
+    """
+    a = [_stance_token(w) or w for w in old]
+    b = [_stance_token(w) or w for w in new]
+    out: dict[int, int] = {}
+    for i, j, n in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_matching_blocks():
+        out.update((i + k, j + k) for k in range(n))
+    return out

@@ -300,10 +300,13 @@ def test_stance_precheck_changes_no_result(old: str, new: str) -> None:
 
 
 def test_stance_precheck_skips_pairs_that_cannot_flip() -> None:
-    from tracker.compare.stance import may_flip, stance_classes
+    from tracker.compare.stance import may_flip, stance_classes, words
 
-    firm = stance_classes("we will raise the levy")
-    assert not may_flip(firm, stance_classes("we will raise the levy further"))
-    assert may_flip(firm, stance_classes("we may raise the levy"))  # firm → tentative
-    assert may_flip(firm, stance_classes("we will cut the levy"))  # up → down
-    assert may_flip(firm, stance_classes("we won't raise the levy"))  # a contracted negator
+    def classes(text: str) -> frozenset[str]:
+        return stance_classes(words(text))
+
+    firm = classes("we will raise the levy")
+    assert not may_flip(firm, classes("we will raise the levy further"))
+    assert may_flip(firm, classes("we may raise the levy"))  # firm → tentative
+    assert may_flip(firm, classes("we will cut the levy"))  # up → down
+    assert may_flip(firm, classes("we won't raise the levy"))  # a contracted negator

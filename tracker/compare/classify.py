@@ -3,8 +3,9 @@ stance — with the evidence (which numbers moved, which words flipped)."""
 
 from __future__ import annotations
 
-import functools
 import re
+from collections.abc import Callable
+from typing import Generic, TypeVar
 
 from rapidfuzz import fuzz
 
@@ -44,6 +45,26 @@ UNCHANGED_RATIO = 90.0
 WORDING_RATIO = 98.0
 
 
+T = TypeVar("T")
+
+
+class _Once(Generic[T]):
+    """A value computed on its first use only (``functools.cache`` costs more to create
+    than most pairs save: one is made per pair and side)."""
+
+    __slots__ = ("_made", "_make", "_value")
+
+    def __init__(self, make: Callable[[], T]) -> None:
+        self._make = make
+        self._made = False
+
+    def __call__(self) -> T:
+        if not self._made:
+            self._value = self._make()
+            self._made = True
+        return self._value
+
+
 def _measured(q: QuantityRef) -> bool:
     """Whether a figure's neighbourhood decides what it measures.
 
@@ -68,25 +89,35 @@ def quantity_changes(old: ClaimRef, new: ClaimRef) -> tuple[QuantityChange, ...]
     measure the same thing (``measures``): an R&D budget and an FDI stock are listed side by
     side as context (``other_measure``), never as a move.
     """
-    Item = tuple[QuantityRef, Measure]
+    # A quantity and its place among its claim's quantities: its measure is read from the
+    # claim's text only when it is asked for, and most figures pair by equal value first.
+    Item = tuple[QuantityRef, int]
 
     def grouped(claim: ClaimRef) -> dict[tuple[str, str], list[Item]]:
         out: dict[tuple[str, str], list[Item]] = {}
-        found = measures(claim.text, claim.quantities, claim.date.year)
-        for q, m in zip(claim.quantities, found, strict=True):
-            out.setdefault((q.kind, q.unit), []).append((q, m if _measured(q) else Measure()))
+        for k, q in enumerate(claim.quantities):
+            out.setdefault((q.kind, q.unit), []).append((q, k))
         return out
+
+    def measure_of(claim: ClaimRef) -> Callable[[int], Measure]:
+        found = _Once(lambda: measures(claim.text, claim.quantities, claim.date.year))
+
+        def of(k: int) -> Measure:
+            return found()[k] if _measured(claim.quantities[k]) else Measure()
+
+        return of
 
     if not old.quantities and not new.quantities:  # most claims state no figure at all
         return ()
     old_g, new_g = grouped(old), grouped(new)
     _drop_shared_years(old_g, new_g)
+    old_m, new_m = measure_of(old), measure_of(new)
     # Every word of each claim, for a measure named elsewhere in it: read once, and only when
     # two figures of one kind, one on each side, have measure words that do not decide.
-    old_w = functools.cache(lambda: claim_words(old.text))
-    new_w = functools.cache(lambda: claim_words(new.text))
-    # Each change with the measures of its sides, for the merge below.
-    changes: list[tuple[QuantityChange, Measure, Measure]] = []
+    old_w = _Once(lambda: claim_words(old.text))
+    new_w = _Once(lambda: claim_words(new.text))
+    # Each change with the places of its sides' quantities, for the merge below.
+    changes: list[tuple[QuantityChange, int, int]] = []
     # Keys sorted only by first appearance, so the output follows the text.
     keys = list(dict.fromkeys([*old_g, *new_g]))
     for key in keys:
@@ -98,7 +129,10 @@ def quantity_changes(old: ClaimRef, new: ClaimRef) -> tuple[QuantityChange, ...]
                 news.remove(match)
         paired: list[tuple[Item, Item]] = []
         for item in list(olds):
-            match = next((n for n in news if same_measure(item[1], n[1], old_w, new_w)), None)
+            match = next(
+                (n for n in news if same_measure(old_m(item[1]), new_m(n[1]), old_w, new_w)),
+                None,
+            )
             if match is not None:
                 olds.remove(item)
                 news.remove(match)
@@ -106,11 +140,11 @@ def quantity_changes(old: ClaimRef, new: ClaimRef) -> tuple[QuantityChange, ...]
         changes.extend((QuantityChange(o[0], n[0]), o[1], n[1]) for o, n in paired)
         # What is left on both sides measures different things: context, not a move.
         other = bool(olds) and bool(news)
-        changes.extend((QuantityChange(o[0], None, other), o[1], Measure()) for o in olds)
-        changes.extend((QuantityChange(None, n[0], other), Measure(), n[1]) for n in news)
+        changes.extend((QuantityChange(o[0], None, other), o[1], -1) for o in olds)
+        changes.extend((QuantityChange(None, n[0], other), -1, n[1]) for n in news)
     # A unit change of the same kind (e.g. "% " → "% of GDP") reads better as one pair.
-    merged: list[tuple[QuantityChange, Measure, Measure]] = []
-    for ch, ch_old_m, ch_new_m in changes:
+    merged: list[tuple[QuantityChange, int, int]] = []
+    for ch, ch_old_k, ch_new_k in changes:
         partner = next(
             (
                 row
@@ -122,15 +156,15 @@ def quantity_changes(old: ClaimRef, new: ClaimRef) -> tuple[QuantityChange, ...]
                 and row[0].old.kind == ch.new.kind
                 and not row[0].other_measure
                 and not ch.other_measure
-                and same_measure(row[1], ch_new_m, old_w, new_w)
                 # Years both claims name are gone already (_drop_shared_years), and two
                 # different years are two facts ("by 2050" vs "since 2013"), not a move.
                 and row[0].old.kind != "year"
+                and same_measure(old_m(row[1]), new_m(ch_new_k), old_w, new_w)
             ),
             None,
         )
         if partner is None:
-            merged.append((ch, ch_old_m, ch_new_m))
+            merged.append((ch, ch_old_k, ch_new_k))
             continue
         p_old = partner[0].old
         assert p_old is not None and ch.new is not None
@@ -138,11 +172,11 @@ def quantity_changes(old: ClaimRef, new: ClaimRef) -> tuple[QuantityChange, ...]
             # One value in two units ("1%" and "1% of GDP"): not a change.
             merged.remove(partner)
         else:
-            merged[merged.index(partner)] = (QuantityChange(p_old, ch.new), partner[1], ch_new_m)
+            merged[merged.index(partner)] = (QuantityChange(p_old, ch.new), partner[1], ch_new_k)
     return tuple(row[0] for row in merged)
 
 
-def _drop_shared_years(*sides: dict[tuple[str, str], list[tuple[QuantityRef, Measure]]]) -> None:
+def _drop_shared_years(*sides: dict[tuple[str, str], list[tuple[QuantityRef, int]]]) -> None:
     """Take out of both sides' groups every year that both claims name, however written.
 
     A year is one date whether a claim writes "2050", "by 2050" or names it twice; left in,
@@ -235,9 +269,10 @@ def stance_changes(old: ClaimRef, new: ClaimRef) -> tuple[StanceChange, ...]:
     down → up on "nuclear power"). Polarity flips when one claim negates shared words and the
     other claim negates nothing: both sides opposing is no flip.
     """
-    if not may_flip(stance_classes(old.norm_text), stance_classes(new.norm_text)):
+    wa, wb = stance_words(old.norm_text), stance_words(new.norm_text)
+    if not may_flip(stance_classes(wa), stance_classes(wb)):
         return ()
-    ma, mb = stance_marks(old.norm_text), stance_marks(new.norm_text)
+    ma, mb = stance_marks(wa), stance_marks(wb)
     if not ma and not mb:  # no stance word on either side: nothing to flip
         return ()
     shared = frozenset(
@@ -249,10 +284,8 @@ def stance_changes(old: ClaimRef, new: ClaimRef) -> tuple[StanceChange, ...]:
     # a flip must also bear on one predicate, the same occurrence in both texts
     # (``stance.aligned_words``), not on a shared word that plays another part in the other
     # claim ("tighten the visa system" / "cut overstaying on visas").
-    aligned = functools.cache(
-        lambda: aligned_words(stance_words(old.norm_text), stance_words(new.norm_text))
-    )
-    inverse = functools.cache(lambda: {j: i for i, j in aligned().items()})
+    aligned = _Once(lambda: aligned_words(wa, wb))
+    inverse = _Once(lambda: {j: i for i, j in aligned().items()})
     out: list[StanceChange] = []
     neg_a, neg_b = _bearing(ma, "negative", shared), _bearing(mb, "negative", shared)
     # A claim that stops what the other negates ("oppose X" / "end X") opposes it too.
@@ -261,7 +294,7 @@ def stance_changes(old: ClaimRef, new: ClaimRef) -> tuple[StanceChange, ...]:
     if (neg_a and not any_b) or (neg_b and not any_a):
         flipped = neg_a | neg_b
         negating, affirming = (ma, mb) if neg_a else (mb, ma)
-        affirming_text = new.norm_text if neg_a else old.norm_text
+        affirming_words = wb if neg_a else wa
         # "oppose X" flips only against "support X"; "refused to exempt" flips against the
         # same words stated plainly ("reduced tariffs"); "not approve the deal" against the
         # same predicate: after a negator the negated verb and its object must both be
@@ -275,7 +308,7 @@ def stance_changes(old: ClaimRef, new: ClaimRef) -> tuple[StanceChange, ...]:
         negates = any(
             m.predicate
             and (
-                affirms(m, affirming_text)
+                affirms(m, affirming_words)
                 if m.word in NOUN_NEGATORS
                 else m.head in flipped and m.object in flipped
                 if m.word in NEGATORS

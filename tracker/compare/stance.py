@@ -191,7 +191,7 @@ class StanceMark:
     scope_at: tuple[int, ...] = ()
 
 
-def _is_stance_use(words: list[str], i: int, cls: StanceClass) -> bool:
+def _is_stance_use(words: Sequence[str], i: int, cls: StanceClass) -> bool:
     """Whether the stance word at ``words[i]`` is used as one (see the lists above)."""
     word = words[i]
     prev = words[i - 1] if i else ""
@@ -274,7 +274,7 @@ def _uncontracted(word: str) -> tuple[str, ...]:
 _RELATIVE = frozenset({"that", "which", "who", "whose"})
 
 
-def _describes(words: list[str], i: int) -> bool:
+def _describes(words: Sequence[str], i: int) -> bool:
     before = words[max(0, i - 3) : i]
     if any(w in _RELATIVE for w in before[-2:]):
         return True
@@ -286,10 +286,17 @@ def _words(norm_text: str) -> list[str]:
     words = _STANCE_TOKEN.findall(norm_text.replace("-", " ").replace("/", " "))
     if "'" not in norm_text and "cannot" not in norm_text:
         return words  # most claims: no apostrophe, nothing to spell out (every pair asks)
-    return [p for w in words for p in _uncontracted(w.removesuffix("'s").strip("'"))]
+    # Only a word with an apostrophe, or "cannot", is spelt out; every other stays itself.
+    return [
+        p
+        for w in words
+        for p in (
+            _uncontracted(w.removesuffix("'s").strip("'")) if "'" in w or w == "cannot" else (w,)
+        )
+    ]
 
 
-def affirms(mark: StanceMark, norm_text: str) -> bool:
+def affirms(mark: StanceMark, words: Sequence[str]) -> bool:
     """Whether a claim states plainly, in the same frame, the noun phrase that a noun
     negator negates: a reversal, not a description.
 
@@ -304,7 +311,6 @@ def affirms(mark: StanceMark, norm_text: str) -> bool:
     if mark.head is None:
         return False
     frame = "with" if mark.word == "without" else mark.frame
-    words = _words(norm_text)
     tokens = [_stance_token(w) for w in words]
     content = [(i, t) for i, t in enumerate(tokens) if t]
     for k, (i, token) in enumerate(content):
@@ -327,10 +333,10 @@ def affirms(mark: StanceMark, norm_text: str) -> bool:
 _OPPOSED = (("up", "down"), ("down", "up"), ("firm", "tentative"), ("tentative", "firm"))
 
 
-def stance_classes(norm_text: str) -> frozenset[StanceClass]:
-    """The classes of the stance words a claim holds, whether or not each is used as one: a
-    superset of the classes of its ``stance_marks``, at the cost of one tokenisation."""
-    return frozenset(_CLASS_OF[w] for w in _words(norm_text) if w in _CLASS_OF)
+def stance_classes(words: Sequence[str]) -> frozenset[StanceClass]:
+    """The classes of the stance words among a claim's ``words``, whether or not each is
+    used as one: a superset of the classes of its ``stance_marks``, without reading them."""
+    return frozenset(_CLASS_OF[w] for w in words if w in _CLASS_OF)
 
 
 def may_flip(old: frozenset[StanceClass], new: frozenset[StanceClass]) -> bool:
@@ -344,8 +350,8 @@ def may_flip(old: frozenset[StanceClass], new: frozenset[StanceClass]) -> bool:
     return any(a in old and b in new for a, b in _OPPOSED)
 
 
-def stance_marks(norm_text: str) -> tuple[StanceMark, ...]:
-    """The stance words of a claim, each with the content tokens it bears on.
+def stance_marks(words: Sequence[str]) -> tuple[StanceMark, ...]:
+    """The stance words of a claim (its ``words``), each with the content tokens it bears on.
 
     A stance word bears on the next few content words of its clause (``SCOPE_WORDS``; actors
     left out, since naming a country is not taking a position on it): a modal on the verb it
@@ -353,7 +359,6 @@ def stance_marks(norm_text: str) -> tuple[StanceMark, ...]:
     another phrase (``_ARGUMENT_START``). Only matched pairs need this, so it is computed at
     diff time.
     """
-    words = _words(norm_text)
     marks: list[StanceMark] = []
     for i, word in enumerate(words):
         cls = _CLASS_OF.get(word)

@@ -28,6 +28,7 @@ import tracker.compare.align as align_module
 from tracker.app.diffs import diff
 from tracker.compare import evidence
 from tracker.compare.align import SPLIT_CONTAINMENT, SPLIT_RELATIVE, Edge, align
+from tracker.compare.candidates import vectorize
 from tracker.compare.engine import collector_paused
 from tracker.compare.features import Features, claim_features, claim_tokens
 from tracker.compare.matcher import MatcherConfig, Prepared, assign
@@ -300,9 +301,21 @@ def test_figures_bigrams_and_features_are_the_reference_ones(
     assert any(c.quantities for c in claims) and any(not c.quantities for c in claims)
     for claim in claims:
         assert evidence._figures(claim) == _ref_figures(claim)
-        tokens = claim_tokens(claim)
-        assert evidence._bigrams(tokens) == _ref_bigrams(tokens)
-        assert claim_features(claim) == _ref_from_tokens(tokens)
+        assert claim_features(claim) == _ref_from_tokens(claim_tokens(claim))
+    # The bigram rows hold each claim's distinct consecutive pairs of non-actor tokens: as
+    # many as the reference set, and two claims share as many columns as the sets share.
+    tokens = [claim_tokens(c) for c in claims]
+    half = len(tokens) // 2
+    vectors = vectorize(tokens[:half], tokens[half:], [((), None)] * half,
+                        [((), None)] * (len(tokens) - half))  # fmt: skip
+    rows = [*(vectors.old.bigrams[i] for i in range(half)),
+            *(vectors.new.bigrams[j] for j in range(len(tokens) - half))]  # fmt: skip
+    ref = [_ref_bigrams(t) for t in tokens]
+    assert [r.nnz for r in rows] == [len(b) for b in ref]
+    assert any(len(b) for b in ref) and any("a:" in " ".join(t) for t in tokens)
+    for i in range(half):
+        for j in range(half, len(tokens)):
+            assert rows[i].multiply(rows[j]).nnz == len(ref[i] & ref[j])
     assert any(claim_features(c).actors for c in claims)
     assert any(not claim_features(c).actors for c in claims)
 

@@ -76,6 +76,9 @@ class Side:
     weighted: csr_matrix  # the same, each token weighted by its IDF
     actors: csr_matrix  # binary: actors named
     subject: csr_matrix  # one-hot: the subject actor, if any
+    # binary: which pairs of consecutive content tokens (actors left out) the claim has; a
+    # column is one such pair, the same on both sides
+    bigrams: csr_matrix
 
     @property
     def weight(self) -> np.ndarray:
@@ -117,8 +120,9 @@ def _char_rows(token_rows: csr_matrix, unigrams: Sequence[str]) -> csr_matrix:
     return l2_normalize((token_rows @ per_token).tocsr(), norm="l2", copy=False).tocsr()
 
 
-def _rows(docs: Sequence[Sequence[str]], vocab: dict[str, int]) -> csr_matrix:
-    """Count matrix of token lists, growing ``vocab`` as new terms appear."""
+def _ids(docs: Sequence[Sequence[str]], vocab: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
+    """The vocabulary ids of token lists, in order, and where each list starts (CSR-style),
+    growing ``vocab`` as new terms appear."""
     indptr = [0]
     indices: list[int] = []
     for doc in docs:
@@ -128,12 +132,43 @@ def _rows(docs: Sequence[Sequence[str]], vocab: dict[str, int]) -> csr_matrix:
                 index = vocab[term] = len(vocab)
             indices.append(index)
         indptr.append(len(indices))
-    data = np.ones(len(indices), dtype=np.float32)
-    matrix = csr_matrix(
-        (data, np.asarray(indices, dtype=np.int64), np.asarray(indptr, dtype=np.int64)),
-        shape=(len(docs), max(len(vocab), 1)),
-    )
+    return np.asarray(indices, dtype=np.int64), np.asarray(indptr, dtype=np.int64)
+
+
+def _counts(ids: np.ndarray, indptr: np.ndarray, width: int) -> csr_matrix:
+    """Count matrix of id lists (``_ids``)."""
+    data = np.ones(len(ids), dtype=np.float32)
+    matrix = csr_matrix((data, ids, indptr), shape=(len(indptr) - 1, max(width, 1)))
     matrix.sum_duplicates()  # repeated terms become counts
+    return matrix
+
+
+def _rows(docs: Sequence[Sequence[str]], vocab: dict[str, int]) -> csr_matrix:
+    """Count matrix of token lists, growing ``vocab`` as new terms appear."""
+    ids, indptr = _ids(docs, vocab)
+    return _counts(ids, indptr, len(vocab))
+
+
+def _bigram_rows(ids: np.ndarray, indptr: np.ndarray, skip: np.ndarray) -> csr_matrix:
+    """Binary rows of the pairs of consecutive ids of each list, once the ids that ``skip``
+    marks (actors) are taken out: one column per distinct pair, in numeric order.
+
+    The same as the set of "a b" strings of each claim's tokens, without a string per pair.
+    """
+    n_docs = len(indptr) - 1
+    doc = np.repeat(np.arange(n_docs, dtype=np.int64), np.diff(indptr))
+    kept = ~skip[ids]
+    ids, doc = ids[kept], doc[kept]
+    within = doc[1:] == doc[:-1]
+    width = int(skip.shape[0])
+    keys = ids[:-1][within] * width + ids[1:][within]
+    columns, column_of = np.unique(keys, return_inverse=True)
+    matrix = csr_matrix(
+        (np.ones(len(keys), dtype=np.float32), (doc[:-1][within], column_of)),
+        shape=(n_docs, max(len(columns), 1)),
+    )
+    matrix.sum_duplicates()
+    matrix.data[:] = 1.0
     return matrix
 
 
@@ -169,8 +204,10 @@ def vectorize(
     """
     docs = [*old_tokens, *new_tokens]
     vocab: dict[str, int] = {}
-    counts = _rows(docs, vocab)
+    ids, indptr = _ids(docs, vocab)
+    counts = _counts(ids, indptr, len(vocab))
     terms = list(vocab)
+    bigrams = _bigram_rows(ids, indptr, np.fromiter((t.startswith("a:") for t in terms), bool))
     local_df = np.bincount(counts.indices, minlength=len(terms)).astype(np.float64)
     n_docs = len(docs)
     idf = pooled_idf(terms, local_df, n_docs).astype(np.float32)
@@ -202,6 +239,7 @@ def vectorize(
             weighted=weighted[rows],
             actors=actor_rows[rows],
             subject=subject_rows[rows],
+            bigrams=bigrams[rows],
         )
 
     return Vectors(

@@ -25,7 +25,6 @@ so the cost stays linear in the number of candidates.
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -207,12 +206,6 @@ def _years(claim: ClaimRef) -> set[str]:
     return {f"{q.value:g}" for q in claim.quantities if q.kind == "year"}
 
 
-def _bigrams(tokens: Sequence[str]) -> set[str]:
-    """Consecutive content-token pairs: shared ones say the same phrase, not just a topic."""
-    words = [t for t in tokens if not t.startswith("a:")]
-    return set(map(" ".join, itertools.pairwise(words)))  # "a b", without a Python loop
-
-
 def _positions(claims: Sequence[ClaimRef]) -> np.ndarray:
     """Each claim's relative position in its brief, 0 (first) to 1 (last)."""
     last: dict[int, int] = {}
@@ -344,8 +337,8 @@ def pair_evidence(
     years_both = (np.diff(years_old.indptr)[rows] > 0) & (np.diff(years_new.indptr)[cols] > 0)
     years_shared = rowwise_dot(years_old, years_new, rows, cols) > 0
 
-    bi_old = _binary_rows([_bigrams(t) for t in vectors.old_tokens])
-    bi_new = _binary_rows([_bigrams(t) for t in vectors.new_tokens])
+    # Shared consecutive content-token pairs say the same phrase, not just a topic.
+    bi_old, bi_new = o.bigrams, n.bigrams
     shared_bigrams = rowwise_dot(bi_old, bi_new, rows, cols)
     n_bi = np.minimum(np.diff(bi_old.indptr)[rows], np.diff(bi_new.indptr)[cols])
     bigram_share = np.where(n_bi > 0, shared_bigrams / np.maximum(n_bi, 1), 0.0)

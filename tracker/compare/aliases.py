@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from tracker.compare.candidates import background
 from tracker.compare.features import content_tokens
 
 # "(GHG)", "(Open RAN)", "(K-ETS)", "(LULUCF)": one or two words, 2-12 characters, a capital.
@@ -110,11 +111,15 @@ class Expander:
     """Adds to a claim's tokens the other form of every defined term it uses."""
 
     def __init__(self, aliases: Sequence[Alias]) -> None:
-        # A claim can use a defined term only if it holds the first token of one of its
-        # forms: index the terms by those tokens, so most claims cost one set test.
+        # A claim uses a form of a defined term only if it holds every token of it: index
+        # each form by its rarest token in background prose ("servic" of "nation health
+        # servic" is rarer than "nation"), so most claims cost one set test.
+        df = background().df
         self._by_token: dict[str, list[tuple[int, Alias]]] = {}
         for k, alias in enumerate(aliases):
-            for token in {alias.short[0], alias.long[0]}:
+            for token in {
+                min(form, key=lambda t: (df.get(t, 0), t)) for form in (alias.short, alias.long)
+            }:
                 self._by_token.setdefault(token, []).append((k, alias))
 
     def __call__(self, tokens: tuple[str, ...], text: str) -> tuple[str, ...]:

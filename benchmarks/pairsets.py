@@ -82,6 +82,22 @@ STANCE_HELD_OUT_UK = (
     ("UKIP", "2015", "2017"),
     ("PC", "2001", "2005"),
 )
+# A second such set (source ``uky``, ``stance_audit.py --held-out-2``), drawn in session 11
+# after the first had been read for pair probabilities: read for no rule, labelled once.
+STANCE_HELD_OUT_UK_2 = (
+    ("Con", "1983", "1987"),
+    ("Con", "1987", "1992"),
+    ("Con", "1997", "2001"),
+    ("Lab", "1983", "1987"),
+    ("Lab", "1987", "1992"),
+    ("LD", "1987", "1992"),
+    ("LD", "1992", "1997"),
+    ("SNP", "2005", "2010"),
+    ("SNP", "2010", "2015"),
+    ("PC", "2005", "2010"),
+    ("UKIP", "2010", "2015"),
+    ("Greens", "2017", "2019"),
+)
 YEAR_PAIRS = (("2021", "2023"), ("2023", "2024"), ("2021", "2024"))
 
 # The frozen held-out split, chosen before any model was fitted: about a third of the units of
@@ -173,8 +189,8 @@ def _ingest_manifest(db: Database, folder: Path) -> list[dict[str, str]]:
 def units(
     sources: set[str] | None = None, tmp: Path | None = None, *, pdf: bool = True
 ) -> Iterator[Unit]:
-    """Every unit of the chosen sources (by default all but ``ukx``, the stance held-out
-    set), loaded into temporary databases.
+    """Every unit of the chosen sources (by default all but ``ukx`` and ``uky``, the stance
+    held-out sets), loaded into temporary databases.
 
     ``pdf=False`` leaves out the series published as PDF (the NDCs).
     """
@@ -187,7 +203,11 @@ def units(
                 db = _pair_db(base, name, _us_rows(party, d0), _us_rows(party, d1), d0, d1)
                 yield Unit(name, "us", *_load(db, d0[:4], d1[:4]))
         rows: dict[tuple[str, str], list[str]] = {}
-        for source, pairs in (("uk", UK_PAIRS), ("ukx", STANCE_HELD_OUT_UK)):
+        for source, pairs in (
+            ("uk", UK_PAIRS),
+            ("ukx", STANCE_HELD_OUT_UK),
+            ("uky", STANCE_HELD_OUT_UK_2),
+        ):
             if source not in want:
                 continue
             rows = rows or _uk_rows()  # one read of the corpus for both
@@ -225,7 +245,7 @@ def units(
 def split_of(name: str) -> str:
     """``test`` for a unit of the frozen held-out split (and the stance held-out set,
     ``ukx``), else ``train``."""
-    if name in TEST_UNITS or name.startswith("ukx:"):
+    if name in TEST_UNITS or name.startswith(("ukx:", "uky:")):
         return "test"
     if name.startswith("doc:") and f"doc:{name.split(':')[1]}:*" in TEST_UNITS:
         return "test"

@@ -20,6 +20,7 @@ the flags without a label, with both claims, to be judged and appended.
     .venv/bin/python benchmarks/stance_audit.py --all-series       # every series, NDC PDFs too
     .venv/bin/python benchmarks/stance_audit.py --manifestos       # + the US and UK pairs
     .venv/bin/python benchmarks/stance_audit.py --held-out         # only the held-out UK pairs
+    .venv/bin/python benchmarks/stance_audit.py --held-out-2       # the second held-out set
 
 Flags are also counted by the split of ``pairsets`` (a unit of ``TEST_UNITS`` is test): the
 stance rules are written by hand, from flags of train units only; the test units' flags say
@@ -101,6 +102,11 @@ def main() -> None:
         action="store_true",
         help="only the held-out UK manifesto pairs (pairsets.STANCE_HELD_OUT_UK)",
     )
+    parser.add_argument(
+        "--held-out-2",
+        action="store_true",
+        help="only the second held-out UK set (pairsets.STANCE_HELD_OUT_UK_2)",
+    )
     args = parser.parse_args()
     series = {s for s in args.series.split(",") if s}
     if args.all_series:
@@ -122,6 +128,8 @@ def main() -> None:
     sources = {"seeds", "sample", "doc"} | ({"us", "uk"} if args.manifestos else set())
     if args.held_out:
         sources = {"ukx"}
+    if args.held_out_2:
+        sources = {"uky"}
     for unit in units(sources, pdf=pdf):
         if not _wanted(unit.name, series):
             continue

@@ -10,7 +10,8 @@ import pytest
 
 from tests.conftest import claim_ref
 from tracker.claims.quantities import extract_quantities
-from tracker.compare.classify import classify, quantity_changes, stance_changes
+from tracker.compare.classify import classify, quantity_changes
+from tracker.compare.flips import stance_changes
 from tracker.compare.model import ClaimRef, QuantityRef
 from tracker.report.describe import quantity_phrase
 

@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session
 from tests.conftest import claim_ref
 from tracker.app.diffs import diff
 from tracker.compare.align import Alignment, align, group_duplicates
-from tracker.compare.classify import classify, quantity_changes, stance_changes
+from tracker.compare.classify import classify, quantity_changes
 from tracker.compare.engine import compare
+from tracker.compare.flips import stance_changes
 from tracker.compare.model import ClaimRef, Diff, DiffOptions, Lead, QuantityRef, ReportFilter
 from tracker.errors import SelectionError
 from tracker.report.json_report import render_json

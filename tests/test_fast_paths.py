@@ -289,14 +289,14 @@ _STANCE_SENTENCE = st.lists(
 @settings(max_examples=400, deadline=None)
 @given(_STANCE_SENTENCE, _STANCE_SENTENCE)
 def test_stance_precheck_changes_no_result(old: str, new: str) -> None:
-    import tracker.compare.classify as classify
+    import tracker.compare.flips as flips
     from tests.conftest import claim_ref
 
     a, b = claim_ref(old), claim_ref(new, brief=2)
-    fast = classify.stance_changes(a, b)
+    fast = flips.stance_changes(a, b)
     with pytest.MonkeyPatch.context() as m:
-        m.setattr(classify, "may_flip", lambda _a, _b: True)
-        assert classify.stance_changes(a, b) == fast
+        m.setattr(flips, "may_flip", lambda _a, _b: True)
+        assert flips.stance_changes(a, b) == fast
 
 
 def test_stance_precheck_skips_pairs_that_cannot_flip() -> None:

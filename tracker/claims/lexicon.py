@@ -211,7 +211,7 @@ SUPPORT = frozenset(
     ]
 )
 # Negative words that negate a predicate themselves ("not", "never") rather than oppose a
-# thing ("oppose X", "reject X"): see ``classify.stance_changes``.
+# thing ("oppose X", "reject X"): see ``flips.stance_changes``.
 NEGATORS = frozenset({"not", "no", "without", "never", "neither", "nor", "unwilling"})
 UP = frozenset(
     [

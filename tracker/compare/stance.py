@@ -1,7 +1,7 @@
 """Stance words of a claim and what they bear on: negators and opposing words, direction
 words (up, down), modality (firm, tentative) and support.
 
-``classify.stance_changes`` reads these marks to flag a polarity, direction or modality
+``flips.stance_changes`` reads these marks to flag a polarity, direction or modality
 change on what two matched claims share. Computed from the normalised text at diff time:
 only matched pairs need it.
 """

@@ -69,11 +69,12 @@ def _negation_aligned(
     values".
     """
     negated = {p for m in affirming if m.cls == "negative" for p in m.scope_at}
+    unmatched = negated | {-1}  # negated there, or at no aligned place
     for m in negating:
         if m.cls != "negative":
             continue
         if m.word not in PREDICATE_NEGATORS:
-            if any(aligned.get(p, -1) not in negated | {-1} for p in m.scope_at):
+            if any(aligned.get(p, -1) not in unmatched for p in m.scope_at):
                 return True
             continue
         if not m.scope_at or m.scope_at[0] not in aligned or aligned[m.scope_at[0]] in negated:
@@ -117,7 +118,8 @@ def stance_changes(old: ClaimRef, new: ClaimRef) -> tuple[StanceChange, ...]:
     # The two claims' words aligned in order, read only for a pair that flips on the tokens:
     # a flip must also bear on one predicate, the same occurrence in both texts
     # (``stance.aligned_words``), not on a shared word that plays another part in the other
-    # claim ("tighten the visa system" / "cut overstaying on visas").
+    # claim ("the rules did not work for small ports" / "small ports and the new scheme will
+    # work together").
     aligned = Once(lambda: aligned_words(wa, wb))
     inverse = Once(lambda: {j: i for i, j in aligned().items()})
     out: list[StanceChange] = []
@@ -158,10 +160,10 @@ def stance_changes(old: ClaimRef, new: ClaimRef) -> tuple[StanceChange, ...]:
         opposes = any(
             m.cls == "negative" and m.word not in NEGATORS and m.head in supported for m in negating
         )
-        on_one = negates or opposes
-        if not on_one or not _negation_aligned(
+        on_one_predicate = (negates or opposes) and _negation_aligned(
             negating, affirming, aligned() if neg_a else inverse()
-        ):
+        )
+        if not on_one_predicate:
             flipped = set()
     else:
         flipped = set()

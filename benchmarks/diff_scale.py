@@ -37,6 +37,7 @@ peak memory, re-pairing and unrelated-paired use the same definitions as the eng
     .venv/bin/python benchmarks/diff_scale.py                      # 10k, 30k, 100k
     .venv/bin/python benchmarks/diff_scale.py --sizes 2000,5000
     .venv/bin/python benchmarks/diff_scale.py --profile 100000     # cProfile of one diff
+    .venv/bin/python benchmarks/diff_scale.py --sizes 30000 --stages   # + time per stage
     .venv/bin/python benchmarks/diff_scale.py --sizes 10000 --pairs DIR   # every pair, to diff
 """
 
@@ -279,6 +280,39 @@ def quality(paired: dict[int, set[int]], meta: dict[str, Any]) -> dict[str, Any]
     }
 
 
+# The stages of one diff that ``--stages`` times: (module, function), each timed at every
+# call and summed (classification is one call per matched pair).
+STAGES = (
+    ("tracker.app.diffs", "load_selection"),
+    ("tracker.compare.matcher", "_vectors"),
+    ("tracker.compare.matcher", "_dedupe"),
+    ("tracker.compare.matcher", "candidate_pairs"),
+    ("tracker.compare.matcher", "pair_evidence"),
+    ("tracker.compare.matcher", "align"),
+    ("tracker.compare.engine", "classify"),
+)
+
+
+def _time_stages() -> dict[str, float]:
+    """Wrap each of ``STAGES`` where its caller looks it up; the dict fills in as they run."""
+    import importlib
+
+    spent: dict[str, float] = {}
+    for module_name, name in STAGES:
+        module = importlib.import_module(module_name)
+        inner = getattr(module, name)
+
+        def timed(*args: Any, _inner: Any = inner, _name: str = name, **kwargs: Any) -> Any:
+            t0 = time.perf_counter()
+            try:
+                return _inner(*args, **kwargs)
+            finally:
+                spent[_name] = spent.get(_name, 0.0) + time.perf_counter() - t0
+
+        setattr(module, name, timed)
+    return spent
+
+
 def worker_diff(
     db_path: Path,
     meta_path: Path,
@@ -286,10 +320,12 @@ def worker_diff(
     profile: bool,
     embeddings: str | None = None,
     pairs_path: Path | None = None,
+    stages: bool = False,
 ) -> None:
     import cProfile
     import pstats
 
+    spent = _time_stages() if stages else None
     from tracker.app.diffs import diff
     from tracker.compare.semantic import load_encoder
     from tracker.store.db import open_database
@@ -331,6 +367,7 @@ def worker_diff(
         "summary": result.summary,
         "relations": relations,
         **quality(paired, meta),
+        **({"stages": spent} if spent is not None else {}),
     }
     if profiler is not None:
         print(f"diff of {meta['n']} × {meta['n']} claims: {elapsed:.1f} s under cProfile\n")
@@ -422,6 +459,7 @@ def run_size(
     briefs: int,
     tmp: Path,
     profile: bool = False,
+    stages: bool = False,
     embeddings: str | None = None,
     pairs_dir: Path | None = None,
     peer: bool = True,
@@ -433,6 +471,7 @@ def run_size(
         ["--worker", "setup", "--n", str(n), "--seed", str(seed), "--briefs", str(briefs), *common]
     )
     extra = [*(["--cprofile"] * profile), *(["--embeddings", embeddings] if embeddings else [])]
+    extra += ["--stage-times"] * stages
     if pairs_dir is not None:
         extra += ["--pairs-file", str(pairs_dir / f"pairs-{n}.jsonl")]
     _run(["--worker", "diff", "--out", str(out_path), *common, *extra])
@@ -547,13 +586,25 @@ def main() -> None:
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--cprofile", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--pairs-file", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--stage-times", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--stages", action="store_true", help="also time each stage of the diff (summed calls)"
+    )
     args = parser.parse_args()
 
     if args.worker == "setup":
         worker_setup(args.n, args.seed, args.briefs, args.db, args.meta)
         return
     if args.worker == "diff":
-        worker_diff(args.db, args.meta, args.out, args.cprofile, args.embeddings, args.pairs_file)
+        worker_diff(
+            args.db,
+            args.meta,
+            args.out,
+            args.cprofile,
+            args.embeddings,
+            args.pairs_file,
+            args.stage_times,
+        )
         return
     if args.worker == "peer":
         worker_peer(args.db, args.meta, args.out)
@@ -583,6 +634,7 @@ def main() -> None:
                         embeddings=args.embeddings,
                         pairs_dir=args.pairs,
                         peer=not args.no_peer,
+                        stages=args.stages,
                     )
                 )
     print(f"\nold × new claims, {args.briefs} briefs per side, seed {args.seed}")
@@ -592,6 +644,12 @@ def main() -> None:
     print_table(rows)
     if not args.profile and not args.no_peer:
         print_peer(rows)
+    for r in rows:
+        if "stages" in r:
+            parts = ", ".join(
+                f"{k} {v:.2f}" for k, v in sorted(r["stages"].items(), key=lambda kv: -kv[1])
+            )
+            print(f"stages at N={r['n']} (s, of diff {r['diff_s']:.1f}): {parts}")
     if args.json:
         print(json.dumps(rows, indent=1))
 

@@ -149,14 +149,13 @@ _NOT_NEGATION = frozenset(
 )
 # Negative words that refuse only when an infinitive follows ("declined to comment"); as
 # plain verbs they describe a fall ("exports declined").
-_NEEDS_TO = frozenset(
-    {"decline", "declines", "declined", "declining", "fail", "fails", "failed", "failing"}
-)
+_FAIL = frozenset({"fail", "fails", "failed", "failing"})
+_NEEDS_TO = _FAIL | {"decline", "declines", "declined", "declining"}
 
 
 # Words that negate the predicate they govern, as "not" does: "failed to meet" is "did not
 # meet" (an implicative verb), where "refused to exempt" takes a position on the exemption.
-PREDICATE_NEGATORS = NEGATORS | {"fail", "fails", "failed", "failing"}
+PREDICATE_NEGATORS = NEGATORS | _FAIL
 # Contrastive negation: the word and the word that must follow it.
 _CONTRASTIVE = {"rather": "than", "instead": "of"}
 

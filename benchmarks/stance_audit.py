@@ -21,6 +21,7 @@ the flags without a label, with both claims, to be judged and appended.
     .venv/bin/python benchmarks/stance_audit.py --manifestos       # + the US and UK pairs
     .venv/bin/python benchmarks/stance_audit.py --held-out         # only the held-out UK pairs
     .venv/bin/python benchmarks/stance_audit.py --held-out-2       # the second held-out set
+    .venv/bin/python benchmarks/stance_audit.py --held-out-3       # the third (session 12)
 
 Flags are also counted by the split of ``pairsets`` (a unit of ``TEST_UNITS`` is test): the
 stance rules are written by hand, from flags of train units only; the test units' flags say
@@ -107,6 +108,11 @@ def main() -> None:
         action="store_true",
         help="only the second held-out UK set (pairsets.STANCE_HELD_OUT_UK_2)",
     )
+    parser.add_argument(
+        "--held-out-3",
+        action="store_true",
+        help="only the third held-out UK set (pairsets.STANCE_HELD_OUT_UK_3)",
+    )
     args = parser.parse_args()
     series = {s for s in args.series.split(",") if s}
     if args.all_series:
@@ -130,6 +136,8 @@ def main() -> None:
         sources = {"ukx"}
     if args.held_out_2:
         sources = {"uky"}
+    if args.held_out_3:
+        sources = {"ukz"}
     for unit in units(sources, pdf=pdf):
         if not _wanted(unit.name, series):
             continue

@@ -184,6 +184,19 @@ def test_target_as_a_noun_is_not_modality() -> None:
         == []
     )
     assert dimensions("The levy will start in 2028.", "The levy target is to start in 2028.") == []
+    # A noun with its infinitive ("our plans to cut") states no weaker commitment than the
+    # plain verb; a subject's verb ("we plan to cut") does.
+    firm = "The council will cut the share of the budget spent on roads."
+    assert (
+        dimensions(
+            "The council presses on with its plans to cut the share of the budget spent on roads.",
+            firm,
+        )
+        == []
+    )
+    assert dimensions("The council plans to cut the share of the budget spent on roads.", firm) == [
+        "modality"
+    ]
 
 
 def test_both_sides_opposing_is_no_polarity_flip() -> None:
@@ -290,13 +303,25 @@ def test_a_noun_negated_or_opposed_elsewhere_is_no_flip(old: str, new: str) -> N
     [
         (
             "The cabinet is declining to adopt a levy on imported coal.",
-            "A levy on imported coal will start in 2028.",
+            "The cabinet is adopting a levy on imported coal.",
         ),
         ("The ministry fails to publish the grid audit.", "The ministry publishes the grid audit."),
     ],
 )
 def test_every_form_of_a_refusal_verb_refuses(old: str, new: str) -> None:
     assert dimensions(old, new) == ["polarity"]
+
+
+def test_a_refusal_in_another_frame_is_no_flip() -> None:
+    # The bill opposes the right; the party defends it. A refusal, like "not", must be an
+    # edit of the predicate the texts share, not a new clause that happens to name it.
+    assert (
+        dimensions(
+            "We will defend the right to a jury trial in every court.",
+            "The new bill stands in opposition to the right to a jury trial in every court.",
+        )
+        == []
+    )
 
 
 def test_a_refusal_verb_without_an_infinitive_describes() -> None:

@@ -15,7 +15,6 @@ from tracker.compare.model import ClaimRef, StanceChange
 from tracker.compare.stance import (
     LIGHT_VERBS,
     NOUN_NEGATORS,
-    PREDICATE_NEGATORS,
     StanceMark,
     affirms,
     aligned_words,
@@ -57,25 +56,20 @@ def _negation_aligned(
     """Whether a negative word of one claim bears on what the other claim states at the
     aligned place, with no negative word there bearing on it.
 
-    A verb of refusal or opposition bears on its object ("refused to exempt allies from
-    the steel tariffs" / "reduced tariffs on allied steel"): one of its words at the aligned
-    place is enough. A negator ("not", "never", "failed to") negates a predicate, so the word
-    it bears on first, the predicate itself, must stand at the aligned place, and the negation must
-    be a local edit: the two texts align again before the negator (or both start there),
-    within ``LOCAL_EDIT`` words of the predicate on both sides. Sharing only the object is
-    another predicate on the same thing ("fail to reach the standard" / "were up to
-    standard"), and a predicate stated in another frame (another subject, another clause)
-    is no reversal: "laws that do not reflect our values" / "a reform that reflects our
-    values".
+    A negative word ("not", "never", "failed to", "refused to", "opposed to") negates a
+    predicate, so the word it bears on first, the predicate itself, must stand at the
+    aligned place, and the negation must be a local edit: the two texts align again before
+    the negative word (or both start there), within ``LOCAL_EDIT`` words of the predicate on
+    both sides ("refused to exempt allies from the tariffs" / "exempted allies from the
+    tariffs"). Sharing only the object is another predicate on the same thing ("fail to
+    reach the standard" / "were up to standard"), and a predicate stated in another frame
+    (another subject, another clause) is no reversal: "laws that do not reflect our values"
+    / "a reform that reflects our values", "we will defend the right to a jury" / "the bill
+    stands in opposition to the right to a jury".
     """
     negated = {p for m in affirming if m.cls == "negative" for p in m.scope_at}
-    unmatched = negated | {-1}  # negated there, or at no aligned place
     for m in negating:
         if m.cls != "negative":
-            continue
-        if m.word not in PREDICATE_NEGATORS:
-            if any(aligned.get(p, -1) not in unmatched for p in m.scope_at):
-                return True
             continue
         if not m.scope_at or m.scope_at[0] not in aligned or aligned[m.scope_at[0]] in negated:
             continue
@@ -131,9 +125,9 @@ def stance_changes(old: ClaimRef, new: ClaimRef) -> tuple[StanceChange, ...]:
         flipped = neg_a | neg_b
         negating, affirming = (ma, mb) if neg_a else (mb, ma)
         affirming_words = wb if neg_a else wa
-        # "oppose X" flips only against "support X"; "refused to exempt" flips against the
-        # same words stated plainly ("reduced tariffs"); "not approve the deal" against the
-        # same predicate: after a negator the negated verb and its object must both be
+        # "oppose X" flips only against "support X"; "refused to exempt" against the same
+        # words stated plainly ("exempted"); "not approve the deal" against the same
+        # predicate: after a negator the negated verb and its object must both be
         # shared ("must not impede the delivery of aid" says nothing against "the delivery
         # of aid to Yemen", "will not raise taxes" nothing against "awards that raise the
         # cost of care"), and a plain negator never flips against "support" alone

@@ -149,13 +149,9 @@ _NOT_NEGATION = frozenset(
 )
 # Negative words that refuse only when an infinitive follows ("declined to comment"); as
 # plain verbs they describe a fall ("exports declined").
-_FAIL = frozenset({"fail", "fails", "failed", "failing"})
-_NEEDS_TO = _FAIL | {"decline", "declines", "declined", "declining"}
-
-
-# Words that negate the predicate they govern, as "not" does: "failed to meet" is "did not
-# meet" (an implicative verb), where "refused to exempt" takes a position on the exemption.
-PREDICATE_NEGATORS = NEGATORS | _FAIL
+_NEEDS_TO = frozenset(
+    {"fail", "fails", "failed", "failing", "decline", "declines", "declined", "declining"}
+)
 # Contrastive negation: the word and the word that must follow it.
 _CONTRASTIVE = {"rather": "than", "instead": "of"}
 
@@ -198,7 +194,8 @@ def _is_stance_use(words: Sequence[str], i: int, cls: StanceClass) -> bool:
     if (word, nxt) in _NOT_NEGATION or (prev, word) in _NOT_NEGATION:
         return False
     if word in _NOUN_OR_VERB:
-        return nxt == "to" or prev in _SUBJECTS
+        # "we plan to", "it aims to"; not "our plans to reduce", a noun with its infinitive.
+        return prev not in _DETERMINERS and (nxt == "to" or prev in _SUBJECTS)
     if word in ("planned", "proposed") and prev in _DETERMINERS:
         return False  # "the planned levy": an adjective
     if word == "will" and prev in _DETERMINERS | {"political", "good"}:

@@ -617,7 +617,13 @@ def main() -> None:
         if args.profile:
             rows = [
                 run_size(
-                    args.profile, args.seed, args.briefs, tmp, True, args.embeddings, peer=False
+                    args.profile,
+                    args.seed,
+                    args.briefs,
+                    tmp,
+                    profile=True,
+                    embeddings=args.embeddings,
+                    peer=False,
                 )
             ]
         else:

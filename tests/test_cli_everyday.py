@@ -520,6 +520,14 @@ def test_briefs_of_an_sqlite_file_imports_no_sqlalchemy(sample_path: str) -> Non
         assert not loaded & {*HEAVY, "sqlalchemy", "alembic", "rich"}, args
 
 
+def test_diff_and_history_import_no_scikit_learn(sample_path: str) -> None:
+    # scikit-learn costs most of a second to import; the engine counts its n-grams and
+    # figure sets itself, and only fitting a model imports it.
+    for args in (["diff", "2021", "2024"], ["history", "renewables share"]):
+        loaded = _imported(["--db", sample_path, *args], ROOT)
+        assert "numpy" in loaded and "sklearn" not in loaded, args
+
+
 def test_briefs_of_a_url_reads_through_sqlalchemy_core_only(sample_path: str) -> None:
     code = (
         "import runpy, sys\n"

@@ -2,7 +2,8 @@
 
 The alignment solves star-shaped components (one claim and its own candidates) and picks
 leads in numpy instead of a per-component and per-pair loop; token_set_ratio runs through
-rapidfuzz's element-wise ``cpdist``; hashed rows skip a per-claim sort; the name patterns
+rapidfuzz's element-wise ``cpdist``; string sets and character n-grams are counted over
+their own vocabulary (scikit-learn's ``char_wb`` n-grams, without hashing); the name patterns
 start with a capital look-ahead; claims without actors, people, figures or near-duplicates
 take short paths; a diff runs with the cyclic garbage collector paused. Each shortcut is
 compared here with the code as it was before it (kept below as the reference), on random
@@ -13,8 +14,10 @@ from __future__ import annotations
 
 import gc
 import itertools
+import math
 import random
 import re
+from collections import Counter
 from collections.abc import Iterator
 
 import numpy as np
@@ -28,7 +31,7 @@ import tracker.compare.align as align_module
 from tracker.app.diffs import diff
 from tracker.compare import evidence
 from tracker.compare.align import SPLIT_CONTAINMENT, SPLIT_RELATIVE, Edge, align
-from tracker.compare.candidates import vectorize
+from tracker.compare.candidates import binary_rows, rowwise_dot, vectorize
 from tracker.compare.engine import collector_paused
 from tracker.compare.features import Features, claim_features, claim_tokens
 from tracker.compare.matcher import MatcherConfig, Prepared, assign
@@ -279,14 +282,47 @@ def test_token_set_ratios_are_the_per_pair_scores(sample_claims: tuple[ClaimRef,
     assert len(evidence._token_set_ratios(old, new, rows[:0], cols[:0])) == 0
 
 
-def test_hashed_rows_do_not_depend_on_string_order() -> None:
+def test_binary_rows_count_the_strings_two_claims_share() -> None:
     rng = random.Random(5)
-    keys = [set(rng.sample(_WORDS, rng.randint(0, 8))) for _ in range(300)]
-    got = evidence._binary_rows(keys)
-    want = evidence._HASHER.transform(sorted(k) for k in keys).tocsr()
-    want.data[:] = 1.0
-    assert (got != want).nnz == 0
-    assert np.array_equal(got.indptr, want.indptr) and np.array_equal(got.indices, want.indices)
+    old = [set(rng.sample(_WORDS, rng.randint(0, 8))) for _ in range(300)]
+    new = [set(rng.sample(_WORDS, rng.randint(0, 8))) for _ in range(200)]
+    a, b = binary_rows(old, new)
+    rows = np.asarray([rng.randrange(300) for _ in range(1000)])
+    cols = np.asarray([rng.randrange(200) for _ in range(1000)])
+    got = rowwise_dot(a, b, rows, cols)
+    want = [len(old[i] & new[j]) for i, j in zip(rows.tolist(), cols.tolist(), strict=True)]
+    assert got.tolist() == want
+    assert np.diff(a.indptr).tolist() == [len(k) for k in old]
+
+
+def test_character_vectors_are_scikit_learns_char_wb_without_hashing(
+    sample_claims: tuple[ClaimRef, ...],
+) -> None:
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    # Short tokens too: a padded word shorter than an n-gram is one n-gram of its own.
+    tokens = [claim_tokens(c) for c in sample_claims] + [["eu", "g7", "a:japan", "x"]]
+    vectors = vectorize(
+        tokens[:30], tokens[30:], [((), None)] * 30, [((), None)] * (len(tokens) - 30)
+    )
+    analyse = HashingVectorizer(analyzer="char_wb", ngram_range=(4, 4)).build_analyzer()
+
+    def grams(doc: list[str]) -> Counter[str]:
+        return Counter(g for t in doc for g in analyse(t))
+
+    def cosine(a: Counter[str], b: Counter[str]) -> float:
+        dot = sum(v * b[k] for k, v in a.items())
+        norm = math.sqrt(sum(v * v for v in a.values()) * sum(v * v for v in b.values()))
+        return dot / norm if norm else 0.0
+
+    rows = np.repeat(np.arange(30), len(tokens) - 30)
+    cols = np.tile(np.arange(len(tokens) - 30), 30)
+    got = rowwise_dot(vectors.old.chars, vectors.new.chars, rows, cols)
+    want = [
+        cosine(grams(tokens[i]), grams(tokens[30 + j])) for i, j in zip(rows, cols, strict=True)
+    ]
+    assert np.allclose(got, want, atol=1e-6)
+    assert max(want) > 0.5  # the sample shares n-grams: the check is not all zeros
 
 
 def test_figures_bigrams_and_features_are_the_reference_ones(

@@ -32,9 +32,8 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz import fuzz, process
 from scipy.sparse import csr_matrix, diags
-from sklearn.feature_extraction.text import FeatureHasher
 
-from tracker.compare.candidates import Vectors, rowwise_dot
+from tracker.compare.candidates import Vectors, binary_rows, rowwise_dot
 from tracker.compare.features import content_tokens
 from tracker.compare.model import ClaimRef
 from tracker.compare.scoring import PairMeasures, pair_measures
@@ -177,20 +176,6 @@ def _ranks(keys: np.ndarray, score: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     return best, margin
 
 
-_HASHER = FeatureHasher(n_features=2**20, input_type="string", alternate_sign=False)
-
-
-def _binary_rows(keys: Sequence[set[str]]) -> csr_matrix:
-    """Hashed binary rows of string sets (one row per claim).
-
-    The order of a row's strings does not matter: the hasher sums duplicate columns and
-    sorts each row's indices itself, and every value is then set to 1.
-    """
-    rows: csr_matrix = _HASHER.transform(keys).tocsr()
-    rows.data[:] = 1.0
-    return rows
-
-
 def _figures(claim: ClaimRef) -> tuple[set[str], set[str]]:
     """The kinds of figure a claim states (kind and unit, years aside), and its figures."""
     if not claim.quantities:  # most claims: nothing to format
@@ -317,23 +302,18 @@ def pair_evidence(
 
     fig_old = [_figures(c) for c in old]
     fig_new = [_figures(c) for c in new]
-    kinds_old, kinds_new = (
-        _binary_rows([k for k, _ in fig_old]),
-        _binary_rows([k for k, _ in fig_new]),
-    )
+    kinds_old, kinds_new = binary_rows([k for k, _ in fig_old], [k for k, _ in fig_new])
     has_old = np.diff(kinds_old.indptr)[rows] > 0
     has_new = np.diff(kinds_new.indptr)[cols] > 0
     same_kind = rowwise_dot(kinds_old, kinds_new, rows, cols) > 0
     both = has_old & has_new
-    values_old = _binary_rows([v for _, v in fig_old])
-    values_new = _binary_rows([v for _, v in fig_new])
+    values_old, values_new = binary_rows([v for _, v in fig_old], [v for _, v in fig_new])
     same_value = rowwise_dot(values_old, values_new, rows, cols) > 0
 
     # A shared target or base year ("by 2030", "below 2005 levels") pins two claims to the
     # same commitment; two different years, to different ones. The content tokens leave
     # numbers out, so this is the only place years count.
-    years_old = _binary_rows([_years(c) for c in old])
-    years_new = _binary_rows([_years(c) for c in new])
+    years_old, years_new = binary_rows([_years(c) for c in old], [_years(c) for c in new])
     years_both = (np.diff(years_old.indptr)[rows] > 0) & (np.diff(years_new.indptr)[cols] > 0)
     years_shared = rowwise_dot(years_old, years_new, rows, cols) > 0
 

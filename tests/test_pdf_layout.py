@@ -29,8 +29,10 @@ class _Page:
         self.pdf = pdf
         pdf.add_page()
 
-    def text(self, x: float, y: float, words: str, size: float = 11) -> None:
-        self.pdf.set_font("Helvetica", size=size)
+    def text(
+        self, x: float, y: float, words: str, size: float = 11, font: str = "Helvetica"
+    ) -> None:
+        self.pdf.set_font(font, size=size)
         self.pdf.text(x, y, words)
 
 
@@ -204,6 +206,32 @@ def test_a_bullet_in_a_column_of_its_own_marks_a_list_item() -> None:
     assert claims[6:] == [
         "Dredging the northern channel before the storms.",
         "Replacing the cranes on the east pier.",
+    ]
+
+
+def test_a_sign_of_a_symbol_font_is_a_bullet_not_text() -> None:
+    # Word processors draw bullets and check marks in Symbol or Wingdings, and many PDFs map
+    # those glyphs to ASCII signs: an "!" before each item, read as text, ended one item
+    # with "!" and left the next one cut in two.
+    lead = "The board uses three models to estimate the cost of dredging:"
+    items = [
+        "a tide model of the northern channel;",
+        "a storm surge model of the outer",
+        "harbour;",
+    ]
+    data = fpdf.FPDF(unit="pt", format="A4")
+    page = _Page(data)
+    for i, line in enumerate([*PROSE * 3, lead]):
+        page.text(72, 100 + 14 * i, line)
+    for i, item in enumerate(items):
+        if i != 2:
+            page.text(80, 198 + 14 * i, "!", 11, font="Symbol")
+        page.text(92, 198 + 14 * i, item)
+    text, claims = _claims(bytes(data.output()))
+    assert "!" not in text
+    assert claims[6:] == [
+        "a tide model of the northern channel;",
+        "a storm surge model of the outer harbour;",
     ]
 
 

@@ -14,4 +14,6 @@ it): what produced those is not recorded, so they count as older than any versio
 # 5: PDF: a word drawn twice in one place (a drop shadow, fake bold) is read once.
 # 6: greenhouse-gas amounts are quantities ("65 MtCO2e", "51.2 million tonnes of CO2
 #    equivalent"), in tonnes of CO2 equivalent; "815 megatonnes" is no longer a count.
-EXTRACTOR_VERSION = 6
+# 7: PDF: a sign of a symbol font standing alone (an "!" drawn in SymbolMT or Wingdings)
+#    is a bullet, not text.
+EXTRACTOR_VERSION = 7

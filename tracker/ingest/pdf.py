@@ -8,7 +8,8 @@ Here pypdfium2 (PDFium, the reader of Chrome) gives each character's box, baseli
 size, and the page is rebuilt from them:
 
 1. characters → words (a gap wider than a fraction of the font size splits) and words →
-   lines (shared baseline); raised small digits are footnote markers and are dropped;
+   lines (shared baseline); raised small digits are footnote markers and are dropped, and a
+   sign of a symbol font standing alone is a bullet;
 2. running headers and footers go: a line in the top or bottom band that repeats on other
    pages (digits ignored), a bare page number there, or anything in the outermost band;
 3. footnotes go to the end of the text, under a ``# Footnotes`` heading (which the claim

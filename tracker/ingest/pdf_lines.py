@@ -24,6 +24,19 @@ MARKER = re.compile(r"^[\d*†‡§,]+$")
 _ASTERISKS = re.compile(r"^\*+$|(?<=[\w%)])\*+(?=[.,;:)]*$)|^\*+(?=[\w(])")
 
 
+# Fonts of pictures, not letters: a bullet or check mark drawn in one of them often comes
+# out as an ASCII sign ("!" in SymbolMT or Wingdings), read as punctuation by what follows.
+_SYMBOL_FONT = re.compile(r"(?:^|\+)(?:Symbol|Wingdings|Webdings|ZapfDingbats|Dingbats)", re.I)
+_FONT_NAME = ctypes.create_string_buffer(128)
+
+
+def _symbol_font(raw: Any, handle: Any, index: int) -> bool:
+    """Whether the character at ``index`` is drawn in a symbol font (by its name)."""
+    flags = ctypes.c_int()
+    raw.FPDFText_GetFontInfo(handle, index, _FONT_NAME, len(_FONT_NAME), ctypes.byref(flags))
+    return bool(_SYMBOL_FONT.search(_FONT_NAME.value.decode("latin-1")))
+
+
 # A word drawn again within this share of the font size across and up from the same word is
 # a shadow or fake-bold copy.
 SHADOW_ACROSS = 0.35
@@ -105,14 +118,17 @@ def _words(textpage: Any, raw: Any) -> list[Word]:
     edge = 0.0
     ordinal = False  # the raised letters of "1st", "2nd" are being added to their number
     soft = False  # a generated space or line end came after the current word
+    glyph = False  # the current word is one sign of a symbol font
 
     def close() -> None:
-        nonlocal cur
+        nonlocal cur, glyph
         if cur is not None and chars:
-            cur.text = "".join(chars)
+            # A sign of a symbol font standing alone is a bullet or a check mark, not text.
+            cur.text = "•" if glyph and len(chars) == 1 else "".join(chars)
             words.append(cur)
         cur = None
         chars.clear()
+        glyph = False
 
     for i in range(raw.FPDFText_CountChars(handle)):
         code = raw.FPDFText_GetUnicode(handle, i)
@@ -184,6 +200,7 @@ def _words(textpage: Any, raw: Any) -> list[Word]:
                 close()
         if cur is None:
             cur = Word("", x0, x1, base, size)
+            glyph = 32 < code < 127 and not ch.isalnum() and _symbol_font(raw, handle, i)
         else:
             cur.x1 = max(cur.x1, x1)
             if not cur.raised and size > cur.size:

@@ -29,7 +29,7 @@ WORDING_RATIO = 98.0
 # this similar. In a looser rewording the stance words that differ mostly bear on another
 # predicate than the one they seem to oppose, which word lists cannot tell: on the stance
 # flags labelled by session 11, 21 of the 24 at or above this bar were right and 5 of the
-# 27 below it (benchmarks/README.md, "Stance flags only between close restatements").
+# 27 below it (benchmarks/README.md, `stance_audit.py`, session 12).
 STANCE_RATIO = 55.0
 
 

@@ -27,14 +27,15 @@ _ASTERISKS = re.compile(r"^\*+$|(?<=[\w%)])\*+(?=[.,;:)]*$)|^\*+(?=[\w(])")
 # Fonts of pictures, not letters: a bullet or check mark drawn in one of them often comes
 # out as an ASCII sign ("!" in SymbolMT or Wingdings), read as punctuation by what follows.
 _SYMBOL_FONT = re.compile(r"(?:^|\+)(?:Symbol|Wingdings|Webdings|ZapfDingbats|Dingbats)", re.I)
-_FONT_NAME = ctypes.create_string_buffer(128)
 
 
 def _symbol_font(raw: Any, handle: Any, index: int) -> bool:
-    """Whether the character at ``index`` is drawn in a symbol font (by its name)."""
-    flags = ctypes.c_int()
-    raw.FPDFText_GetFontInfo(handle, index, _FONT_NAME, len(_FONT_NAME), ctypes.byref(flags))
-    return bool(_SYMBOL_FONT.search(_FONT_NAME.value.decode("latin-1")))
+    """Whether the character at ``index`` is drawn in a symbol font (by its name). Asked
+    only of the first character of a word that is ASCII punctuation, so a buffer per call
+    costs nothing and keeps readers on several threads apart."""
+    name, flags = ctypes.create_string_buffer(128), ctypes.c_int()
+    raw.FPDFText_GetFontInfo(handle, index, name, len(name), ctypes.byref(flags))
+    return bool(_SYMBOL_FONT.search(name.value.decode("latin-1")))
 
 
 # A word drawn again within this share of the font size across and up from the same word is

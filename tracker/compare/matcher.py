@@ -48,8 +48,9 @@ from tracker.compare.semantic import Encoder, pair_cosines
 from tracker.errors import TrackerError
 
 # Bump when the matcher's pipeline changes in a way that changes its pairs (a new model file
-# carries its own version too; reports name both).
-MATCHER_VERSION = "5"
+# carries its own version too; reports name both). 6: character n-grams and figure sets
+# counted exactly instead of hashed (a pair at the edge of a bar can move).
+MATCHER_VERSION = "6"
 
 
 @dataclass(frozen=True)

@@ -425,6 +425,25 @@ def test_unit_hard_wrapped_pdf_lines_are_joined(first: str, second: str) -> None
     ]
 
 
+def test_a_line_break_after_a_hyphen_joins_a_compound_or_a_split_word() -> None:
+    # Text wrappers break after a compound's hyphen: the break is no space. A word the
+    # document writes whole elsewhere was split by the break, and loses its hyphen; a
+    # suspended hyphen ("low- and middle-income") keeps its space; claim spans still cover
+    # the source text.
+    text = (
+        "The bank expects longer-\nterm rates to stay low for low-\nand middle-income\n"
+        "borrowers, and it will review its emis-\nsions policy.\n\n"
+        "Its emissions policy covers every loan.\n"
+    )
+    claims = extract_claims(text)
+    assert [c.text for c in claims] == [
+        "The bank expects longer-term rates to stay low for low- and middle-income borrowers,"
+        " and it will review its emissions policy.",
+        "Its emissions policy covers every loan.",
+    ]
+    assert text[claims[0].start : claims[0].end].endswith("sions policy.")
+
+
 def test_unit_short_fragments_are_not_claims() -> None:
     assert texts("Yes.\n\nThe ministry agreed to the plan.\n") == [
         "The ministry agreed to the plan."

@@ -15,10 +15,14 @@ applies them (``clean_blocks``).
 
 from __future__ import annotations
 
+import functools
 import itertools
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
+from tracker.claims.hyphens import dehyphenate, word_counts
 from tracker.claims.line_kinds import (
     BYLINE,
     NUMBERED_CAPTION,
@@ -77,6 +81,40 @@ def _wrap_width(lines: list[Mapped]) -> int:
     return width if width >= _MIN_WRAP else 0
 
 
+# Words after a suspended hyphen ("low- and middle-income", "short- or long-term"): the
+# hyphen waits for a later word, so the line break after it is a space.
+_SUSPENDED_BEFORE = frozenset({"and", "or", "nor", "to", "as"})
+
+
+def _rejoin(lines: list[Mapped], vocabulary: Callable[[], Counter[str]]) -> Mapped:
+    """The wrapped lines of one paragraph as one text, a space at each break.
+
+    A line that ends on a letter and a hyphen before a word in lower case is a compound the
+    wrap broke at ("longer-" / "term": text wrappers break after hyphens), or a word split
+    by the break when the document writes it as one more often ("emis-" / "sions" where
+    "emissions" occurs; ``hyphens.dehyphenate``). A suspended hyphen ("low-" / "and
+    middle-income") keeps its space.
+    """
+    parts, seps = [lines[0]], []
+    for line in lines[1:]:
+        prev, head = parts[-1], line.text.split(maxsplit=1)[0] if line.text else ""
+        if (
+            len(prev.text) > 1
+            and prev.text[-1] == "-"
+            and prev.text[-2].isalpha()
+            and head[:1].islower()
+            and head.rstrip(",;:.") not in _SUSPENDED_BEFORE
+        ):
+            word = prev.text[:-1].rsplit(maxsplit=1)[-1]
+            if "-" not in dehyphenate(word, head, vocabulary(), compound_first=True):
+                parts[-1] = prev.slice(0, len(prev.text) - 1)  # a split word: no hyphen
+            seps.append("")
+        else:
+            seps.append(" ")
+        parts.append(line)
+    return join(parts, seps=seps)
+
+
 # Complexity over the threshold: one pass over the lines with the rejoin rules inline. Left
 # whole while the PDF work edits it; splitting it into per-rule helpers is the next step
 # (issue #18).
@@ -110,6 +148,11 @@ def clean_blocks(text: str, *, hard_wrapped: bool = False) -> list[Block]:  # no
                 continue
         units.append(classify_line(line, repeated))
 
+    @functools.cache
+    def vocabulary() -> Counter[str]:
+        """The document's words, counted when a line first ends on a hyphen."""
+        return word_counts(w for line in lines for w in line.text.split())
+
     blocks: list[Block] = []
     section: str | None = None
     pending: list[Mapped] = []
@@ -129,7 +172,7 @@ def clean_blocks(text: str, *, hard_wrapped: bool = False) -> list[Block]:  # no
         nonlocal pending, seen_text, section, pending_bullet, pending_marker
         if pending:
             if len(pending) > 1:
-                joined = join(pending)
+                joined = _rejoin(pending, vocabulary)
                 # An underlined run-in title that the wrap broke over two lines
                 # ("<span …>Sec. 4. Developing an" / "Action Plan.</span> (a) Within").
                 run_in = find_run_in(joined.text)

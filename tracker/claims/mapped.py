@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from array import array
+from collections.abc import Sequence
 
 # A run of white space that is not already one plain space: a single space between words
 # needs no work, and matching only the other runs spares a match object per word.
@@ -124,15 +125,18 @@ class Mapped:
         return _join_pieces(self, _SPACE_RUN, " ")
 
 
-def join(parts: list[Mapped], sep: str = " ") -> Mapped:
-    """Concatenate mapped strings; each separator maps to the end of the part before it."""
+def join(parts: list[Mapped], sep: str = " ", seps: Sequence[str] | None = None) -> Mapped:
+    """Concatenate mapped strings; each separator maps to the end of the part before it.
+
+    ``seps`` gives each gap its own separator (``seps[i - 1]`` before ``parts[i]``)."""
     texts: list[str] = []
     offs = array("q")
     for i, part in enumerate(parts):
         if i:
-            texts.append(sep)
+            gap = sep if seps is None else seps[i - 1]
+            texts.append(gap)
             anchor = offs[-1] + 1 if offs else 0
-            offs.extend([anchor] * len(sep))
+            offs.extend([anchor] * len(gap))
         texts.append(part.text)
         offs.extend(part.offsets)
     return Mapped("".join(texts), offs)

@@ -15,5 +15,6 @@ it): what produced those is not recorded, so they count as older than any versio
 # 6: greenhouse-gas amounts are quantities ("65 MtCO2e", "51.2 million tonnes of CO2
 #    equivalent"), in tonnes of CO2 equivalent; "815 megatonnes" is no longer a count.
 # 7: PDF: a sign of a symbol font standing alone (an "!" drawn in SymbolMT or Wingdings)
-#    is a bullet, not text.
+#    is a bullet, not text. Text: a line break after a hyphen is no space ("longer-" /
+#    "term" → "longer-term"; "emis-" / "sions" → "emissions" where the text has the word).
 EXTRACTOR_VERSION = 7

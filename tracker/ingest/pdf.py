@@ -38,6 +38,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from tracker.claims.hyphens import word_counts
 from tracker.errors import InputError
 from tracker.ingest.pdf_blocks import body_pitch, stack_blocks
 from tracker.ingest.pdf_furniture import (
@@ -123,12 +124,7 @@ def _compose(pages: list[list[Line]], rules: list[Rules] | None = None) -> str:
 
     seen, repeats = band_repeats(pages)
 
-    vocabulary = Counter(
-        w.text.lower().strip(".,;:()\"'“”’")
-        for lines in pages
-        for line in lines
-        for w in line.words
-    )
+    vocabulary = word_counts(w.text for lines in pages for line in lines for w in line.words)
     pitch = body_pitch(pages, body)
 
     paragraphs: list[str] = []

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from tracker.claims.hyphens import dehyphenate
 from tracker.ingest.pdf_blocks import BULLETS, Block, block_rows, is_bullet
 
 _HYPHENS = frozenset("-\u2010\u2011")
@@ -146,21 +147,6 @@ def block_lines(block: Block, vocabulary: Counter[str]) -> list[str]:
             continue
         last, nxt = lines[i][-1], lines[i + 1][0]
         if len(last) > 1 and last[-1] in _HYPHENS and last[-2].isalpha() and nxt[:1].islower():
-            lines[i][-1] = _dehyphenate(last[:-1], nxt, vocabulary)
+            lines[i][-1] = dehyphenate(last[:-1], nxt, vocabulary)
             lines[i + 1].pop(0)
     return [" ".join(words) for words in lines if words]
-
-
-def _dehyphenate(head: str, tail: str, vocabulary: Counter[str]) -> str:
-    """``emis`` + ``sions`` → ``emissions``; ``fourth`` + ``largest`` → ``fourth-largest``.
-
-    The document decides: the word as one (without its trailing punctuation) is more common in
-    it than as a compound, else the hyphen stays when both halves are words of the document.
-    """
-    word = tail.rstrip(".,;:)\"'”’")
-    joined, compound = (head + word).lower(), f"{head}-{word}".lower()
-    if vocabulary[joined] > vocabulary[compound]:
-        return head + tail
-    if vocabulary[compound] or (vocabulary[head.lower()] and vocabulary[word.lower()]):
-        return f"{head}-{tail}"
-    return head + tail

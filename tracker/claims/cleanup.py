@@ -95,6 +95,8 @@ def _rejoin(lines: list[Mapped], vocabulary: Callable[[], Counter[str]]) -> Mapp
     "emissions" occurs; ``hyphens.dehyphenate``). A suspended hyphen ("low-" / "and
     middle-income") keeps its space.
     """
+    if not any(line.text.endswith("-") for line in lines[:-1]):  # most paragraphs
+        return join(lines)
     parts, seps = [lines[0]], []
     for line in lines[1:]:
         prev, head = parts[-1], line.text.split(maxsplit=1)[0] if line.text else ""

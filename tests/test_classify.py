@@ -84,6 +84,19 @@ def test_an_rnd_budget_and_an_investment_stock_are_not_a_quantity_change() -> No
     assert "quantity" not in classify(old, new)[1]
 
 
+def test_a_forecast_verb_names_no_measure() -> None:
+    # "projected" says how a figure is stated, as "estimated" does: shared by two
+    # forecasts of different things, it made them one measure.
+    old = "Economic output is projected to average 5% a year."
+    new = "Population growth is projected at 0.74% a year."
+    assert moved(old, new) == []
+    # The same thing forecast twice still moves.
+    assert (5.0, 4.0) in moved(
+        "Economic output is projected to grow 5% a year.",
+        "Economic output is now projected to grow 4% a year.",
+    )
+
+
 def test_the_same_measure_in_other_words_still_moves() -> None:
     old = "Tokyo will raise defence spending beyond the national cap of 1% of GDP."
     new = "Tokyo will raise defence spending to 2% of GDP by 2027."

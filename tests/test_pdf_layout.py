@@ -406,6 +406,38 @@ def test_a_ruled_table_keeps_wrapped_cells_whole_in_their_row() -> None:
     ]
 
 
+def test_a_ruled_table_cell_of_bullets_gives_a_claim_per_item() -> None:
+    # Plan tables list their actions as bullets in a cell (here drawn as "!" in Symbol, as
+    # one NDC does): each is a position of its own, with the row's other cells and the
+    # column's header as its context.
+    xs, ys = [72.0, 200.0, 330.0, 520.0], [300.0, 320.0, 420.0]
+    data = fpdf.FPDF(unit="pt", format="A4")
+    page = _Page(data)
+    for x, y, words, size in [
+        *_body(PROSE * 2),
+        (76, 314, "Programme", 11),
+        (204, 314, "Strategy", 11),
+        (334, 314, "Action", 11),
+        (76, 334, "Harbour safety", 11),
+        (204, 334, "Safer berths.", 11),
+        (346, 334, "Dredge the northern channel.", 11),
+        (346, 362, "Replace the cranes on the", 11),
+        (346, 376, "east pier.", 11),
+    ]:
+        page.text(x, y, words, size)
+    for y in (334, 362):
+        page.text(334, y, "!", 11, font="Symbol")
+    data.set_line_width(0.5)
+    for x1, y1, x2, y2 in _grid(xs, ys):
+        data.line(x1, y1, x2, y2)
+    text, claims = _claims(bytes(data.output()))
+    assert claims[4:] == ["Dredge the northern channel.", "Replace the cranes on the east pier."]
+    docs = extract_claims(text, hard_wrapped=True)
+    assert {c.context for c in docs[4:]} == {
+        "Programme: Harbour safety | Strategy: Safer berths. | Action:"
+    }
+
+
 def test_a_ruled_form_pairs_a_question_with_its_centred_answer() -> None:
     # The answer sits halfway down beside a question of three lines (it does not start on
     # the question's first baseline), and the form numbers its rows in a column of its own.

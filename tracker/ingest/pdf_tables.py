@@ -185,8 +185,10 @@ def table_rows(table: Table, pitch: float, vocabulary: Counter[str]) -> list[str
 
     Each cell is read as a small page of its own (paragraphs, bullets, hyphens). A row of
     three or more cells is one line ``header: cell | header: cell`` (the first such row of
-    short cells is the header); a row of a label and its answer is ``label: answer``, the
-    answer's further paragraphs following on their own; a row of one cell is its paragraphs.
+    short cells is the header), unless a cell lists bulleted items: then each item is a
+    paragraph of its own under the lead-in ``header: cell | header:`` (``_bulleted_row``);
+    a row of a label and its answer is ``label: answer``, the answer's further paragraphs
+    following on their own; a row of one cell is its paragraphs.
     """
     out: list[str] = []
     header: list[str] | None = None
@@ -219,6 +221,9 @@ def table_rows(table: Table, pitch: float, vocabulary: Counter[str]) -> list[str
             header = texts
             out.append(" | ".join(texts))
             continue
+        if header is not None and len(header) == len(texts) and any(map(_bulleted, cells)):
+            out.extend(_bulleted_row(header, cells))
+            continue
         if header is not None and len(header) == len(texts):
             out.append(
                 " | ".join(
@@ -227,4 +232,26 @@ def table_rows(table: Table, pitch: float, vocabulary: Counter[str]) -> list[str
             )
         else:
             out.append(" | ".join(texts))
+    return out
+
+
+def _bulleted(paragraphs: list[str]) -> bool:
+    """Whether a cell is a list: more than one paragraph, bullets among them."""
+    return len(paragraphs) > 1 and any(p.startswith("• ") for p in paragraphs)
+
+
+def _bulleted_row(header: list[str], cells: list[list[str]]) -> list[str]:
+    """A header's row whose cells list items ("STRATEGY: • … • …"): each item on its own,
+    under a lead-in of the row's other cells and its column's header ("KEY PROGRAMME: … |
+    STRATEGY:"), so that each is a claim with its context instead of one claim per row."""
+    lead = " | ".join(
+        f"{h}: {' '.join(c)}" if h and c else " ".join(c)
+        for h, c in zip(header, cells, strict=True)
+        if c and not _bulleted(c)
+    )
+    out: list[str] = []
+    for h, c in zip(header, cells, strict=True):
+        if _bulleted(c):
+            out.append(f"{lead} | {h}:" if lead else f"{h}:")
+            out.extend(p if p.startswith("• ") else f"• {p}" for p in c)
     return out

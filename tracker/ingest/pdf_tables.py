@@ -221,18 +221,18 @@ def table_rows(table: Table, pitch: float, vocabulary: Counter[str]) -> list[str
             header = texts
             out.append(" | ".join(texts))
             continue
-        if header is not None and len(header) == len(texts) and any(map(_bulleted, cells)):
-            out.extend(_bulleted_row(header, cells))
-            continue
-        if header is not None and len(header) == len(texts):
-            out.append(
-                " | ".join(
-                    f"{h}: {c}" if h and c else c for h, c in zip(header, texts, strict=True)
-                )
-            )
-        else:
+        if header is None or len(header) != len(texts):
             out.append(" | ".join(texts))
+        elif any(map(_bulleted, cells)):
+            out.extend(_bulleted_row(header, cells, texts))
+        else:
+            out.append(" | ".join(map(_with_header, header, texts)))
     return out
+
+
+def _with_header(header: str, text: str) -> str:
+    """A cell of a row under its column's header: ``header: text`` (either may be empty)."""
+    return f"{header}: {text}" if header and text else text
 
 
 def _bulleted(paragraphs: list[str]) -> bool:
@@ -240,18 +240,20 @@ def _bulleted(paragraphs: list[str]) -> bool:
     return len(paragraphs) > 1 and any(p.startswith("• ") for p in paragraphs)
 
 
-def _bulleted_row(header: list[str], cells: list[list[str]]) -> list[str]:
+def _bulleted_row(header: list[str], cells: list[list[str]], texts: list[str]) -> list[str]:
     """A header's row whose cells list items ("STRATEGY: • … • …"): each item on its own,
     under a lead-in of the row's other cells and its column's header ("KEY PROGRAMME: … |
-    STRATEGY:"), so that each is a claim with its context instead of one claim per row."""
+    STRATEGY:"), so that each is a claim with its context instead of one claim per row.
+    ``texts`` are the cells' paragraphs joined, as the row's line would show them."""
+    lists = [_bulleted(c) for c in cells]
     lead = " | ".join(
-        f"{h}: {' '.join(c)}" if h and c else " ".join(c)
-        for h, c in zip(header, cells, strict=True)
-        if c and not _bulleted(c)
+        _with_header(h, t)
+        for h, t, is_list in zip(header, texts, lists, strict=True)
+        if t and not is_list
     )
     out: list[str] = []
-    for h, c in zip(header, cells, strict=True):
-        if _bulleted(c):
+    for h, c, is_list in zip(header, cells, lists, strict=True):
+        if is_list:
             out.append(f"{lead} | {h}:" if lead else f"{h}:")
             out.extend(p if p.startswith("• ") else f"• {p}" for p in c)
     return out
